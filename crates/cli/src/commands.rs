@@ -1,0 +1,276 @@
+use crate::{DbArgs, UserAction};
+use anyhow::{anyhow, bail, Context, Result};
+use hocvuso_domain::auth::ResidentScope;
+use hocvuso_domain::{Role, RoleKind};
+use hocvuso_storage::{AuditEvent, NewUser, Store, StoreOptions};
+use hocvuso_web::auth::{generate_password, hash_password};
+use hocvuso_web::{AppState, WebConfig};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub async fn open(db: &DbArgs) -> Result<Store> {
+    let url = match &db.database_url {
+        Some(u) => u.clone(),
+        None => {
+            std::fs::create_dir_all(&db.data_dir)
+                .with_context(|| format!("không tạo được thư mục dữ liệu {}", db.data_dir.display()))?;
+            format!("sqlite://{}", db.data_dir.join("hocvuso.sqlite").display())
+        }
+    };
+    Store::connect(&StoreOptions::new(url)).await.map_err(|e| anyhow!("{e}"))
+}
+
+fn cli_audit(store: &Store, action: &str, object_type: &str, object_id: &str, detail: String) {
+    let who = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+    store.audit().record(AuditEvent {
+        user_id: None,
+        username: format!("cli:{who}"),
+        action: action.into(),
+        object_type: object_type.into(),
+        object_id: object_id.into(),
+        detail,
+    });
+}
+
+fn bar(len: u64, msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(msg.to_string());
+    pb
+}
+
+/// Load the demo commune into an empty store. Returns false if it had data.
+async fn load_demo_if_empty(store: &Store, seed: u64) -> Result<bool> {
+    if !store.is_empty().await? {
+        return Ok(false);
+    }
+    let opts = hocvuso_demo::DemoOptions { seed, today: today(), ..Default::default() };
+    eprintln!("Đang tạo dữ liệu mẫu (xã, xóm, hộ, cư dân, đơn vị)…");
+    let demo = hocvuso_demo::generate(&opts);
+    let s = store.load_demo(&demo, today()).await?;
+    eprintln!("Đã nạp: {} xóm, {} hộ, {} cư dân, {} đơn vị.", s.hamlets, s.households, s.residents, s.units);
+    Ok(true)
+}
+
+/// Make sure an `admin` account exists; if it has never been used, give it a
+/// fresh one-time password and return it.
+async fn demo_admin(store: &Store) -> Result<Option<String>> {
+    match store.find_user("admin").await? {
+        None => {
+            let password = generate_password();
+            store
+                .create_user(&NewUser {
+                    username: "admin".into(),
+                    display_name: "Quản trị hệ thống".into(),
+                    password_hash: hash_password(&password).map_err(|e| anyhow!("{e}"))?,
+                    role: Role::Admin,
+                    must_change_password: true,
+                })
+                .await?;
+            Ok(Some(password))
+        }
+        Some((u, _)) if u.must_change_password => {
+            let password = generate_password();
+            store.set_password(u.id, &hash_password(&password).map_err(|e| anyhow!("{e}"))?, true).await?;
+            Ok(Some(password))
+        }
+        Some(_) => Ok(None),
+    }
+}
+
+pub async fn serve(db: DbArgs, demo: bool, bind: String, secure_cookies: bool) -> Result<()> {
+    let store = open(&db).await?;
+    let mut one_time = None;
+    if demo {
+        load_demo_if_empty(&store, 2026).await?;
+        one_time = demo_admin(&store).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("không mở được cổng {bind}"))?;
+    let addr = listener.local_addr()?;
+    println!("hocvuso đang chạy: http://{addr}/");
+    match one_time {
+        Some(p) => println!("Đăng nhập lần đầu: tài khoản admin, mật khẩu một lần {p} (sẽ phải đổi ngay)"),
+        None if demo => println!("Tài khoản admin đã đặt mật khẩu riêng. Quên mật khẩu: hocvuso user reset-password admin"),
+        None => {}
+    }
+    let state = AppState::new(store, WebConfig { secure_cookies, today: None });
+    hocvuso_web::serve(state, listener).await?;
+    Ok(())
+}
+
+pub async fn demo(db: DbArgs, scale: Option<usize>, seed: u64) -> Result<()> {
+    let store = open(&db).await?;
+    match scale {
+        None => {
+            if !load_demo_if_empty(&store, seed).await? {
+                bail!("Cơ sở dữ liệu đã có dữ liệu; dùng thư mục dữ liệu trống (--data-dir) để tạo xã mẫu");
+            }
+            if let Some(p) = demo_admin(&store).await? {
+                println!("Tài khoản admin, mật khẩu một lần: {p}");
+            }
+        }
+        Some(total) => {
+            let hamlets = (total / 1000).max(20);
+            let names: Vec<String> = (1..=hamlets).map(|i| format!("Thôn số {i:05}")).collect();
+            let ids = store.ensure_hamlets(&names).await?;
+            let pb = bar(total as u64, "Đang tạo dữ liệu quy mô tỉnh");
+            let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<hocvuso_demo::DemoHousehold>>(4);
+            let gen = std::thread::spawn(move || {
+                hocvuso_demo::generate_households_batched(seed, hamlets, total, 5000, today(), |batch| {
+                    tx.blocking_send(batch.to_vec()).map_err(|_| ())
+                })
+            });
+            while let Some(batch) = rx.recv().await {
+                let n = store.load_households_batch(&batch, &ids).await?;
+                pb.inc(n as u64);
+            }
+            let _ = gen.join();
+            pb.set_message("Đang tính nhóm đối tượng");
+            store.refresh_derived_groups(today()).await?;
+            pb.finish();
+            println!("Đã tạo {} cư dân trong {} thôn.", store.count_residents().await?, hamlets);
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub async fn import(db: DbArgs, file: PathBuf, dry_run: bool) -> Result<()> {
+    let bytes = std::fs::read(&file).with_context(|| format!("không đọc được tệp {}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let wb = hocvuso_import::read_workbook(&bytes, &name).map_err(|e| anyhow!("{e}"))?;
+    let store = open(&db).await?;
+    let hamlets = store.list_hamlets().await?;
+    let ctx = hocvuso_import::ValidationContext { today: today(), hamlets: hamlets.into_iter().map(|h| (h.id, h.name)).collect() };
+    let mut last_err = None;
+    let mut chosen = None;
+    for sheet in &wb.sheets {
+        match hocvuso_import::find_header(sheet) {
+            Ok(h) => {
+                chosen = Some((sheet, h));
+                break;
+            }
+            Err(e) => last_err = Some(e),
+        }
+    }
+    let Some((sheet, header)) = chosen else {
+        bail!("{}", last_err.map(|e| e.to_string()).unwrap_or_else(|| "Tệp không có dữ liệu".into()));
+    };
+    for (i, h) in &header.unknown {
+        eprintln!("Cột {} (\"{h}\") không nhận ra: bỏ qua. Dùng trang Nhập Excel trên web để chọn cột.", i + 1);
+    }
+    let preview = hocvuso_import::validate(sheet, &header, &ctx);
+    match preview.encoding {
+        vntext::Encoding::Tcvn3 => eprintln!("Tệp dùng bảng mã TCVN3 (ABC): đã chuyển sang Unicode."),
+        vntext::Encoding::Vni => eprintln!("Tệp dùng bảng mã VNI-Windows: đã chuyển sang Unicode."),
+        vntext::Encoding::Unicode => {}
+    }
+    if !preview.errors.is_empty() {
+        for e in &preview.errors {
+            eprintln!("Dòng {}, cột {} (\"{}\"): {}", e.row_number, e.column, e.value, e.message);
+        }
+        bail!("Tệp có {} lỗi; chưa ghi gì. Sửa tệp rồi chạy lại.", preview.errors.len());
+    }
+    println!("{} dòng hợp lệ.", preview.rows.len());
+    if dry_run {
+        return Ok(());
+    }
+    let pb = bar(preview.rows.len() as u64, "Đang nhập");
+    let pbc = pb.clone();
+    let started = std::time::Instant::now();
+    let s = store.import_residents(&preview.rows, today(), &move |n| pbc.set_position(n as u64)).await?;
+    pb.finish_and_clear();
+    cli_audit(&store, "nhap", "so_dan_cu", &name, format!("{} mới, {} cập nhật, {} không đổi", s.created, s.updated, s.unchanged));
+    store.close().await;
+    println!(
+        "Xong trong {:.1} giây: {} người mới, {} cập nhật, {} không đổi, {} hộ mới.",
+        started.elapsed().as_secs_f64(),
+        s.created,
+        s.updated,
+        s.unchanged,
+        s.households_created
+    );
+    Ok(())
+}
+
+pub async fn export(db: DbArgs, out: PathBuf) -> Result<()> {
+    let store = open(&db).await?;
+    let rows = store.export_rows(ResidentScope::All).await?;
+    let commune = store.get_setting("commune_name").await?.unwrap_or_else(|| "xã".into());
+    let bytes = hocvuso_import::export_xlsx(&format!("Sổ dân cư {commune}"), &rows).map_err(|e| anyhow!(e))?;
+    std::fs::write(&out, bytes).with_context(|| format!("không ghi được {}", out.display()))?;
+    cli_audit(&store, "xuat", "so_dan_cu", "xlsx", format!("{} người", rows.len()));
+    store.close().await;
+    println!("Đã xuất {} người vào {}", rows.len(), out.display());
+    Ok(())
+}
+
+pub async fn user(db: DbArgs, action: UserAction) -> Result<()> {
+    let store = open(&db).await?;
+    match action {
+        UserAction::Add { username, role, name, hamlet, unit, resident } => {
+            let kind = RoleKind::from_code(&role).ok_or_else(|| {
+                anyhow!("Vai trò \"{role}\" không có; chọn một trong: {}", RoleKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>().join(", "))
+            })?;
+            let hamlet_id = match hamlet {
+                Some(h) => {
+                    let key = vntext::fold(&h);
+                    let list = store.list_hamlets().await?;
+                    Some(
+                        list.iter()
+                            .find(|x| vntext::fold(&x.name) == key || vntext::fold(&x.name).ends_with(&format!(" {key}")))
+                            .map(|x| x.id)
+                            .ok_or_else(|| anyhow!("Không có xóm \"{h}\""))?,
+                    )
+                }
+                None => None,
+            };
+            let role = Role::from_parts(kind, unit, hamlet_id, resident).ok_or_else(|| anyhow!("Vai trò {role} cần --hamlet, --unit hoặc --resident"))?;
+            let password = generate_password();
+            let id = store
+                .create_user(&NewUser {
+                    username: username.clone(),
+                    display_name: name.unwrap_or_else(|| username.clone()),
+                    password_hash: hash_password(&password).map_err(|e| anyhow!("{e}"))?,
+                    role,
+                    must_change_password: true,
+                })
+                .await?;
+            cli_audit(&store, "tao", "tai_khoan", &id.to_string(), format!("vai trò {}", kind.code()));
+            println!("Đã tạo {username}. Mật khẩu một lần: {password}");
+        }
+        UserAction::ResetPassword { username } => {
+            let (u, _) = store.find_user(&username).await?.ok_or_else(|| anyhow!("Không có tài khoản \"{username}\""))?;
+            let password = generate_password();
+            store.set_password(u.id, &hash_password(&password).map_err(|e| anyhow!("{e}"))?, true).await?;
+            cli_audit(&store, "dat_lai_mat_khau", "tai_khoan", &u.id.to_string(), String::new());
+            println!("Mật khẩu một lần mới của {username}: {password}");
+        }
+        UserAction::List => {
+            for u in store.list_users().await? {
+                println!("{}\t{}\t{}{}", u.username, u.display_name, u.role.kind().label(), if u.disabled { "\t(khóa)" } else { "" });
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub async fn backup(db: DbArgs, out: PathBuf) -> Result<()> {
+    let store = open(&db).await?;
+    if out.exists() {
+        bail!("Tệp {} đã có; chọn tên khác để không ghi đè", out.display());
+    }
+    store.backup_to(&out.to_string_lossy()).await?;
+    store.close().await;
+    println!("Đã sao lưu vào {}", out.display());
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! Domain types and rules of hocvuso. No HTTP and no SQL here: this crate
+//! is what the storage, import and web crates share.
+//!
+//! Input becomes a domain type once, at the edge ("parse, don't validate"):
+//! a [`CitizenId`], [`PhoneNumber`], [`BirthDate`] or [`Sex`] cannot hold an
+//! invalid value, and their constructors carry the Vietnamese error message.
+
+pub mod auth;
+pub mod groups;
+pub mod person;
+pub mod registry;
+pub mod units;
+
+pub use auth::{validate_password, PasswordError, ResidentScope, Role, RoleKind};
+pub use groups::TargetGroup;
+pub use person::{BirthDate, CitizenId, FieldError, PhoneNumber, Sex};
+pub use registry::{Hamlet, Household, NewResident, Page, Resident, ResidentFilter};
+pub use units::{Unit, UnitType};
+
+/// Identifiers are plain database row ids.
+pub type Id = i64;

@@ -1,0 +1,127 @@
+//! Cell text clean-up shared by header mapping and validation: legacy
+//! encoding conversion, NFC, trimming, and folding into comparison keys.
+
+use crate::read::SheetData;
+use vntext::Encoding;
+
+/// The legacy encoding of a whole sheet, decided over all its text cells
+/// (one cell is too little to tell TCVN3 from VNI reliably).
+pub(crate) fn detect_sheet(sheet: &SheetData) -> Encoding {
+    // ASCII cells read the same in every encoding: they carry no signal.
+    vntext::detect_many(sheet.rows.iter().flatten().filter(|c| !c.is_ascii()))
+}
+
+/// Characters that can appear in the Windows-1252 view of legacy text.
+fn is_cp1252_view(c: char) -> bool {
+    (c as u32) < 0x100
+        || matches!(
+            c,
+            '€' | '‚' | 'ƒ' | '„' | '…' | '†' | '‡' | 'ˆ' | '‰' | 'Š' | '‹' | 'Œ' | 'Ž' | '‘' | '’' | '“'
+                | '”' | '•' | '–' | '—' | '˜' | '™' | 'š' | '›' | 'œ' | 'ž' | 'Ÿ'
+        )
+}
+
+/// Turns raw cell text into clean Unicode for one sheet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cleaner {
+    pub encoding: Encoding,
+}
+
+impl Cleaner {
+    pub fn for_sheet(sheet: &SheetData) -> Self {
+        Self { encoding: detect_sheet(sheet) }
+    }
+
+    /// Legacy conversion (when the sheet is TCVN3/VNI and the cell is not
+    /// already real Unicode, as when a header was retyped later), NFC, trim,
+    /// and the apostrophe that [`crate::neutralise_formula`] put in front of
+    /// `= + - @` taken off again.
+    pub fn clean(&self, raw: &str) -> String {
+        if raw.trim().is_empty() {
+            return String::new();
+        }
+        let converted;
+        let text = if self.encoding != Encoding::Unicode && !raw.is_ascii() && raw.chars().all(is_cp1252_view) {
+            converted = vntext::to_unicode(raw, self.encoding);
+            converted.as_str()
+        } else {
+            raw
+        };
+        let mut out = vntext::normalize(text);
+        if out.len() > 1 && out.starts_with('\'') && out[1..].starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            out.remove(0);
+        }
+        out
+    }
+
+    /// Whether names converted from TCVN3 need their capitals restored.
+    pub fn restores_case(&self) -> bool {
+        self.encoding == Encoding::Tcvn3
+    }
+}
+
+/// Comparison key: folded (no case, no diacritics, đ → d), every run of
+/// punctuation or spaces turned into one space.
+pub(crate) fn key(s: &str) -> String {
+    let folded = vntext::fold(s);
+    let mut out = String::with_capacity(folded.len());
+    let mut space = false;
+    for c in folded.chars() {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// Collapse inner whitespace runs to one space.
+pub(crate) fn squash_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// A person's name as it should be stored: inner spaces collapsed, and
+/// capitals restored when the text has none or only capitals (TCVN3 text and
+/// names typed in all caps).
+pub(crate) fn tidy_name(s: &str, force_title: bool) -> String {
+    let s = squash_spaces(s);
+    let has_lower = s.chars().any(char::is_lowercase);
+    let has_upper = s.chars().any(char::is_uppercase);
+    if force_title || !has_lower || !has_upper {
+        vntext::title_case_name(&s)
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys() {
+        assert_eq!(key("Họ, chữ đệm và tên"), "ho chu dem va ten");
+        assert_eq!(key("  CMND/CCCD (*) "), "cmnd cccd");
+        assert_eq!(key("SĐT"), "sdt");
+        assert_eq!(key("Xóm Khuôn Lặng"), "xom khuon lang");
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(tidy_name("  nguyễn   văn an ", false), "Nguyễn Văn An");
+        assert_eq!(tidy_name("NGUYỄN VĂN AN", false), "Nguyễn Văn An");
+        assert_eq!(tidy_name("Lò Thị McKay", false), "Lò Thị McKay");
+    }
+}

@@ -1,0 +1,79 @@
+//! Storage of hocvuso: one code path over two engines.
+//!
+//! [`Store`] is what the rest of the program sees. Behind it, the same SQL
+//! (written once, in [`ops`], expanded for each engine by the `store_ops!`
+//! macro) runs on SQLite (the default, embedded) or PostgreSQL (for a
+//! province). Only the migrations and a handful of statements differ, and
+//! those are marked with `Engine` checks.
+//!
+//! SQLite runs in WAL mode with foreign keys on, a busy timeout, and
+//! `synchronous=FULL`; every write goes through a single writer connection so
+//! writers never deadlock, while reads use a pool of readers.
+
+mod audit;
+mod connect;
+mod error;
+mod ops;
+mod rows;
+
+pub use audit::{AuditEvent, AuditWriter};
+pub use connect::{Engine, StoreOptions};
+pub use error::StoreError;
+pub use ops::{DemoLoadSummary, ImportSummary, NewUser, SessionRecord, User};
+
+use sqlx::{Pool, Postgres, Sqlite};
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The storage handle: cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) inner: Inner,
+    audit: AuditWriter,
+}
+
+#[derive(Clone)]
+pub(crate) enum Inner {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+#[derive(Clone)]
+pub(crate) struct SqliteStore {
+    pub(crate) read: Pool<Sqlite>,
+    pub(crate) write: Pool<Sqlite>,
+}
+
+#[derive(Clone)]
+pub(crate) struct PgStore {
+    pub(crate) read: Pool<Postgres>,
+    pub(crate) write: Pool<Postgres>,
+}
+
+impl Store {
+    pub fn engine(&self) -> Engine {
+        match self.inner {
+            Inner::Sqlite(_) => Engine::Sqlite,
+            Inner::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// The batched audit writer of this store.
+    pub fn audit(&self) -> &AuditWriter {
+        &self.audit
+    }
+
+    /// Close pools after flushing the audit log.
+    pub async fn close(&self) {
+        self.audit.flush().await;
+        match &self.inner {
+            Inner::Sqlite(s) => {
+                s.read.close().await;
+                s.write.close().await;
+            }
+            Inner::Postgres(s) => {
+                s.read.close().await;
+            }
+        }
+    }
+}

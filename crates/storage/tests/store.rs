@@ -1,0 +1,283 @@
+//! The storage test suite, run on SQLite and on PostgreSQL.
+
+mod engines;
+
+use chrono::{Duration, NaiveDate, Utc};
+use hocvuso_domain::auth::ResidentScope;
+use hocvuso_domain::groups::{derive_groups, GroupFacts, TargetGroup};
+use hocvuso_domain::person::is_ethnic_minority;
+use hocvuso_domain::{BirthDate, CitizenId, NewResident, ResidentFilter, Role, Sex, UnitType};
+use hocvuso_import::{HouseholdKey, ImportRow};
+use hocvuso_storage::{AuditEvent, NewUser, Store};
+use std::collections::HashMap;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 1).expect("date")
+}
+
+fn small_demo() -> hocvuso_demo::DemoCommune {
+    hocvuso_demo::generate(&hocvuso_demo::DemoOptions { seed: 7, hamlets: 3, households: 60, today: today() })
+}
+
+fn person(name: &str, birth: &str, relation: &str, cid: Option<&str>) -> NewResident {
+    NewResident {
+        full_name: name.into(),
+        sex: Some(Sex::Male),
+        birth: Some(BirthDate::parse(birth, today()).expect("birth")),
+        ethnicity: "Tày".into(),
+        phone: None,
+        citizen_id: cid.map(|c| CitizenId::parse(c).expect("cid")),
+        relation: relation.into(),
+        notes: String::new(),
+        manual_groups: vec![],
+    }
+}
+
+fn row(n: usize, hamlet_id: i64, head: &str, r: NewResident) -> ImportRow {
+    ImportRow { row_number: n, hamlet_id, household: HouseholdKey::Head(head.into()), resident: r }
+}
+
+async fn all(store: &Store) -> Vec<hocvuso_domain::Resident> {
+    store.list_residents(ResidentScope::All, &ResidentFilter::default(), 1, 500).await.expect("list").items
+}
+
+engine_tests! {
+    async fn hamlets_are_unique_by_folded_name(store: Store) {
+        let id = store.create_hamlet("Xóm Khuôn Lặng").await.unwrap();
+        assert!(id > 0);
+        let dup = store.create_hamlet("  xóm khuôn lặng ").await;
+        // Same name, different case: the folded key is the same.
+        assert!(dup.is_err());
+        assert!(dup.unwrap_err().is_unique_violation());
+        let list = store.list_hamlets().await.unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].name, "Xóm Khuôn Lặng");
+        assert_eq!(store.ensure_hamlets(&["xom khuon lang".into(), "Xóm Mới".into()]).await.unwrap()[0], id);
+        assert_eq!(store.list_hamlets().await.unwrap().len(), 2);
+    }
+
+    async fn demo_load_and_derived_groups_match_the_domain_rules(store: Store) {
+        let demo = small_demo();
+        let s = store.load_demo(&demo, today()).await.unwrap();
+        let expected: usize = demo.households.iter().map(|h| h.members.len()).sum();
+        assert_eq!(s.residents, expected);
+        assert_eq!(store.count_residents().await.unwrap() as usize, expected);
+        // Recompute every resident's groups independently from the raw rows.
+        let residents = all(&store).await;
+        assert_eq!(residents.len(), expected);
+        let units = store.list_units().await.unwrap();
+        let mut official_ids = std::collections::HashSet::new();
+        for u in &units {
+            if u.unit_type.staff_are_officials() {
+                for (rid, _, _) in store.unit_members(u.id).await.unwrap() {
+                    official_ids.insert(rid);
+                }
+            }
+        }
+        assert!(!official_ids.is_empty(), "demo units have staff");
+        let households: HashMap<i64, bool> = {
+            let mut m = HashMap::new();
+            for r in &residents {
+                if !m.contains_key(&r.household_id) {
+                    let (h, _) = store.get_household(ResidentScope::All, r.household_id).await.unwrap().unwrap();
+                    m.insert(h.id, h.farm_business);
+                }
+            }
+            m
+        };
+        for r in &residents {
+            let mut want = derive_groups(&GroupFacts {
+                age: r.birth.map(|b| b.age_on(today())),
+                ethnic_minority: is_ethnic_minority(&r.ethnicity),
+                unit_staff: official_ids.contains(&r.id),
+                farm_business_household: households[&r.household_id],
+            });
+            let manual: Vec<TargetGroup> = r.groups.iter().copied().filter(|g| *g == TargetGroup::Students).collect();
+            want.extend(manual);
+            want.sort();
+            want.dedup();
+            assert_eq!(r.groups, want, "groups of {} (born {:?})", r.full_name, r.birth);
+        }
+        let elderly = store.count_group(TargetGroup::Elderly).await.unwrap();
+        assert!(elderly > 0);
+        let filtered = store
+            .list_residents(ResidentScope::All, &ResidentFilter { group: Some(TargetGroup::Elderly), ..Default::default() }, 1, 10)
+            .await
+            .unwrap();
+        assert_eq!(filtered.total, elderly);
+    }
+
+    async fn scopes_hide_other_hamlets(store: Store) {
+        store.load_demo(&small_demo(), today()).await.unwrap();
+        let hamlets = store.list_hamlets().await.unwrap();
+        let (a, b) = (hamlets[0].id, hamlets[1].id);
+        let in_b = store
+            .list_residents(ResidentScope::All, &ResidentFilter { hamlet_id: Some(b), ..Default::default() }, 1, 1)
+            .await
+            .unwrap()
+            .items[0]
+            .clone();
+        let head_a = Role::HamletHead { hamlet_id: a }.resident_scope();
+        assert!(store.get_resident(head_a, in_b.id).await.unwrap().is_none());
+        assert!(store.get_resident(ResidentScope::Hamlet(b), in_b.id).await.unwrap().is_some());
+        assert!(store.get_household(head_a, in_b.household_id).await.unwrap().is_none());
+        let page = store.list_residents(head_a, &ResidentFilter::default(), 1, 500).await.unwrap();
+        assert!(page.total > 0);
+        assert!(page.items.iter().all(|r| r.hamlet_id == a));
+        // Asking for another hamlet's filter inside a hamlet scope finds nobody.
+        let cross = store.list_residents(head_a, &ResidentFilter { hamlet_id: Some(b), ..Default::default() }, 1, 10).await.unwrap();
+        assert_eq!(cross.total, 0);
+        // A resident sees only themself.
+        let me = ResidentScope::Own(in_b.id);
+        assert_eq!(store.list_residents(me, &ResidentFilter::default(), 1, 10).await.unwrap().total, 1);
+        // A scoped update outside the scope changes nothing.
+        let mut changed = person("Người Khác Hẳn", "1990", "Con", None);
+        changed.full_name = "Tên Đã Đổi".into();
+        assert!(!store.update_resident(head_a, in_b.id, &changed, today()).await.unwrap());
+        assert_eq!(store.get_resident(ResidentScope::All, in_b.id).await.unwrap().unwrap().full_name, in_b.full_name);
+    }
+
+    async fn search_ignores_diacritics_and_case(store: Store) {
+        let h = store.create_hamlet("Xóm Na Hoan").await.unwrap();
+        let hh = store.create_household(h, Some("NH-1"), "Nguyễn Văn An", false, "").await.unwrap();
+        store.create_resident(hh, &person("Nguyễn Văn An", "12/04/1970", "Chủ hộ", None), today()).await.unwrap();
+        store.create_resident(hh, &person("Hoàng Thị Ánh", "1972", "Vợ", None), today()).await.unwrap();
+        for q in ["nguyen van a", "NGUYỄN VĂN", "Nguyễn Văn An", "nguyê\u{0302}n"] {
+            let f = ResidentFilter { query: Some(q.into()), ..Default::default() };
+            let p = store.list_residents(ResidentScope::All, &f, 1, 10).await.unwrap();
+            assert_eq!(p.total, 1, "query {q:?}");
+            assert_eq!(p.items[0].full_name, "Nguyễn Văn An");
+        }
+        let f = ResidentFilter { query: Some("anh".into()), ..Default::default() };
+        assert_eq!(store.list_residents(ResidentScope::All, &f, 1, 10).await.unwrap().items[0].full_name, "Hoàng Thị Ánh");
+    }
+
+    async fn import_is_idempotent_and_updates_changes(store: Store) {
+        let h = store.create_hamlet("Xóm Khuôn Lặng").await.unwrap();
+        let rows = vec![
+            row(2, h, "Nông Văn Dũng", person("Nông Văn Dũng", "02/01/1968", "Chủ hộ", Some("019068000111"))),
+            row(3, h, "Nông Văn Dũng", person("Nông Văn Hải", "1995", "Con", None)),
+            row(4, h, "Lục Văn Tâm", person("Lục Văn Tâm", "1980", "Chủ hộ", None)),
+        ];
+        let first = store.import_residents(&rows, today(), &|_| {}).await.unwrap();
+        assert_eq!((first.created, first.updated, first.unchanged, first.households_created), (3, 0, 0, 2));
+        let again = store.import_residents(&rows, today(), &|_| {}).await.unwrap();
+        assert_eq!((again.created, again.updated, again.unchanged, again.households_created), (0, 0, 3, 0));
+        assert_eq!(store.count_residents().await.unwrap(), 3);
+        // A changed phone updates the same person, matched by citizen ID even with a new spelling.
+        let mut changed = rows.clone();
+        changed[0].resident.full_name = "Nông Văn Dũng".into();
+        changed[0].resident.phone = Some(hocvuso_domain::PhoneNumber::parse("0912345678").unwrap());
+        let third = store.import_residents(&changed, today(), &|_| {}).await.unwrap();
+        assert_eq!((third.created, third.updated, third.unchanged), (0, 1, 2));
+        let people = all(&store).await;
+        assert_eq!(people.len(), 3);
+        let dung = people.iter().find(|r| r.full_name == "Nông Văn Dũng").unwrap();
+        assert_eq!(dung.phone.as_ref().unwrap().as_str(), "0912345678");
+        assert!(dung.groups.contains(&TargetGroup::Adults));
+        assert!(dung.groups.contains(&TargetGroup::EthnicMinority));
+        // Same household for father and son.
+        let hai = people.iter().find(|r| r.full_name == "Nông Văn Hải").unwrap();
+        assert_eq!(dung.household_id, hai.household_id);
+    }
+
+    async fn import_is_all_or_nothing(store: Store) {
+        let h = store.create_hamlet("Xóm Đồng Cũ").await.unwrap();
+        let mut rows: Vec<ImportRow> = (0..50)
+            .map(|i| row(i + 2, h, &format!("Chủ Hộ Số {i}"), person(&format!("Chủ Hộ Số {i}"), "1970", "Chủ hộ", None)))
+            .collect();
+        // The last row points at a hamlet that does not exist: the database refuses it.
+        rows.push(row(60, 999_999, "Ai Đó", person("Ai Đó Đây", "1970", "Chủ hộ", None)));
+        assert!(store.import_residents(&rows, today(), &|_| {}).await.is_err());
+        assert_eq!(store.count_residents().await.unwrap(), 0, "nothing written");
+        rows.pop();
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let s2 = seen.clone();
+        let ok = store.import_residents(&rows, today(), &move |n| s2.store(n, std::sync::atomic::Ordering::SeqCst)).await.unwrap();
+        assert_eq!(ok.created, 50);
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 50, "progress reaches the end");
+    }
+
+    async fn users_sessions_and_passwords(store: Store) {
+        let new = NewUser {
+            username: "Truongxom1".into(),
+            display_name: "Trưởng xóm".into(),
+            password_hash: "h1".into(),
+            role: Role::HamletHead { hamlet_id: store.create_hamlet("Xóm Một").await.unwrap() },
+            must_change_password: true,
+        };
+        let id = store.create_user(&new).await.unwrap();
+        assert!(store.create_user(&new).await.unwrap_err().is_unique_violation());
+        let (u, hash) = store.find_user("truongxom1").await.unwrap().unwrap();
+        assert_eq!((u.id, hash.as_str()), (id, "h1"));
+        assert!(matches!(u.role, Role::HamletHead { .. }));
+        let now = Utc::now();
+        store.create_session("tok1", id, "csrf1", now + Duration::hours(1)).await.unwrap();
+        store.create_session("old", id, "csrf0", now - Duration::hours(1)).await.unwrap();
+        let s = store.get_session("tok1", now).await.unwrap().unwrap();
+        assert_eq!((s.user.id, s.csrf_token.as_str()), (id, "csrf1"));
+        assert!(store.get_session("old", now).await.unwrap().is_none(), "expired");
+        assert_eq!(store.purge_sessions(now).await.unwrap(), 1);
+        store.set_password(id, "h2", false).await.unwrap();
+        assert!(store.get_session("tok1", now).await.unwrap().is_none(), "password change ends sessions");
+        store.create_session("tok2", id, "c", now + Duration::hours(1)).await.unwrap();
+        store.set_user_disabled(id, true).await.unwrap();
+        assert!(store.get_session("tok2", now).await.unwrap().is_none(), "disabled user");
+        assert!(store.find_user("truongxom1").await.unwrap().unwrap().0.disabled);
+    }
+
+    async fn audit_writes_are_batched_and_complete(store: Store) {
+        for i in 0..1200 {
+            store.audit().record(AuditEvent {
+                user_id: Some(1),
+                username: "admin".into(),
+                action: "xem".into(),
+                object_type: "cu_dan".into(),
+                object_id: (i % 3).to_string(),
+                detail: String::new(),
+            });
+        }
+        store.audit().flush().await;
+        assert_eq!(store.count_audit("xem", "cu_dan", "0").await.unwrap(), 400);
+        assert_eq!(store.audit_rows(Some("cu_dan"), 5000).await.unwrap().len(), 1200);
+    }
+
+    async fn units_and_export(store: Store) {
+        let h = store.create_hamlet("Xóm Hai").await.unwrap();
+        let hh = store.create_household(h, None, "Ma Văn Sơn", true, "Xóm Hai").await.unwrap();
+        let rid = store.create_resident(hh, &person("Ma Văn Sơn", "1985", "Chủ hộ", Some("019085000222")), today()).await.unwrap();
+        let unit = store.create_unit("Trạm Y tế xã", UnitType::HealthStation, None).await.unwrap();
+        store.add_unit_member(unit, rid, "Y sĩ", today()).await.unwrap();
+        let r = store.get_resident(ResidentScope::All, rid).await.unwrap().unwrap();
+        assert!(r.groups.contains(&TargetGroup::Officials), "staff of a unit are officials");
+        assert!(r.groups.contains(&TargetGroup::FarmBusiness));
+        assert!(store.get_resident(ResidentScope::UnitStaff(unit), rid).await.unwrap().is_some());
+        assert!(store.get_resident(ResidentScope::UnitStaff(unit + 1), rid).await.unwrap().is_none());
+        let rows = store.export_rows(ResidentScope::All).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].hamlet, "Xóm Hai");
+        assert_eq!(rows[0].citizen_id, "019085000222");
+        assert!(rows[0].groups.contains("Cán bộ"));
+    }
+
+    async fn settings_round_trip(store: Store) {
+        assert_eq!(store.get_setting("commune_name").await.unwrap(), None);
+        store.set_setting("commune_name", "xã Dân Tiến").await.unwrap();
+        store.set_setting("commune_name", "xã Dân Tiến (mới)").await.unwrap();
+        assert_eq!(store.get_setting("commune_name").await.unwrap().as_deref(), Some("xã Dân Tiến (mới)"));
+    }
+}
+
+#[tokio::test]
+async fn sqlite_backup_is_a_working_copy() {
+    let db = engines::TestDb::sqlite().await;
+    let h = db.store.create_hamlet("Xóm Sao Lưu").await.unwrap();
+    db.store.create_household(h, None, "A", false, "").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("copy.sqlite");
+    db.store.backup_to(&out.to_string_lossy()).await.unwrap();
+    let copy = Store::connect(&hocvuso_storage::StoreOptions::sqlite_file(&out)).await.unwrap();
+    assert_eq!(copy.list_hamlets().await.unwrap()[0].name, "Xóm Sao Lưu");
+    copy.close().await;
+    db.finish().await;
+}

@@ -1,0 +1,45 @@
+//! The web layer: thin axum handlers over the domain and the store.
+//!
+//! One module per resource, each with its own `router()`; [`app`] only
+//! merges them. Pages are rendered on the server (askama templates), work
+//! without JavaScript, and stay small for 3G phones.
+
+pub mod auth;
+pub mod error;
+mod health;
+mod import;
+mod pages;
+mod registry;
+pub mod state;
+mod users;
+
+use axum::Router;
+pub use state::{AppState, WebConfig};
+use tower_http::compression::CompressionLayer;
+
+/// The whole application, as `serve` and the tests start it.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(registry::router())
+        .merge(import::router())
+        .merge(users::router())
+        .merge(pages::router())
+        .layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD_BYTES + 64 * 1024))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Bind and serve until Ctrl-C; flushes the audit log on the way out.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let store = state.store.clone();
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    store.close().await;
+    Ok(())
+}
