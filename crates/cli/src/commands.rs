@@ -16,12 +16,15 @@ pub async fn open(db: &DbArgs) -> Result<Store> {
     let url = match &db.database_url {
         Some(u) => u.clone(),
         None => {
-            std::fs::create_dir_all(&db.data_dir)
-                .with_context(|| format!("không tạo được thư mục dữ liệu {}", db.data_dir.display()))?;
+            std::fs::create_dir_all(&db.data_dir).with_context(|| {
+                format!("không tạo được thư mục dữ liệu {}", db.data_dir.display())
+            })?;
             format!("sqlite://{}", db.data_dir.join("hocvuso.sqlite").display())
         }
     };
-    Store::connect(&StoreOptions::new(url)).await.map_err(|e| anyhow!("{e}"))
+    Store::connect(&StoreOptions::new(url))
+        .await
+        .map_err(|e| anyhow!("{e}"))
 }
 
 fn cli_audit(store: &Store, action: &str, object_type: &str, object_id: &str, detail: String) {
@@ -52,11 +55,18 @@ async fn load_demo_if_empty(store: &Store, seed: u64) -> Result<bool> {
     if !store.is_empty().await? {
         return Ok(false);
     }
-    let opts = hocvuso_demo::DemoOptions { seed, today: today(), ..Default::default() };
+    let opts = hocvuso_demo::DemoOptions {
+        seed,
+        today: today(),
+        ..Default::default()
+    };
     eprintln!("Đang tạo dữ liệu mẫu (xã, xóm, hộ, cư dân, đơn vị)…");
     let demo = hocvuso_demo::generate(&opts);
     let s = store.load_demo(&demo, today()).await?;
-    eprintln!("Đã nạp: {} xóm, {} hộ, {} cư dân, {} đơn vị.", s.hamlets, s.households, s.residents, s.units);
+    eprintln!(
+        "Đã nạp: {} xóm, {} hộ, {} cư dân, {} đơn vị.",
+        s.hamlets, s.households, s.residents, s.units
+    );
     Ok(true)
 }
 
@@ -79,7 +89,13 @@ async fn demo_admin(store: &Store) -> Result<Option<String>> {
         }
         Some((u, _)) if u.must_change_password => {
             let password = generate_password();
-            store.set_password(u.id, &hash_password(&password).map_err(|e| anyhow!("{e}"))?, true).await?;
+            store
+                .set_password(
+                    u.id,
+                    &hash_password(&password).map_err(|e| anyhow!("{e}"))?,
+                    true,
+                )
+                .await?;
             Ok(Some(password))
         }
         Some(_) => Ok(None),
@@ -93,7 +109,9 @@ pub async fn serve(db: DbArgs, demo: bool, bind: String, secure_cookies: bool) -
         load_demo_if_empty(&store, 2026).await?;
         one_time = demo_admin(&store).await?;
     }
-    let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("không mở được cổng {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .with_context(|| format!("không mở được cổng {bind}"))?;
     let addr = listener.local_addr()?;
     println!("hocvuso đang chạy: http://{addr}/");
     match one_time {
@@ -101,7 +119,13 @@ pub async fn serve(db: DbArgs, demo: bool, bind: String, secure_cookies: bool) -
         None if demo => println!("Tài khoản admin đã đặt mật khẩu riêng. Quên mật khẩu: hocvuso user reset-password admin"),
         None => {}
     }
-    let state = AppState::new(store, WebConfig { secure_cookies, today: None });
+    let state = AppState::new(
+        store,
+        WebConfig {
+            secure_cookies,
+            today: None,
+        },
+    );
     hocvuso_web::serve(state, listener).await?;
     Ok(())
 }
@@ -124,9 +148,14 @@ pub async fn demo(db: DbArgs, scale: Option<usize>, seed: u64) -> Result<()> {
             let pb = bar(total as u64, "Đang tạo dữ liệu quy mô tỉnh");
             let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<hocvuso_demo::DemoHousehold>>(4);
             let gen = std::thread::spawn(move || {
-                hocvuso_demo::generate_households_batched(seed, hamlets, total, 5000, today(), |batch| {
-                    tx.blocking_send(batch.to_vec()).map_err(|_| ())
-                })
+                hocvuso_demo::generate_households_batched(
+                    seed,
+                    hamlets,
+                    total,
+                    5000,
+                    today(),
+                    |batch| tx.blocking_send(batch.to_vec()).map_err(|_| ()),
+                )
             });
             while let Some(batch) = rx.recv().await {
                 let n = store.load_households_batch(&batch, &ids).await?;
@@ -136,7 +165,11 @@ pub async fn demo(db: DbArgs, scale: Option<usize>, seed: u64) -> Result<()> {
             pb.set_message("Đang tính nhóm đối tượng");
             store.refresh_derived_groups(today()).await?;
             pb.finish();
-            println!("Đã tạo {} cư dân trong {} thôn.", store.count_residents().await?, hamlets);
+            println!(
+                "Đã tạo {} cư dân trong {} thôn.",
+                store.count_residents().await?,
+                hamlets
+            );
         }
     }
     store.close().await;
@@ -144,12 +177,19 @@ pub async fn demo(db: DbArgs, scale: Option<usize>, seed: u64) -> Result<()> {
 }
 
 pub async fn import(db: DbArgs, file: PathBuf, dry_run: bool) -> Result<()> {
-    let bytes = std::fs::read(&file).with_context(|| format!("không đọc được tệp {}", file.display()))?;
-    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let bytes =
+        std::fs::read(&file).with_context(|| format!("không đọc được tệp {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let wb = hocvuso_import::read_workbook(&bytes, &name).map_err(|e| anyhow!("{e}"))?;
     let store = open(&db).await?;
     let hamlets = store.list_hamlets().await?;
-    let ctx = hocvuso_import::ValidationContext { today: today(), hamlets: hamlets.into_iter().map(|h| (h.id, h.name)).collect() };
+    let ctx = hocvuso_import::ValidationContext {
+        today: today(),
+        hamlets: hamlets.into_iter().map(|h| (h.id, h.name)).collect(),
+    };
     let mut last_err = None;
     let mut chosen = None;
     for sheet in &wb.sheets {
@@ -162,22 +202,38 @@ pub async fn import(db: DbArgs, file: PathBuf, dry_run: bool) -> Result<()> {
         }
     }
     let Some((sheet, header)) = chosen else {
-        bail!("{}", last_err.map(|e| e.to_string()).unwrap_or_else(|| "Tệp không có dữ liệu".into()));
+        bail!(
+            "{}",
+            last_err
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "Tệp không có dữ liệu".into())
+        );
     };
     for (i, h) in &header.unknown {
-        eprintln!("Cột {} (\"{h}\") không nhận ra: bỏ qua. Dùng trang Nhập Excel trên web để chọn cột.", i + 1);
+        eprintln!(
+            "Cột {} (\"{h}\") không nhận ra: bỏ qua. Dùng trang Nhập Excel trên web để chọn cột.",
+            i + 1
+        );
     }
     let preview = hocvuso_import::validate(sheet, &header, &ctx);
     match preview.encoding {
-        vntext::Encoding::Tcvn3 => eprintln!("Tệp dùng bảng mã TCVN3 (ABC): đã chuyển sang Unicode."),
+        vntext::Encoding::Tcvn3 => {
+            eprintln!("Tệp dùng bảng mã TCVN3 (ABC): đã chuyển sang Unicode.")
+        }
         vntext::Encoding::Vni => eprintln!("Tệp dùng bảng mã VNI-Windows: đã chuyển sang Unicode."),
         vntext::Encoding::Unicode => {}
     }
     if !preview.errors.is_empty() {
         for e in &preview.errors {
-            eprintln!("Dòng {}, cột {} (\"{}\"): {}", e.row_number, e.column, e.value, e.message);
+            eprintln!(
+                "Dòng {}, cột {} (\"{}\"): {}",
+                e.row_number, e.column, e.value, e.message
+            );
         }
-        bail!("Tệp có {} lỗi; chưa ghi gì. Sửa tệp rồi chạy lại.", preview.errors.len());
+        bail!(
+            "Tệp có {} lỗi; chưa ghi gì. Sửa tệp rồi chạy lại.",
+            preview.errors.len()
+        );
     }
     println!("{} dòng hợp lệ.", preview.rows.len());
     if dry_run {
@@ -186,9 +242,20 @@ pub async fn import(db: DbArgs, file: PathBuf, dry_run: bool) -> Result<()> {
     let pb = bar(preview.rows.len() as u64, "Đang nhập");
     let pbc = pb.clone();
     let started = std::time::Instant::now();
-    let s = store.import_residents(&preview.rows, today(), &move |n| pbc.set_position(n as u64)).await?;
+    let s = store
+        .import_residents(&preview.rows, today(), &move |n| pbc.set_position(n as u64))
+        .await?;
     pb.finish_and_clear();
-    cli_audit(&store, "nhap", "so_dan_cu", &name, format!("{} mới, {} cập nhật, {} không đổi", s.created, s.updated, s.unchanged));
+    cli_audit(
+        &store,
+        "nhap",
+        "so_dan_cu",
+        &name,
+        format!(
+            "{} mới, {} cập nhật, {} không đổi",
+            s.created, s.updated, s.unchanged
+        ),
+    );
     store.close().await;
     println!(
         "Xong trong {:.1} giây: {} người mới, {} cập nhật, {} không đổi, {} hộ mới.",
@@ -204,10 +271,20 @@ pub async fn import(db: DbArgs, file: PathBuf, dry_run: bool) -> Result<()> {
 pub async fn export(db: DbArgs, out: PathBuf) -> Result<()> {
     let store = open(&db).await?;
     let rows = store.export_rows(ResidentScope::All).await?;
-    let commune = store.get_setting("commune_name").await?.unwrap_or_else(|| "xã".into());
-    let bytes = hocvuso_import::export_xlsx(&format!("Sổ dân cư {commune}"), &rows).map_err(|e| anyhow!(e))?;
+    let commune = store
+        .get_setting("commune_name")
+        .await?
+        .unwrap_or_else(|| "xã".into());
+    let bytes = hocvuso_import::export_xlsx(&format!("Sổ dân cư {commune}"), &rows)
+        .map_err(|e| anyhow!(e))?;
     std::fs::write(&out, bytes).with_context(|| format!("không ghi được {}", out.display()))?;
-    cli_audit(&store, "xuat", "so_dan_cu", "xlsx", format!("{} người", rows.len()));
+    cli_audit(
+        &store,
+        "xuat",
+        "so_dan_cu",
+        "xlsx",
+        format!("{} người", rows.len()),
+    );
     store.close().await;
     println!("Đã xuất {} người vào {}", rows.len(), out.display());
     Ok(())
@@ -216,9 +293,23 @@ pub async fn export(db: DbArgs, out: PathBuf) -> Result<()> {
 pub async fn user(db: DbArgs, action: UserAction) -> Result<()> {
     let store = open(&db).await?;
     match action {
-        UserAction::Add { username, role, name, hamlet, unit, resident } => {
+        UserAction::Add {
+            username,
+            role,
+            name,
+            hamlet,
+            unit,
+            resident,
+        } => {
             let kind = RoleKind::from_code(&role).ok_or_else(|| {
-                anyhow!("Vai trò \"{role}\" không có; chọn một trong: {}", RoleKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>().join(", "))
+                anyhow!(
+                    "Vai trò \"{role}\" không có; chọn một trong: {}",
+                    RoleKind::ALL
+                        .iter()
+                        .map(|k| k.code())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             })?;
             let hamlet_id = match hamlet {
                 Some(h) => {
@@ -226,14 +317,18 @@ pub async fn user(db: DbArgs, action: UserAction) -> Result<()> {
                     let list = store.list_hamlets().await?;
                     Some(
                         list.iter()
-                            .find(|x| vntext::fold(&x.name) == key || vntext::fold(&x.name).ends_with(&format!(" {key}")))
+                            .find(|x| {
+                                vntext::fold(&x.name) == key
+                                    || vntext::fold(&x.name).ends_with(&format!(" {key}"))
+                            })
                             .map(|x| x.id)
                             .ok_or_else(|| anyhow!("Không có xóm \"{h}\""))?,
                     )
                 }
                 None => None,
             };
-            let role = Role::from_parts(kind, unit, hamlet_id, resident).ok_or_else(|| anyhow!("Vai trò {role} cần --hamlet, --unit hoặc --resident"))?;
+            let role = Role::from_parts(kind, unit, hamlet_id, resident)
+                .ok_or_else(|| anyhow!("Vai trò {role} cần --hamlet, --unit hoặc --resident"))?;
             let password = generate_password();
             let id = store
                 .create_user(&NewUser {
@@ -244,19 +339,46 @@ pub async fn user(db: DbArgs, action: UserAction) -> Result<()> {
                     must_change_password: true,
                 })
                 .await?;
-            cli_audit(&store, "tao", "tai_khoan", &id.to_string(), format!("vai trò {}", kind.code()));
+            cli_audit(
+                &store,
+                "tao",
+                "tai_khoan",
+                &id.to_string(),
+                format!("vai trò {}", kind.code()),
+            );
             println!("Đã tạo {username}. Mật khẩu một lần: {password}");
         }
         UserAction::ResetPassword { username } => {
-            let (u, _) = store.find_user(&username).await?.ok_or_else(|| anyhow!("Không có tài khoản \"{username}\""))?;
+            let (u, _) = store
+                .find_user(&username)
+                .await?
+                .ok_or_else(|| anyhow!("Không có tài khoản \"{username}\""))?;
             let password = generate_password();
-            store.set_password(u.id, &hash_password(&password).map_err(|e| anyhow!("{e}"))?, true).await?;
-            cli_audit(&store, "dat_lai_mat_khau", "tai_khoan", &u.id.to_string(), String::new());
+            store
+                .set_password(
+                    u.id,
+                    &hash_password(&password).map_err(|e| anyhow!("{e}"))?,
+                    true,
+                )
+                .await?;
+            cli_audit(
+                &store,
+                "dat_lai_mat_khau",
+                "tai_khoan",
+                &u.id.to_string(),
+                String::new(),
+            );
             println!("Mật khẩu một lần mới của {username}: {password}");
         }
         UserAction::List => {
             for u in store.list_users().await? {
-                println!("{}\t{}\t{}{}", u.username, u.display_name, u.role.kind().label(), if u.disabled { "\t(khóa)" } else { "" });
+                println!(
+                    "{}\t{}\t{}{}",
+                    u.username,
+                    u.display_name,
+                    u.role.kind().label(),
+                    if u.disabled { "\t(khóa)" } else { "" }
+                );
             }
         }
     }

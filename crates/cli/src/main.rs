@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "hocvuso", version, about = "Hệ thống Phong trào “Bình dân học vụ số” cho xã")]
+#[command(
+    name = "hocvuso",
+    version,
+    about = "Hệ thống Phong trào “Bình dân học vụ số” cho xã"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -110,12 +114,20 @@ pub enum UserAction {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { db, demo, bind, secure_cookies } => commands::serve(db, demo, bind, secure_cookies).await,
+        Command::Serve {
+            db,
+            demo,
+            bind,
+            secure_cookies,
+        } => commands::serve(db, demo, bind, secure_cookies).await,
         Command::Demo { db, scale, seed } => commands::demo(db, scale, seed).await,
         Command::Import { db, file, dry_run } => commands::import(db, file, dry_run).await,
         Command::Export { db, out } => commands::export(db, out).await,

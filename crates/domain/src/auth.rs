@@ -91,14 +91,25 @@ impl Role {
     }
 
     /// Build from storage columns; `None` if the scope id a role needs is missing.
-    pub fn from_parts(kind: RoleKind, unit_id: Option<Id>, hamlet_id: Option<Id>, resident_id: Option<Id>) -> Option<Self> {
+    pub fn from_parts(
+        kind: RoleKind,
+        unit_id: Option<Id>,
+        hamlet_id: Option<Id>,
+        resident_id: Option<Id>,
+    ) -> Option<Self> {
         Some(match kind {
             RoleKind::Admin => Role::Admin,
             RoleKind::CultureOffice => Role::CultureOffice,
             RoleKind::UnitReporter => Role::UnitReporter { unit_id: unit_id? },
-            RoleKind::HamletHead => Role::HamletHead { hamlet_id: hamlet_id? },
-            RoleKind::DigitalTeamMember => Role::DigitalTeamMember { hamlet_id: hamlet_id? },
-            RoleKind::Resident => Role::Resident { resident_id: resident_id? },
+            RoleKind::HamletHead => Role::HamletHead {
+                hamlet_id: hamlet_id?,
+            },
+            RoleKind::DigitalTeamMember => Role::DigitalTeamMember {
+                hamlet_id: hamlet_id?,
+            },
+            RoleKind::Resident => Role::Resident {
+                resident_id: resident_id?,
+            },
         })
     }
 
@@ -111,7 +122,9 @@ impl Role {
 
     pub fn hamlet_id(&self) -> Option<Id> {
         match self {
-            Role::HamletHead { hamlet_id } | Role::DigitalTeamMember { hamlet_id } => Some(*hamlet_id),
+            Role::HamletHead { hamlet_id } | Role::DigitalTeamMember { hamlet_id } => {
+                Some(*hamlet_id)
+            }
             _ => None,
         }
     }
@@ -126,7 +139,9 @@ impl Role {
     pub fn resident_scope(&self) -> ResidentScope {
         match *self {
             Role::Admin | Role::CultureOffice => ResidentScope::All,
-            Role::HamletHead { hamlet_id } | Role::DigitalTeamMember { hamlet_id } => ResidentScope::Hamlet(hamlet_id),
+            Role::HamletHead { hamlet_id } | Role::DigitalTeamMember { hamlet_id } => {
+                ResidentScope::Hamlet(hamlet_id)
+            }
             Role::UnitReporter { unit_id } => ResidentScope::UnitStaff(unit_id),
             Role::Resident { resident_id } => ResidentScope::Own(resident_id),
         }
@@ -134,7 +149,10 @@ impl Role {
 
     /// May edit residents' records (within the scope).
     pub fn can_edit_residents(&self) -> bool {
-        matches!(self, Role::Admin | Role::CultureOffice | Role::HamletHead { .. })
+        matches!(
+            self,
+            Role::Admin | Role::CultureOffice | Role::HamletHead { .. }
+        )
     }
 
     /// May import spreadsheets into the whole registry and export it.
@@ -187,7 +205,7 @@ pub fn validate_password(password: &str) -> Result<(), PasswordError> {
     }
     let lower = password.to_lowercase();
     let folded = vntext::fold(password).replace(' ', "");
-    let single_char = password.chars().all(|c| Some(c) == password.chars().next());
+    let single_char = password.chars().all(|c| password.starts_with(c));
     if single_char
         || COMMON_PASSWORDS
             .lines()
@@ -216,8 +234,14 @@ mod tests {
         assert!(rep.resident_scope().contains(1, 1, &[2, 5]));
         assert!(!rep.resident_scope().contains(1, 1, &[2]));
         assert!(Role::CultureOffice.resident_scope().contains(1, 99, &[]));
-        assert_eq!(Role::from_parts(RoleKind::HamletHead, None, None, None), None);
-        assert_eq!(Role::from_parts(RoleKind::HamletHead, None, Some(2), None), Some(Role::HamletHead { hamlet_id: 2 }));
+        assert_eq!(
+            Role::from_parts(RoleKind::HamletHead, None, None, None),
+            None
+        );
+        assert_eq!(
+            Role::from_parts(RoleKind::HamletHead, None, Some(2), None),
+            Some(Role::HamletHead { hamlet_id: 2 })
+        );
         for k in RoleKind::ALL {
             assert_eq!(RoleKind::from_code(k.code()), Some(k));
         }
@@ -226,11 +250,20 @@ mod tests {
     #[test]
     fn passwords() {
         assert_eq!(validate_password("short"), Err(PasswordError::TooShort));
-        assert_eq!(validate_password(&"x".repeat(129)), Err(PasswordError::TooLong));
+        assert_eq!(
+            validate_password(&"x".repeat(129)),
+            Err(PasswordError::TooLong)
+        );
         assert_eq!(validate_password("12345678"), Err(PasswordError::TooCommon));
-        assert_eq!(validate_password("Password1"), Err(PasswordError::TooCommon));
+        assert_eq!(
+            validate_password("Password1"),
+            Err(PasswordError::TooCommon)
+        );
         assert_eq!(validate_password("anhyeuem"), Err(PasswordError::TooCommon));
-        assert_eq!(validate_password("aaaaaaaaaa"), Err(PasswordError::TooCommon));
+        assert_eq!(
+            validate_password("aaaaaaaaaa"),
+            Err(PasswordError::TooCommon)
+        );
         assert!(validate_password("Xóm Na Hoan 2026 lúa").is_ok());
         assert!(validate_password("correct horse battery").is_ok());
     }

@@ -75,7 +75,8 @@ impl TargetGroup {
         if let Some(g) = Self::from_code(k) {
             return Some(g);
         }
-        if k.contains("can bo") || k.contains("cong chuc") || k.contains("vien chuc") || k == "cbcc" {
+        if k.contains("can bo") || k.contains("cong chuc") || k.contains("vien chuc") || k == "cbcc"
+        {
             Some(TargetGroup::Officials)
         } else if k.contains("hoc sinh") || k == "hs" {
             Some(TargetGroup::Students)
@@ -139,19 +140,61 @@ mod tests {
             assert_eq!(TargetGroup::from_code(g.code()), Some(g));
             assert_eq!(TargetGroup::parse_label(g.label()), Some(g));
         }
-        assert_eq!(TargetGroup::parse_label("hoc sinh"), Some(TargetGroup::Students));
+        assert_eq!(
+            TargetGroup::parse_label("hoc sinh"),
+            Some(TargetGroup::Students)
+        );
         assert_eq!(TargetGroup::parse_label("xyz"), None);
     }
 
     #[test]
     fn derivation() {
-        let old = derive_groups(&GroupFacts { age: Some(72), ethnic_minority: true, ..Default::default() });
-        assert_eq!(old, vec![TargetGroup::Elderly, TargetGroup::EthnicMinority, TargetGroup::Adults]);
-        let child = derive_groups(&GroupFacts { age: Some(9), farm_business_household: true, ..Default::default() });
+        let old = derive_groups(&GroupFacts {
+            age: Some(72),
+            ethnic_minority: true,
+            ..Default::default()
+        });
+        assert_eq!(
+            old,
+            vec![
+                TargetGroup::Elderly,
+                TargetGroup::EthnicMinority,
+                TargetGroup::Adults
+            ]
+        );
+        let child = derive_groups(&GroupFacts {
+            age: Some(9),
+            farm_business_household: true,
+            ..Default::default()
+        });
         assert!(child.is_empty());
-        let official = derive_groups(&GroupFacts { age: Some(35), unit_staff: true, farm_business_household: true, ..Default::default() });
-        assert_eq!(official, vec![TargetGroup::Officials, TargetGroup::FarmBusiness, TargetGroup::Adults]);
-        assert_eq!(derive_groups(&GroupFacts { age: Some(60), ..Default::default() })[0], TargetGroup::Elderly);
-        assert_eq!(derive_groups(&GroupFacts { age: Some(17), ..Default::default() }), vec![]);
+        let official = derive_groups(&GroupFacts {
+            age: Some(35),
+            unit_staff: true,
+            farm_business_household: true,
+            ..Default::default()
+        });
+        assert_eq!(
+            official,
+            vec![
+                TargetGroup::Officials,
+                TargetGroup::FarmBusiness,
+                TargetGroup::Adults
+            ]
+        );
+        assert_eq!(
+            derive_groups(&GroupFacts {
+                age: Some(60),
+                ..Default::default()
+            })[0],
+            TargetGroup::Elderly
+        );
+        assert_eq!(
+            derive_groups(&GroupFacts {
+                age: Some(17),
+                ..Default::default()
+            }),
+            vec![]
+        );
     }
 }

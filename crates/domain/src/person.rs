@@ -38,7 +38,10 @@ pub struct CitizenId(String);
 
 impl CitizenId {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '-').collect();
+        let digits: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
+            .collect();
         if digits.is_empty() {
             return Err(FieldError::new("Số CCCD đang để trống"));
         }
@@ -58,7 +61,9 @@ impl CitizenId {
                 digits.len()
             )));
         }
-        let province: u16 = digits[0..3].parse().map_err(|_| FieldError::new("Số CCCD không hợp lệ"))?;
+        let province: u16 = digits[0..3]
+            .parse()
+            .map_err(|_| FieldError::new("Số CCCD không hợp lệ"))?;
         if !PROVINCE_CODES.contains(&province) {
             return Err(FieldError::new(format!(
                 "Số CCCD không hợp lệ: 3 chữ số đầu ({:03}) không phải mã tỉnh",
@@ -69,7 +74,11 @@ impl CitizenId {
     }
 
     /// Check consistency with a known sex and birth year (century/sex digit and year digits).
-    pub fn check_against(&self, sex: Option<Sex>, birth_year: Option<i32>) -> Result<(), FieldError> {
+    pub fn check_against(
+        &self,
+        sex: Option<Sex>,
+        birth_year: Option<i32>,
+    ) -> Result<(), FieldError> {
         let b = self.0.as_bytes();
         let century_sex = (b[3] - b'0') as i32;
         let yy = ((b[4] - b'0') as i32) * 10 + (b[5] - b'0') as i32;
@@ -83,7 +92,11 @@ impl CitizenId {
             }
         }
         if let Some(sex) = sex {
-            let id_sex = if century_sex % 2 == 0 { Sex::Male } else { Sex::Female };
+            let id_sex = if century_sex % 2 == 0 {
+                Sex::Male
+            } else {
+                Sex::Female
+            };
             if sex != Sex::Other && id_sex != sex {
                 return Err(FieldError::new(format!(
                     "Số CCCD không khớp giới tính {}: chữ số thứ 4 mã hoá giới tính {}",
@@ -135,8 +148,7 @@ impl PhoneNumber {
                 "Số điện thoại chỉ gồm chữ số, ví dụ 0912345678",
             ));
         }
-        let mobile = digits.len() == 10
-            && matches!(&digits[..2], "03" | "05" | "07" | "08" | "09");
+        let mobile = digits.len() == 10 && matches!(&digits[..2], "03" | "05" | "07" | "08" | "09");
         let landline = digits.len() == 11 && digits.starts_with("02");
         if !mobile && !landline {
             return Err(FieldError::new(format!(
@@ -285,7 +297,9 @@ impl BirthDate {
         if s.len() == 4 {
             s.parse().ok().map(BirthDate::Year)
         } else {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(BirthDate::Full)
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .map(BirthDate::Full)
         }
     }
 
@@ -300,18 +314,69 @@ impl BirthDate {
 
 /// The 54 ethnic groups of Vietnam (Decision 121-TCTK/PPCĐ), as names are written.
 pub const ETHNIC_GROUPS: &[&str] = &[
-    "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "H'Mông", "Dao", "Gia Rai", "Ngái",
-    "Ê Đê", "Ba Na", "Xơ Đăng", "Sán Chay", "Cơ Ho", "Chăm", "Sán Dìu", "Hrê", "Mnông", "Ra Glai",
-    "Xtiêng", "Bru Vân Kiều", "Thổ", "Giáy", "Cơ Tu", "Gié Triêng", "Mạ", "Khơ Mú", "Co", "Tà Ôi",
-    "Chơ Ro", "Kháng", "Xinh Mun", "Hà Nhì", "Chu Ru", "Lào", "La Chí", "La Ha", "Phù Lá", "La Hủ",
-    "Lự", "Lô Lô", "Chứt", "Mảng", "Pà Thẻn", "Cơ Lao", "Cống", "Bố Y", "Si La", "Pu Péo", "Brâu",
-    "Ơ Đu", "Rơ Măm",
+    "Kinh",
+    "Tày",
+    "Thái",
+    "Mường",
+    "Khmer",
+    "Hoa",
+    "Nùng",
+    "H'Mông",
+    "Dao",
+    "Gia Rai",
+    "Ngái",
+    "Ê Đê",
+    "Ba Na",
+    "Xơ Đăng",
+    "Sán Chay",
+    "Cơ Ho",
+    "Chăm",
+    "Sán Dìu",
+    "Hrê",
+    "Mnông",
+    "Ra Glai",
+    "Xtiêng",
+    "Bru Vân Kiều",
+    "Thổ",
+    "Giáy",
+    "Cơ Tu",
+    "Gié Triêng",
+    "Mạ",
+    "Khơ Mú",
+    "Co",
+    "Tà Ôi",
+    "Chơ Ro",
+    "Kháng",
+    "Xinh Mun",
+    "Hà Nhì",
+    "Chu Ru",
+    "Lào",
+    "La Chí",
+    "La Ha",
+    "Phù Lá",
+    "La Hủ",
+    "Lự",
+    "Lô Lô",
+    "Chứt",
+    "Mảng",
+    "Pà Thẻn",
+    "Cơ Lao",
+    "Cống",
+    "Bố Y",
+    "Si La",
+    "Pu Péo",
+    "Brâu",
+    "Ơ Đu",
+    "Rơ Măm",
 ];
 
 /// Canonical spelling of an ethnic group from what was typed ("kinh", "Hmong",
 /// "Mèo" → "H'Mông", "Sán Chỉ" → "Sán Chay", "Mán" → "Dao").
 pub fn canonical_ethnicity(raw: &str) -> Result<&'static str, FieldError> {
-    let key: String = vntext::fold(raw).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let key: String = vntext::fold(raw)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
     let alias = match key.as_str() {
         "meo" | "hmong" | "mong" => Some("H'Mông"),
         "man" => Some("Dao"),
@@ -385,10 +450,19 @@ mod tests {
         assert_eq!(id.as_str(), "019062012345");
         assert_eq!(id.masked(), "*********345");
         assert!(!format!("{id:?}").contains("019062"));
-        assert!(CitizenId::parse("01906201234").unwrap_err().message.contains("12 chữ số"));
-        assert!(CitizenId::parse("123456789").unwrap_err().message.contains("CMND"));
+        assert!(CitizenId::parse("01906201234")
+            .unwrap_err()
+            .message
+            .contains("12 chữ số"));
+        assert!(CitizenId::parse("123456789")
+            .unwrap_err()
+            .message
+            .contains("CMND"));
         assert!(CitizenId::parse("0190620123ab").is_err());
-        assert!(CitizenId::parse("099062012345").unwrap_err().message.contains("mã tỉnh"));
+        assert!(CitizenId::parse("099062012345")
+            .unwrap_err()
+            .message
+            .contains("mã tỉnh"));
         assert!(id.check_against(Some(Sex::Male), Some(1962)).is_ok());
         assert!(id.check_against(Some(Sex::Female), Some(1962)).is_err());
         assert!(id.check_against(None, Some(1963)).is_err());
@@ -398,10 +472,22 @@ mod tests {
 
     #[test]
     fn phone_numbers() {
-        assert_eq!(PhoneNumber::parse("0912 345 678").unwrap().as_str(), "0912345678");
-        assert_eq!(PhoneNumber::parse("+84912345678").unwrap().as_str(), "0912345678");
-        assert_eq!(PhoneNumber::parse("912345678").unwrap().as_str(), "0912345678");
-        assert_eq!(PhoneNumber::parse("02083123456").unwrap().as_str(), "02083123456");
+        assert_eq!(
+            PhoneNumber::parse("0912 345 678").unwrap().as_str(),
+            "0912345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("+84912345678").unwrap().as_str(),
+            "0912345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("912345678").unwrap().as_str(),
+            "0912345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("02083123456").unwrap().as_str(),
+            "02083123456"
+        );
         assert!(PhoneNumber::parse("0112345678").is_err());
         assert!(PhoneNumber::parse("09123").is_err());
         assert!(PhoneNumber::parse("abc").is_err());
@@ -410,10 +496,16 @@ mod tests {
     #[test]
     fn birth_dates() {
         let t = today();
-        assert_eq!(BirthDate::parse("05/03/1962", t).unwrap(), BirthDate::Full(NaiveDate::from_ymd_opt(1962, 3, 5).unwrap()));
+        assert_eq!(
+            BirthDate::parse("05/03/1962", t).unwrap(),
+            BirthDate::Full(NaiveDate::from_ymd_opt(1962, 3, 5).unwrap())
+        );
         assert_eq!(BirthDate::parse("1962", t).unwrap(), BirthDate::Year(1962));
         assert_eq!(BirthDate::parse("1962-03-05", t).unwrap().year(), 1962);
-        assert_eq!(BirthDate::parse("22710", t).unwrap(), BirthDate::Full(NaiveDate::from_ymd_opt(1962, 3, 5).unwrap()));
+        assert_eq!(
+            BirthDate::parse("22710", t).unwrap(),
+            BirthDate::Full(NaiveDate::from_ymd_opt(1962, 3, 5).unwrap())
+        );
         assert!(BirthDate::parse("31/02/1962", t).is_err());
         assert!(BirthDate::parse("2030", t).is_err());
         assert!(BirthDate::parse("", t).is_err());

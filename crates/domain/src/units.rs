@@ -83,7 +83,10 @@ impl UnitType {
     /// Whether the unit's staff are officials (cán bộ, công chức, viên chức)
     /// for the "officials" target group.
     pub fn staff_are_officials(self) -> bool {
-        !matches!(self, UnitType::Hamlet | UnitType::DigitalTeam | UnitType::MassOrganisation)
+        !matches!(
+            self,
+            UnitType::Hamlet | UnitType::DigitalTeam | UnitType::MassOrganisation
+        )
     }
 }
 

@@ -39,7 +39,9 @@ pub const EXPORT_HEADERS: [&str; 13] = [
     "Ghi chú",
 ];
 
-const WIDTHS: [f64; 13] = [6.0, 26.0, 12.0, 9.0, 11.0, 16.0, 14.0, 20.0, 16.0, 9.0, 26.0, 32.0, 32.0];
+const WIDTHS: [f64; 13] = [
+    6.0, 26.0, 12.0, 9.0, 11.0, 16.0, 14.0, 20.0, 16.0, 9.0, 26.0, 32.0, 32.0,
+];
 
 /// Index of the header row in an export (a title row and a blank row above it).
 pub const EXPORT_HEADER_ROW: u32 = 2;
@@ -112,7 +114,9 @@ pub fn export_xlsx(title: &str, rows: &[ExportRow]) -> Result<Vec<u8>, String> {
     sheet.set_column_format(5, &text_format).map_err(fail)?;
     sheet.set_column_format(6, &text_format).map_err(fail)?;
     sheet.set_row_height(EXPORT_HEADER_ROW, 30).map_err(fail)?;
-    sheet.set_freeze_panes(EXPORT_HEADER_ROW + 1, 0).map_err(fail)?;
+    sheet
+        .set_freeze_panes(EXPORT_HEADER_ROW + 1, 0)
+        .map_err(fail)?;
 
     for (i, r) in rows.iter().enumerate() {
         let row = EXPORT_HEADER_ROW + 1 + i as u32;

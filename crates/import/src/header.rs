@@ -228,10 +228,17 @@ pub fn recognise_header(text: &str) -> Option<Column> {
     if let Some(c) = recognise_key(&key(text)) {
         return Some(c);
     }
-    if !text.is_ascii() {
-        let enc = vntext::detect(text);
-        if enc != vntext::Encoding::Unicode {
-            return recognise_key(&key(&vntext::to_unicode(text, enc)));
+    // One header is too short for detection to be sure: a match in the table
+    // read as TCVN3 or as VNI is evidence enough.
+    if !text.is_ascii()
+        && text
+            .chars()
+            .all(|c| (c as u32) < 0x100 || crate::text::is_cp1252_view(c))
+    {
+        for enc in [vntext::Encoding::Tcvn3, vntext::Encoding::Vni] {
+            if let Some(c) = recognise_key(&key(&vntext::to_unicode(text, enc))) {
+                return Some(c);
+            }
         }
     }
     None
@@ -276,7 +283,12 @@ pub fn find_header(sheet: &SheetData) -> Result<HeaderMatch, FileError> {
         if !cols.contains(&Some(Column::FullName)) {
             continue;
         }
-        let mut fields: Vec<Column> = cols.iter().flatten().copied().filter(|c| *c != Column::Ignore).collect();
+        let mut fields: Vec<Column> = cols
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|c| *c != Column::Ignore)
+            .collect();
         fields.sort();
         fields.dedup();
         let score = fields.len();
@@ -364,10 +376,22 @@ pub fn find_header(sheet: &SheetData) -> Result<HeaderMatch, FileError> {
 /// given name, and that split layout has no full-name column.
 fn row_columns(cleaner: &Cleaner, row: &[String]) -> (Vec<Option<Column>>, Vec<String>) {
     let texts: Vec<String> = row.iter().map(|c| cleaner.clean(c)).collect();
-    let keys: Vec<String> = texts.iter().map(|t| if t.chars().count() > 120 { String::new() } else { key(t) }).collect();
-    let split_name = keys
+    let keys: Vec<String> = texts
         .iter()
-        .any(|k| matches!(k.as_str(), "ho" | "ho dem" | "ho va ten dem" | "ho va chu dem" | "ho chu dem" | "ho va dem"));
+        .map(|t| {
+            if t.chars().count() > 120 {
+                String::new()
+            } else {
+                key(t)
+            }
+        })
+        .collect();
+    let split_name = keys.iter().any(|k| {
+        matches!(
+            k.as_str(),
+            "ho" | "ho dem" | "ho va ten dem" | "ho va chu dem" | "ho chu dem" | "ho va dem"
+        )
+    });
     let cols = keys
         .iter()
         .map(|k| match recognise_key(k) {
@@ -380,7 +404,12 @@ fn row_columns(cleaner: &Cleaner, row: &[String]) -> (Vec<Option<Column>>, Vec<S
 
 /// The header text of column `c` as written in the file (Unicode), or the
 /// field's Vietnamese name when the header cell is empty.
-pub(crate) fn header_text(sheet: &SheetData, header: &HeaderMatch, cleaner: &Cleaner, c: usize) -> String {
+pub(crate) fn header_text(
+    sheet: &SheetData,
+    header: &HeaderMatch,
+    cleaner: &Cleaner,
+    c: usize,
+) -> String {
     let own = cleaner.clean(sheet.cell(header.header_row, c));
     if !own.is_empty() {
         return own;

@@ -64,7 +64,9 @@ mod text;
 mod validate;
 
 pub use export::{export_xlsx, neutralise_formula, ExportRow, EXPORT_HEADERS, EXPORT_HEADER_ROW};
-pub use header::{column_letter, find_header, recognise_header, Column, HeaderMatch, HEADER_SEARCH_ROWS};
+pub use header::{
+    column_letter, find_header, recognise_header, Column, HeaderMatch, HEADER_SEARCH_ROWS,
+};
 pub use read::{read_workbook, FileError, FileKind, SheetData, Workbook, MAX_FILE_BYTES};
 pub use validate::{validate, HouseholdKey, ImportRow, Preview, RowError, ValidationContext};
 
@@ -81,7 +83,11 @@ pub fn pick_sheet(workbook: &Workbook) -> Result<(usize, HeaderMatch), FileError
 }
 
 /// Read a file and validate its first sheet with a header, in one call.
-pub fn preview_file(bytes: &[u8], file_name: &str, ctx: &ValidationContext) -> Result<Preview, FileError> {
+pub fn preview_file(
+    bytes: &[u8],
+    file_name: &str,
+    ctx: &ValidationContext,
+) -> Result<Preview, FileError> {
     let workbook = read_workbook(bytes, file_name)?;
     let (index, header) = pick_sheet(&workbook)?;
     Ok(validate(&workbook.sheets[index], &header, ctx))

@@ -8,7 +8,9 @@
 use std::io::{Cursor, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use calamine::{Data, DataRef, ExcelDateTime, Ods, Range, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx};
+use calamine::{
+    Data, DataRef, ExcelDateTime, Ods, Range, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx,
+};
 use serde::{Deserialize, Serialize};
 
 /// Largest upload accepted, in bytes.
@@ -109,7 +111,11 @@ pub fn read_workbook(bytes: &[u8], file_name: &str) -> Result<Workbook, FileErro
     let ext = extension(file_name);
     let workbook = match catch_unwind(AssertUnwindSafe(|| read_any(bytes, file_name, &ext))) {
         Ok(result) => result?,
-        Err(_) => return Err(FileError::Broken("nội dung tệp không đúng cấu trúc bảng tính".into())),
+        Err(_) => {
+            return Err(FileError::Broken(
+                "nội dung tệp không đúng cấu trúc bảng tính".into(),
+            ))
+        }
     };
     if !workbook.sheets.iter().any(SheetData::has_data) {
         return Err(FileError::Empty);
@@ -148,7 +154,9 @@ fn read_any(bytes: &[u8], file_name: &str, ext: &str) -> Result<Workbook, FileEr
     }
     let Some(text) = decode_text(bytes) else {
         return Err(FileError::Broken(match ext {
-            "xlsx" | "xlsm" => "tệp mang đuôi .xlsx nhưng nội dung không phải bảng tính Excel".into(),
+            "xlsx" | "xlsm" => {
+                "tệp mang đuôi .xlsx nhưng nội dung không phải bảng tính Excel".into()
+            }
             "xls" => "tệp mang đuôi .xls nhưng nội dung không phải bảng tính Excel".into(),
             "ods" => "tệp mang đuôi .ods nhưng nội dung không phải bảng tính OpenDocument".into(),
             _ => "nội dung không phải bảng tính hay văn bản CSV".into(),
@@ -239,17 +247,22 @@ fn read_zip(bytes: &[u8]) -> Result<Workbook, FileError> {
         let mime = read_entry(&mut archive, "mimetype", 256).unwrap_or_default();
         let mime = mime.trim();
         if mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
-            let manifest = read_entry(&mut archive, "META-INF/manifest.xml", 4 * 1024 * 1024).unwrap_or_default();
+            let manifest = read_entry(&mut archive, "META-INF/manifest.xml", 4 * 1024 * 1024)
+                .unwrap_or_default();
             if manifest.contains("encryption-data") {
                 return Err(FileError::PasswordProtected);
             }
             return read_ods(bytes);
         }
         if mime.starts_with("application/vnd.oasis.opendocument.text") {
-            return Err(FileError::UnsupportedFormat("văn bản OpenDocument .odt".into()));
+            return Err(FileError::UnsupportedFormat(
+                "văn bản OpenDocument .odt".into(),
+            ));
         }
         if mime.starts_with("application/vnd.oasis.opendocument") {
-            return Err(FileError::UnsupportedFormat("tài liệu OpenDocument không phải bảng tính".into()));
+            return Err(FileError::UnsupportedFormat(
+                "tài liệu OpenDocument không phải bảng tính".into(),
+            ));
         }
     }
     if has("[Content_Types].xml") {
@@ -263,9 +276,13 @@ fn read_zip(bytes: &[u8]) -> Result<Workbook, FileError> {
             return Err(FileError::UnsupportedFormat("văn bản Word .docx".into()));
         }
         if names.iter().any(|n| n.starts_with("ppt/")) {
-            return Err(FileError::UnsupportedFormat("bản trình chiếu PowerPoint".into()));
+            return Err(FileError::UnsupportedFormat(
+                "bản trình chiếu PowerPoint".into(),
+            ));
         }
-        return Err(FileError::Broken("thiếu phần sổ làm việc (xl/workbook.xml)".into()));
+        return Err(FileError::Broken(
+            "thiếu phần sổ làm việc (xl/workbook.xml)".into(),
+        ));
     }
     let inner = names.iter().find(|n| {
         let l = n.to_ascii_lowercase();
@@ -279,7 +296,11 @@ fn read_zip(bytes: &[u8]) -> Result<Workbook, FileError> {
     }
 }
 
-fn read_entry(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, limit: u64) -> Option<String> {
+fn read_entry(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Option<String> {
     let entry = archive.by_name(name).ok()?;
     let mut buf = Vec::new();
     entry.take(limit).read_to_end(&mut buf).ok()?;
@@ -310,9 +331,15 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, FileError> {
                 }
             }
         }
-        out.push(SheetData { name, rows: grid.finish() });
+        out.push(SheetData {
+            name,
+            rows: grid.finish(),
+        });
     }
-    Ok(Workbook { kind: FileKind::Xlsx, sheets: out })
+    Ok(Workbook {
+        kind: FileKind::Xlsx,
+        sheets: out,
+    })
 }
 
 fn read_ods(bytes: &[u8]) -> Result<Workbook, FileError> {
@@ -324,9 +351,15 @@ fn read_ods(bytes: &[u8]) -> Result<Workbook, FileError> {
         let range = book
             .worksheet_range(&name)
             .map_err(|_| FileError::Broken(format!("trang tính \"{name}\" bị hỏng")))?;
-        out.push(SheetData { rows: range_rows(&range), name });
+        out.push(SheetData {
+            rows: range_rows(&range),
+            name,
+        });
     }
-    Ok(Workbook { kind: FileKind::Ods, sheets: out })
+    Ok(Workbook {
+        kind: FileKind::Ods,
+        sheets: out,
+    })
 }
 
 // ---------------------------------------------------------------- OLE: xls, encrypted OOXML
@@ -340,24 +373,37 @@ fn read_ole(bytes: &[u8]) -> Result<Workbook, FileError> {
                 let range = match book.worksheet_range(&name) {
                     Ok(r) => r,
                     Err(XlsError::Password) => return Err(FileError::PasswordProtected),
-                    Err(_) => return Err(FileError::Broken(format!("trang tính \"{name}\" bị hỏng"))),
+                    Err(_) => {
+                        return Err(FileError::Broken(format!("trang tính \"{name}\" bị hỏng")))
+                    }
                 };
-                out.push(SheetData { rows: range_rows(&range), name });
+                out.push(SheetData {
+                    rows: range_rows(&range),
+                    name,
+                });
             }
-            Ok(Workbook { kind: FileKind::Xls, sheets: out })
+            Ok(Workbook {
+                kind: FileKind::Xls,
+                sheets: out,
+            })
         }
         Err(XlsError::Password) => Err(FileError::PasswordProtected),
         Err(_) => {
             // An encrypted xlsx/ods is an OLE container with these streams
             // (MS-OFFCRYPTO 2.3.4); directory entry names are UTF-16LE.
-            if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo") {
+            if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo")
+            {
                 Err(FileError::PasswordProtected)
             } else if contains_utf16(bytes, "WordDocument") {
                 Err(FileError::UnsupportedFormat("văn bản Word .doc".into()))
             } else if contains_utf16(bytes, "PowerPoint Document") {
-                Err(FileError::UnsupportedFormat("bản trình chiếu PowerPoint .ppt".into()))
+                Err(FileError::UnsupportedFormat(
+                    "bản trình chiếu PowerPoint .ppt".into(),
+                ))
             } else {
-                Err(FileError::Broken("tệp Excel .xls bị hỏng hoặc bị cắt cụt".into()))
+                Err(FileError::Broken(
+                    "tệp Excel .xls bị hỏng hoặc bị cắt cụt".into(),
+                ))
             }
         }
     }
@@ -365,7 +411,9 @@ fn read_ole(bytes: &[u8]) -> Result<Workbook, FileError> {
 
 fn contains_utf16(haystack: &[u8], needle: &str) -> bool {
     let pattern: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    haystack.windows(pattern.len()).any(|w| w == pattern.as_slice())
+    haystack
+        .windows(pattern.len())
+        .any(|w| w == pattern.as_slice())
 }
 
 /// Worksheets only (no chart or macro sheets), visible ones first.
@@ -568,7 +616,11 @@ fn looks_like_text(bytes: &[u8]) -> bool {
 /// The delimiter among `,` `;` TAB that splits the most lines into the same
 /// number of fields (quotes respected).
 fn sniff_delimiter(text: &str) -> u8 {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(60).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(60)
+        .collect();
     let mut best = (0usize, b',');
     for d in [b';', b'\t', b','] {
         let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
@@ -576,7 +628,11 @@ fn sniff_delimiter(text: &str) -> u8 {
         for &c in counts.iter().filter(|&&c| c > 0) {
             *freq.entry(c).or_default() += 1;
         }
-        let score = freq.iter().map(|(&n, &lines)| n.min(64) * lines).max().unwrap_or(0);
+        let score = freq
+            .iter()
+            .map(|(&n, &lines)| n.min(64) * lines)
+            .max()
+            .unwrap_or(0);
         if score > best.0 {
             best = (score, d);
         }
@@ -606,7 +662,8 @@ fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, FileError> {
         .from_reader(text.as_bytes());
     let mut grid = Grid::default();
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|_| FileError::Broken(format!("dòng {} của tệp CSV không đọc được", i + 1)))?;
+        let record = record
+            .map_err(|_| FileError::Broken(format!("dòng {} của tệp CSV không đọc được", i + 1)))?;
         let r = u32::try_from(i).unwrap_or(u32::MAX);
         for (j, field) in record.iter().enumerate() {
             grid.put(r, u32::try_from(j).unwrap_or(u32::MAX), field.to_string());
@@ -635,7 +692,10 @@ mod tests {
         assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
         assert_eq!(sniff_delimiter("a\tb\tc\n1\t2, x\t3\n"), b'\t');
         assert_eq!(sniff_delimiter("\"a;x\",b,c\n1,2,3\n"), b',');
-        assert_eq!(sniff_delimiter("UBND XÃ;;;\nHọ tên;Xóm;Ghi chú, khác;\nA B;X;y;\n"), b';');
+        assert_eq!(
+            sniff_delimiter("UBND XÃ;;;\nHọ tên;Xóm;Ghi chú, khác;\nA B;X;y;\n"),
+            b';'
+        );
     }
 
     #[test]
@@ -643,15 +703,23 @@ mod tests {
         assert!(looks_like_text("Họ và tên;Xóm\r\n".as_bytes()));
         assert!(!looks_like_text(b"\x00\x01\x02abc"));
         assert_eq!(decode_text(b"\xEF\xBB\xBFabc").as_deref(), Some("abc"));
-        assert_eq!(decode_text(&[0xFF, 0xFE, b'a', 0, b';', 0, b'b', 0]).as_deref(), Some("a;b"));
+        assert_eq!(
+            decode_text(&[0xFF, 0xFE, b'a', 0, b';', 0, b'b', 0]).as_deref(),
+            Some("a;b")
+        );
         // TCVN3 bytes keep their Windows-1252 look.
-        assert_eq!(decode_text(b"Nguy\xD4n V\xA8n An").as_deref(), Some("NguyÔn V¨n An"));
+        assert_eq!(
+            decode_text(b"Nguy\xD4n V\xA8n An").as_deref(),
+            Some("NguyÔn V¨n An")
+        );
     }
 
     #[test]
     fn megabytes_in_vietnamese_style() {
         assert_eq!(mb(21 * 1024 * 1024), "21,0");
-        let e = FileError::TooLarge { bytes: 25 * 1024 * 1024 + 300 * 1024 };
+        let e = FileError::TooLarge {
+            bytes: 25 * 1024 * 1024 + 300 * 1024,
+        };
         assert!(e.to_string().contains("25,3 MB"));
     }
 }

@@ -12,12 +12,36 @@ pub(crate) fn detect_sheet(sheet: &SheetData) -> Encoding {
 }
 
 /// Characters that can appear in the Windows-1252 view of legacy text.
-fn is_cp1252_view(c: char) -> bool {
+pub(crate) fn is_cp1252_view(c: char) -> bool {
     (c as u32) < 0x100
         || matches!(
             c,
-            '€' | '‚' | 'ƒ' | '„' | '…' | '†' | '‡' | 'ˆ' | '‰' | 'Š' | '‹' | 'Œ' | 'Ž' | '‘' | '’' | '“'
-                | '”' | '•' | '–' | '—' | '˜' | '™' | 'š' | '›' | 'œ' | 'ž' | 'Ÿ'
+            '€' | '‚'
+                | 'ƒ'
+                | '„'
+                | '…'
+                | '†'
+                | '‡'
+                | 'ˆ'
+                | '‰'
+                | 'Š'
+                | '‹'
+                | 'Œ'
+                | 'Ž'
+                | '‘'
+                | '’'
+                | '“'
+                | '”'
+                | '•'
+                | '–'
+                | '—'
+                | '˜'
+                | '™'
+                | 'š'
+                | '›'
+                | 'œ'
+                | 'ž'
+                | 'Ÿ'
         )
 }
 
@@ -29,7 +53,9 @@ pub(crate) struct Cleaner {
 
 impl Cleaner {
     pub fn for_sheet(sheet: &SheetData) -> Self {
-        Self { encoding: detect_sheet(sheet) }
+        Self {
+            encoding: detect_sheet(sheet),
+        }
     }
 
     /// Legacy conversion (when the sheet is TCVN3/VNI and the cell is not
@@ -41,14 +67,20 @@ impl Cleaner {
             return String::new();
         }
         let converted;
-        let text = if self.encoding != Encoding::Unicode && !raw.is_ascii() && raw.chars().all(is_cp1252_view) {
+        let text = if self.encoding != Encoding::Unicode
+            && !raw.is_ascii()
+            && raw.chars().all(is_cp1252_view)
+        {
             converted = vntext::to_unicode(raw, self.encoding);
             converted.as_str()
         } else {
             raw
         };
         let mut out = vntext::normalize(text);
-        if out.len() > 1 && out.starts_with('\'') && out[1..].starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        if out.len() > 1
+            && out.starts_with('\'')
+            && out[1..].starts_with(['=', '+', '-', '@', '\t', '\r'])
+        {
             out.remove(0);
         }
         out

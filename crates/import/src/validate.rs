@@ -166,7 +166,9 @@ impl<'a> Hamlets<'a> {
         let mut by_key = HashMap::new();
         for (id, name) in names {
             let k = hamlet_key(name);
-            by_key.entry(strip_hamlet_prefix(&k).to_string()).or_insert(*id);
+            by_key
+                .entry(strip_hamlet_prefix(&k).to_string())
+                .or_insert(*id);
             by_key.entry(k).or_insert(*id);
         }
         Self {
@@ -217,7 +219,10 @@ impl<'a> Hamlets<'a> {
 /// A numbering token: "1", "(2)", "IV.", "a)" — column numbers under a
 /// header and section numbers before a hamlet's name.
 fn is_numbering(s: &str) -> bool {
-    let t = s.trim().trim_start_matches('(').trim_end_matches(['.', ')', ':']);
+    let t = s
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(['.', ')', ':']);
     if t.is_empty() || t.chars().count() > 5 {
         return false;
     }
@@ -230,7 +235,9 @@ fn is_numbering(s: &str) -> bool {
 fn strip_section_number(s: &str) -> &str {
     let mut parts = s.splitn(2, [' ', '.', ')']);
     match (parts.next(), parts.next()) {
-        (Some(first), Some(rest)) if is_numbering(first) => rest.trim_start_matches([' ', '.', '-', ')', '–']).trim(),
+        (Some(first), Some(rest)) if is_numbering(first) => {
+            rest.trim_start_matches([' ', '.', '-', ')', '–']).trim()
+        }
         _ => s,
     }
 }
@@ -253,7 +260,8 @@ fn student_flag(raw: &str) -> Option<bool> {
         return Some(true);
     }
     match key(raw).as_str() {
-        "x" | "co" | "1" | "yes" | "y" | "true" | "dung" | "hs" | "hoc sinh" | "v" | "la hoc sinh" => Some(true),
+        "x" | "co" | "1" | "yes" | "y" | "true" | "dung" | "hs" | "hoc sinh" | "v"
+        | "la hoc sinh" => Some(true),
         "" | "0" | "khong" | "k" | "no" | "n" | "false" | "sai" => Some(false),
         _ => None,
     }
@@ -366,7 +374,12 @@ impl Validator<'_> {
             return;
         }
         let sheet = self.sheet;
-        for (index, row) in sheet.rows.iter().enumerate().skip(self.header.header_row + 1) {
+        for (index, row) in sheet
+            .rows
+            .iter()
+            .enumerate()
+            .skip(self.header.header_row + 1)
+        {
             let row_number = index + 1;
             match self.classify(row, index) {
                 RowKind::Blank => self.skipped_blank += 1,
@@ -382,24 +395,26 @@ impl Validator<'_> {
     }
 
     fn classify(&mut self, row: &[String], index: usize) -> RowKind {
-        let mapped = |c: usize| matches!(self.header.columns.get(c), Some(Some(f)) if *f != Column::Ignore);
+        let mapped =
+            |c: usize| matches!(self.header.columns.get(c), Some(Some(f)) if *f != Column::Ignore);
         let mut any = false;
-        let mut any_mapped = false;
+        let mut mapped_cells = 0;
         for (c, cell) in row.iter().enumerate() {
             if !cell.trim().is_empty() {
                 any = true;
                 if mapped(c) {
-                    any_mapped = true;
-                    break;
+                    mapped_cells += 1;
                 }
             }
         }
         if !any {
             return RowKind::Blank;
         }
-        // Cheap path: a name that is not a marker word means a data row.
+        let any_mapped = mapped_cells > 0;
+        // Cheap path: a name beside other fields, and not a marker word,
+        // means a data row.
         let name = self.text(row, self.cols.name);
-        if !name.is_empty() {
+        if !name.is_empty() && mapped_cells >= 2 {
             let k = key(&name);
             if !is_marker(&k) && !is_numbering(&name) {
                 return RowKind::Data;
@@ -411,12 +426,19 @@ impl Validator<'_> {
             .filter(|(_, c)| !c.trim().is_empty())
             .map(|(i, c)| (i, self.cleaner.clean(c)))
             .collect();
-        if texts.len() >= 3 && texts.iter().all(|(_, t)| is_numbering(t)) && index <= self.header.header_row + 3 {
+        if texts.len() >= 3
+            && texts.iter().all(|(_, t)| is_numbering(t))
+            && index <= self.header.header_row + 3
+        {
             return RowKind::Numbering;
         }
         if let Some((_, first)) = texts.iter().find(|(_, t)| !is_numbering(t)) {
             let k = key(first);
-            if k == "tong" || k.starts_with("tong cong") || k.starts_with("tong so") || is_footer(&k) {
+            if k == "tong"
+                || k.starts_with("tong cong")
+                || k.starts_with("tong so")
+                || is_footer(&k)
+            {
                 return RowKind::End;
             }
             if k == "cong" || k.starts_with("cong ") {
@@ -453,7 +475,12 @@ impl Validator<'_> {
         self.errors.append(&mut errs.list);
     }
 
-    fn parse_row(&mut self, row: &[String], cols: &Cols, errs: &mut RowErrors) -> Option<ImportRow> {
+    fn parse_row(
+        &mut self,
+        row: &[String],
+        cols: &Cols,
+        errs: &mut RowErrors,
+    ) -> Option<ImportRow> {
         let restore = self.cleaner.restores_case();
 
         // Full name: required, at least two words, no digits.
@@ -461,13 +488,27 @@ impl Validator<'_> {
         let name = tidy_name(&raw_name, restore);
         let name_col = self.column_name(Column::FullName, cols.name);
         if name.is_empty() {
-            errs.push(&name_col, "", "họ và tên đang để trống; ghi đầy đủ họ và tên, hoặc xoá dòng này nếu thừa.");
+            errs.push(
+                &name_col,
+                "",
+                "họ và tên đang để trống; ghi đầy đủ họ và tên, hoặc xoá dòng này nếu thừa.",
+            );
         } else if name.chars().any(|c| c.is_ascii_digit()) {
-            errs.push(&name_col, &raw_name, &format!("họ và tên \"{raw_name}\" có chữ số; kiểm tra lại, có thể đã dán nhầm cột."));
+            errs.push(
+                &name_col,
+                &raw_name,
+                &format!(
+                    "họ và tên \"{raw_name}\" có chữ số; kiểm tra lại, có thể đã dán nhầm cột."
+                ),
+            );
         } else if name.split(' ').count() < 2 {
             errs.push(&name_col, &raw_name, &format!("họ và tên \"{raw_name}\" chỉ có một chữ; ghi đầy đủ họ và tên (ví dụ Nguyễn Văn An)."));
         } else if name.chars().count() > 100 {
-            errs.push(&name_col, &raw_name, "họ và tên dài quá 100 ký tự; kiểm tra lại, có thể đã dán nhầm cột.");
+            errs.push(
+                &name_col,
+                &raw_name,
+                "họ và tên dài quá 100 ký tự; kiểm tra lại, có thể đã dán nhầm cột.",
+            );
         }
 
         // Sex.
@@ -511,13 +552,21 @@ impl Validator<'_> {
                     Some(b) if b.year() != y.year() => errs.push(
                         &col,
                         &raw_year,
-                        &format!("năm sinh {} khác với năm trong ngày sinh {}; sửa cho khớp.", y.year(), b.display()),
+                        &format!(
+                            "năm sinh {} khác với năm trong ngày sinh {}; sửa cho khớp.",
+                            y.year(),
+                            b.display()
+                        ),
                     ),
                     Some(_) => {}
                     None if raw_birth.is_empty() => birth = Some(y),
                     None => {}
                 },
-                Err(e) => errs.push(&col, &raw_year, &sentence(&e.message.replace("Ngày sinh", "Năm sinh"))),
+                Err(e) => errs.push(
+                    &col,
+                    &raw_year,
+                    &sentence(&e.message.replace("Ngày sinh", "Năm sinh")),
+                ),
             }
         }
 
@@ -545,11 +594,19 @@ impl Validator<'_> {
                                 &format!("số CCCD trùng với dòng {first}; mỗi người có một số CCCD riêng, kiểm tra lại hai dòng này (hoặc xoá dòng bị lặp)."),
                             );
                         } else {
-                            self.seen_ids.insert(id.as_str().to_string(), errs.row_number);
+                            self.seen_ids
+                                .insert(id.as_str().to_string(), errs.row_number);
                             citizen_id = Some(id);
                         }
                     }
-                    Err(e) => errs.push(&col, &raw_id, &sentence(&format!("{}; kiểm tra lại số CCCD, giới tính và năm sinh", e.message))),
+                    Err(e) => errs.push(
+                        &col,
+                        &raw_id,
+                        &sentence(&format!(
+                            "{}; kiểm tra lại số CCCD, giới tính và năm sinh",
+                            e.message
+                        )),
+                    ),
                 },
                 Err(e) => errs.push(&col, &raw_id, &sentence(&e.message)),
             }
@@ -560,7 +617,10 @@ impl Validator<'_> {
         let mut phone = None;
         let mut extra_phones = String::new();
         if !raw_phone.is_empty() {
-            let mut parts = raw_phone.split(['/', ',', ';', '\n']).map(str::trim).filter(|p| !p.is_empty());
+            let mut parts = raw_phone
+                .split(['/', ',', ';', '\n'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty());
             let first = parts.next().unwrap_or("");
             let rest: Vec<&str> = parts.collect();
             match PhoneNumber::parse(first) {
@@ -614,7 +674,11 @@ impl Validator<'_> {
         } else if cols.hamlet.is_some() {
             let col = self.column_name(Column::Hamlet, cols.hamlet);
             let list = self.hamlets.list();
-            errs.push(&col, "", &format!("xóm đang để trống; ghi tên xóm (các xóm: {list})."));
+            errs.push(
+                &col,
+                "",
+                &format!("xóm đang để trống; ghi tên xóm (các xóm: {list})."),
+            );
         } else if !self.missing_hamlet_reported {
             self.missing_hamlet_reported = true;
             errs.push(
@@ -622,15 +686,9 @@ impl Validator<'_> {
                 "",
                 "tệp không có cột Xóm/Thôn; thêm cột \"Xóm\" ghi tên xóm của từng người (hoặc ghép cột tương ứng), rồi tải lên lại.",
             );
-        } else {
-            // Reported once for the file; the row is still invalid.
-            errs.list.push(RowError {
-                row_number: errs.row_number,
-                column: Column::Hamlet.label().to_string(),
-                value: String::new(),
-                message: format!("Dòng {}: chưa biết xóm (tệp không có cột Xóm/Thôn).", errs.row_number),
-            });
         }
+        // Else: reported once for the file above; without a hamlet the row
+        // stays out of `rows`.
 
         // Relation.
         let raw_rel = self.text(row, cols.relation);
@@ -676,7 +734,11 @@ impl Validator<'_> {
             None
         } else if cols.head.is_some() {
             let col = self.column_name(Column::HeadName, cols.head);
-            errs.push(&col, "", "họ tên chủ hộ đang để trống; ghi họ tên chủ hộ (chủ hộ ghi tên chính mình).");
+            errs.push(
+                &col,
+                "",
+                "họ tên chủ hộ đang để trống; ghi họ tên chủ hộ (chủ hộ ghi tên chính mình).",
+            );
             None
         } else {
             // No household columns at all: each person is their own household.
@@ -723,7 +785,13 @@ impl Validator<'_> {
             Some(false) => {}
             None => {
                 let col = self.column_name(Column::Student, cols.student);
-                errs.push(&col, &raw_student, &format!("\"{raw_student}\" không rõ; ghi x nếu là học sinh, để trống nếu không."));
+                errs.push(
+                    &col,
+                    &raw_student,
+                    &format!(
+                        "\"{raw_student}\" không rõ; ghi x nếu là học sinh, để trống nếu không."
+                    ),
+                );
             }
         }
 
@@ -764,9 +832,18 @@ fn is_marker(k: &str) -> bool {
 }
 
 fn is_footer(k: &str) -> bool {
-    ["nguoi lap", "xac nhan", "tm ubnd", "t m ubnd", "tm uy ban", "chu tich ubnd", "truong thon", "truong xom"]
-        .iter()
-        .any(|m| k.starts_with(m))
+    [
+        "nguoi lap",
+        "xac nhan",
+        "tm ubnd",
+        "t m ubnd",
+        "tm uy ban",
+        "chu tich ubnd",
+        "truong thon",
+        "truong xom",
+    ]
+    .iter()
+    .any(|m| k.starts_with(m))
 }
 
 /// A domain message as the end of a sentence: first letter lower-cased
@@ -810,7 +887,11 @@ fn parse_groups(raw: &str) -> Result<Vec<TargetGroup>, String> {
         }
     }
     if !unknown.is_empty() {
-        let known = TargetGroup::ALL.iter().map(|g| g.label()).collect::<Vec<_>>().join("; ");
+        let known = TargetGroup::ALL
+            .iter()
+            .map(|g| g.label())
+            .collect::<Vec<_>>()
+            .join("; ");
         return Err(format!(
             "không nhận ra nhóm đối tượng \"{}\"; ghi một hoặc nhiều nhóm cách nhau bởi dấu chấm phẩy, trong số: {known}.",
             unknown.join("\", \"")
@@ -840,7 +921,13 @@ mod tests {
     fn hamlet_matching() {
         let list = vec![(1, "Xóm Khuôn Lặng".to_string()), (2, "Xóm 01".to_string())];
         let mut h = Hamlets::new(&list);
-        for t in ["Khuôn Lặng", "xom khuon lang", "XÓM KHUÔN LẶNG", "Thôn Khuôn Lặng", "Xóm Khuôn Lặng, xã Dân Tiến"] {
+        for t in [
+            "Khuôn Lặng",
+            "xom khuon lang",
+            "XÓM KHUÔN LẶNG",
+            "Thôn Khuôn Lặng",
+            "Xóm Khuôn Lặng, xã Dân Tiến",
+        ] {
             assert_eq!(h.find(t), Some(1), "{t}");
         }
         assert_eq!(h.find("xóm 1"), Some(2));
@@ -853,8 +940,13 @@ mod tests {
             parse_groups("Học sinh; Người cao tuổi").unwrap(),
             vec![TargetGroup::Students, TargetGroup::Elderly]
         );
-        assert_eq!(parse_groups("Cán bộ, công chức, viên chức").unwrap(), vec![TargetGroup::Officials]);
-        assert!(parse_groups("Học sinh, phi hành gia").unwrap_err().contains("phi hành gia"));
+        assert_eq!(
+            parse_groups("Cán bộ, công chức, viên chức").unwrap(),
+            vec![TargetGroup::Officials]
+        );
+        assert!(parse_groups("Học sinh, phi hành gia")
+            .unwrap_err()
+            .contains("phi hành gia"));
     }
 
     #[test]

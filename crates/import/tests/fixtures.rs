@@ -3,7 +3,9 @@
 mod common;
 
 use common::{ctx, expected, fixture};
-use hocvuso_import::{find_header, pick_sheet, preview_file, read_workbook, validate, FileError, FileKind, Preview};
+use hocvuso_import::{
+    find_header, pick_sheet, preview_file, read_workbook, validate, FileError, FileKind, Preview,
+};
 use vntext::Encoding;
 
 fn preview(name: &str) -> Preview {
@@ -15,7 +17,11 @@ fn preview(name: &str) -> Preview {
 
 fn assert_residents(name: &str, p: &Preview) {
     assert!(p.errors.is_empty(), "{name}: {:#?}", p.errors);
-    let got: Vec<_> = p.rows.iter().map(|r| (r.hamlet_id, r.household.clone(), r.resident.clone())).collect();
+    let got: Vec<_> = p
+        .rows
+        .iter()
+        .map(|r| (r.hamlet_id, r.household.clone(), r.resident.clone()))
+        .collect();
     let want = expected();
     assert_eq!(got.len(), want.len(), "{name}");
     for (g, w) in got.iter().zip(&want) {
@@ -36,10 +42,17 @@ fn tcvn3_xlsx_saved_by_libreoffice() {
 
     let p = validate(&wb.sheets[0], &header, &ctx());
     assert_eq!(p.encoding, Encoding::Tcvn3);
-    assert_eq!(p.encoding_note().unwrap(), "Tệp dùng bảng mã TCVN3 (ABC), đã chuyển sang Unicode.");
+    assert_eq!(
+        p.encoding_note().unwrap(),
+        "Tệp dùng bảng mã TCVN3 (ABC), đã chuyển sang Unicode."
+    );
     assert_residents("tcvn3_libreoffice.xlsx", &p);
     // Names come out as NFC Unicode with their capitals, rows as Excel numbers them.
-    let names: Vec<&str> = p.rows.iter().map(|r| r.resident.full_name.as_str()).collect();
+    let names: Vec<&str> = p
+        .rows
+        .iter()
+        .map(|r| r.resident.full_name.as_str())
+        .collect();
     assert!(names.contains(&"Nguyễn Văn An"));
     assert!(names.contains(&"Hoàng Thị Ánh"));
     assert!(names.contains(&"Đặng Văn Hùng"));
@@ -55,7 +68,10 @@ fn tcvn3_xlsx_saved_by_libreoffice() {
 fn vni_csv() {
     let p = preview("vni.csv");
     assert_eq!(p.encoding, Encoding::Vni);
-    assert_eq!(p.encoding_note().unwrap(), "Tệp dùng bảng mã VNI-Windows, đã chuyển sang Unicode.");
+    assert_eq!(
+        p.encoding_note().unwrap(),
+        "Tệp dùng bảng mã VNI-Windows, đã chuyển sang Unicode."
+    );
     assert_residents("vni.csv", &p);
     assert_eq!(p.rows[0].row_number, 3);
 }
@@ -88,7 +104,10 @@ fn legacy_xls() {
     let wb = read_workbook(&bytes, "legacy.xls").unwrap();
     assert_eq!(wb.kind, FileKind::Xls);
     assert_eq!(wb.sheets.len(), 2);
-    assert_eq!(wb.sheets[0].rows[4][2], "05/03/1962", "date cell as dd/mm/yyyy");
+    assert_eq!(
+        wb.sheets[0].rows[4][2], "05/03/1962",
+        "date cell as dd/mm/yyyy"
+    );
     assert_residents("legacy.xls", &preview("legacy.xls"));
 }
 
@@ -106,11 +125,20 @@ fn residents_ods() {
 #[test]
 fn format_comes_from_bytes_not_name() {
     let bytes = fixture("residents.ods");
-    assert_eq!(read_workbook(&bytes, "danh_sach.xlsx").unwrap().kind, FileKind::Ods);
+    assert_eq!(
+        read_workbook(&bytes, "danh_sach.xlsx").unwrap().kind,
+        FileKind::Ods
+    );
     let bytes = fixture("legacy.xls");
-    assert_eq!(read_workbook(&bytes, "danh_sach.csv").unwrap().kind, FileKind::Xls);
+    assert_eq!(
+        read_workbook(&bytes, "danh_sach.csv").unwrap().kind,
+        FileKind::Xls
+    );
     let bytes = fixture("tcvn3_libreoffice.xlsx");
-    assert_eq!(read_workbook(&bytes, "no_extension").unwrap().kind, FileKind::Xlsx);
+    assert_eq!(
+        read_workbook(&bytes, "no_extension").unwrap().kind,
+        FileKind::Xlsx
+    );
 }
 
 #[test]
@@ -127,18 +155,29 @@ fn broken_empty_random() {
     assert!(matches!(err, FileError::Broken(_)), "{err:?}");
     assert!(err.to_string().contains("Lưu thành"), "{err}");
 
-    assert_eq!(read_workbook(&fixture("empty.xlsx"), "empty.xlsx"), Err(FileError::Empty));
+    assert_eq!(
+        read_workbook(&fixture("empty.xlsx"), "empty.xlsx"),
+        Err(FileError::Empty)
+    );
 
     let err = read_workbook(&fixture("random.bin"), "random.bin").unwrap_err();
     assert!(matches!(err, FileError::Broken(_)), "{err:?}");
     let err = read_workbook(&fixture("random.bin"), "danh_sach.xlsx").unwrap_err();
-    assert!(matches!(err, FileError::Broken(ref m) if m.contains(".xlsx")), "{err:?}");
+    assert!(
+        matches!(err, FileError::Broken(ref m) if m.contains(".xlsx")),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn errors_carry_excel_row_numbers() {
     let p = preview("errors.xlsx");
-    let at = |row: usize| p.errors.iter().filter(|e| e.row_number == row).collect::<Vec<_>>();
+    let at = |row: usize| {
+        p.errors
+            .iter()
+            .filter(|e| e.row_number == row)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(p.rows.len(), 1);
     assert_eq!(p.rows[0].row_number, 4);
     assert_eq!(p.skipped_blank, 1, "row 7 is blank");
@@ -147,7 +186,11 @@ fn errors_carry_excel_row_numbers() {
     assert_eq!(e.len(), 1, "{e:#?}");
     assert_eq!(e[0].column, "Ngày sinh");
     assert_eq!(e[0].value, "31/02/1965");
-    assert!(e[0].message.starts_with("Dòng 5, cột \"Ngày sinh\": "), "{}", e[0].message);
+    assert!(
+        e[0].message.starts_with("Dòng 5, cột \"Ngày sinh\": "),
+        "{}",
+        e[0].message
+    );
 
     let e = at(6);
     assert_eq!(e[0].column, "Họ và tên");
@@ -158,11 +201,17 @@ fn errors_carry_excel_row_numbers() {
     let e = at(8);
     assert_eq!(e.len(), 1, "{e:#?}");
     assert_eq!(e[0].column, "Số CCCD");
-    assert!(e[0].message.contains("trùng với dòng 4"), "{}", e[0].message);
+    assert!(
+        e[0].message.contains("trùng với dòng 4"),
+        "{}",
+        e[0].message
+    );
 
     let e = at(9);
     assert_eq!(e.len(), 2, "{e:#?}");
-    assert!(e.iter().any(|e| e.column == "SĐT" && e.value == "0112345678"));
+    assert!(e
+        .iter()
+        .any(|e| e.column == "SĐT" && e.value == "0112345678"));
     let hamlet = e.iter().find(|e| e.column == "Xóm").unwrap();
     assert!(
         hamlet.message.contains("Xóm \"Xóm Mới\" không có trong danh sách xóm của xã; các xóm: Xóm Khuôn Lặng, Xóm Na Mấy, Xóm Làng Đèn"),
@@ -176,11 +225,20 @@ fn errors_carry_excel_row_numbers() {
 
     let e = at(11);
     assert_eq!(e[0].column, "Số hộ");
-    assert!(e[0].message.contains("số hộ đang để trống"), "{}", e[0].message);
+    assert!(
+        e[0].message.contains("số hộ đang để trống"),
+        "{}",
+        e[0].message
+    );
 
     // Every message names its row and column.
     for e in &p.errors {
-        assert!(e.message.starts_with(&format!("Dòng {}, cột \"{}\"", e.row_number, e.column)), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with(&format!("Dòng {}, cột \"{}\"", e.row_number, e.column)),
+            "{}",
+            e.message
+        );
     }
 }
 
@@ -189,5 +247,8 @@ fn preview_file_in_one_call() {
     let p = preview_file(&fixture("legacy.xls"), "legacy.xls", &ctx()).unwrap();
     assert_eq!(p.sheet_name, "Danh sách");
     assert_eq!(p.rows.len(), 10);
-    assert_eq!(preview_file(&fixture("empty.xlsx"), "x.xlsx", &ctx()).unwrap_err(), FileError::Empty);
+    assert_eq!(
+        preview_file(&fixture("empty.xlsx"), "x.xlsx", &ctx()).unwrap_err(),
+        FileError::Empty
+    );
 }

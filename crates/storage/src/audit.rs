@@ -102,7 +102,10 @@ macro_rules! audit_insert {
     }};
 }
 
-async fn write_batch(inner: &Inner, batch: &[(DateTime<Utc>, AuditEvent)]) -> Result<(), sqlx::Error> {
+async fn write_batch(
+    inner: &Inner,
+    batch: &[(DateTime<Utc>, AuditEvent)],
+) -> Result<(), sqlx::Error> {
     match inner {
         Inner::Sqlite(s) => audit_insert!(&s.write, batch, sqlx::Sqlite),
         Inner::Postgres(s) => audit_insert!(&s.write, batch, sqlx::Postgres),

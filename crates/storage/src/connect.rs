@@ -40,10 +40,16 @@ impl Store {
     pub async fn connect(opts: &StoreOptions) -> Result<Store> {
         let url = opts.url.trim();
         let inner = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let mut o = PgConnectOptions::from_str(url).map_err(|e| StoreError::Connect(e.to_string()))?;
+            let mut o =
+                PgConnectOptions::from_str(url).map_err(|e| StoreError::Connect(e.to_string()))?;
             if let Some(schema) = &opts.pg_schema {
-                if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    return Err(StoreError::Invalid(format!("Tên schema không hợp lệ: {schema}")));
+                if !schema
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    return Err(StoreError::Invalid(format!(
+                        "Tên schema không hợp lệ: {schema}"
+                    )));
                 }
                 let admin = PgPoolOptions::new()
                     .max_connections(1)
@@ -51,7 +57,9 @@ impl Store {
                     .connect_with(o.clone())
                     .await
                     .map_err(|e| StoreError::Connect(e.to_string()))?;
-                sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}")).execute(&admin).await?;
+                sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                    .execute(&admin)
+                    .await?;
                 admin.close().await;
                 o = o.options([("search_path", schema.as_str())]);
             }
@@ -62,13 +70,22 @@ impl Store {
                 .await
                 .map_err(|e| StoreError::Connect(e.to_string()))?;
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-            Inner::Postgres(PgStore { read: pool.clone(), write: pool })
+            Inner::Postgres(PgStore {
+                read: pool.clone(),
+                write: pool,
+            })
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
             let base = if path == ":memory:" {
-                SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| StoreError::Connect(e.to_string()))?
+                SqliteConnectOptions::from_str("sqlite::memory:")
+                    .map_err(|e| StoreError::Connect(e.to_string()))?
             } else {
-                SqliteConnectOptions::new().filename(path).create_if_missing(true)
+                SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
             };
             let base = base
                 .journal_mode(SqliteJournalMode::Wal)
@@ -104,8 +121,13 @@ impl Store {
 
     /// Drop a PostgreSQL schema (test clean-up).
     pub async fn drop_pg_schema(url: &str, schema: &str) -> Result<()> {
-        if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(StoreError::Invalid(format!("Tên schema không hợp lệ: {schema}")));
+        if !schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(StoreError::Invalid(format!(
+                "Tên schema không hợp lệ: {schema}"
+            )));
         }
         let o = PgConnectOptions::from_str(url).map_err(|e| StoreError::Connect(e.to_string()))?;
         let pool = PgPoolOptions::new()
@@ -113,7 +135,9 @@ impl Store {
             .connect_with(o)
             .await
             .map_err(|e| StoreError::Connect(e.to_string()))?;
-        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&pool).await?;
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .execute(&pool)
+            .await?;
         pool.close().await;
         Ok(())
     }

@@ -9,7 +9,9 @@ use hocvuso_domain::auth::ResidentScope;
 use hocvuso_domain::groups::TargetGroup;
 use hocvuso_domain::person::is_ethnic_minority;
 use hocvuso_domain::registry::Page;
-use hocvuso_domain::{Hamlet, Household, NewResident, Resident, ResidentFilter, Role, Unit, UnitType};
+use hocvuso_domain::{
+    Hamlet, Household, NewResident, Resident, ResidentFilter, Role, Unit, UnitType,
+};
 use hocvuso_import::{ExportRow, HouseholdKey, ImportRow};
 use sqlx::{QueryBuilder, Row};
 use std::collections::{HashMap, HashSet};
@@ -119,7 +121,11 @@ impl ResidentValues {
 
 /// Unit types whose staff are officials (see `UnitType::staff_are_officials`).
 fn official_unit_codes() -> Vec<&'static str> {
-    UnitType::ALL.into_iter().filter(|t| t.staff_are_officials()).map(|t| t.code()).collect()
+    UnitType::ALL
+        .into_iter()
+        .filter(|t| t.staff_are_officials())
+        .map(|t| t.code())
+        .collect()
 }
 
 macro_rules! push_scope_and_filter {
@@ -155,10 +161,14 @@ macro_rules! push_scope_and_filter {
             let key = vntext::fold(q);
             if !key.is_empty() {
                 let digits: String = key.chars().filter(|c| c.is_ascii_digit()).collect();
-                if digits.len() >= 4 && digits.len() == key.chars().filter(|c| !c.is_whitespace()).count() {
-                    qb.push(" AND r.phone LIKE ").push_bind(format!("%{digits}%"));
+                if digits.len() >= 4
+                    && digits.len() == key.chars().filter(|c| !c.is_whitespace()).count()
+                {
+                    qb.push(" AND r.phone LIKE ")
+                        .push_bind(format!("%{digits}%"));
                 } else {
-                    qb.push(" AND r.name_key LIKE ").push_bind(format!("%{key}%"));
+                    qb.push(" AND r.name_key LIKE ")
+                        .push_bind(format!("%{key}%"));
                 }
             }
         }
@@ -1141,10 +1151,21 @@ impl Store {
     pub async fn list_units(&self) -> Result<Vec<Unit>> {
         dispatch!(self, s => s.list_units().await)
     }
-    pub async fn create_unit(&self, name: &str, unit_type: UnitType, hamlet_id: Option<i64>) -> Result<i64> {
+    pub async fn create_unit(
+        &self,
+        name: &str,
+        unit_type: UnitType,
+        hamlet_id: Option<i64>,
+    ) -> Result<i64> {
         dispatch!(self, s => s.create_unit(name, unit_type, hamlet_id).await)
     }
-    pub async fn add_unit_member(&self, unit_id: i64, resident_id: i64, title: &str, today: NaiveDate) -> Result<()> {
+    pub async fn add_unit_member(
+        &self,
+        unit_id: i64,
+        resident_id: i64,
+        title: &str,
+        today: NaiveDate,
+    ) -> Result<()> {
         dispatch!(self, s => s.add_unit_member(unit_id, resident_id, title, today).await)
     }
     /// Units a resident belongs to.
@@ -1155,25 +1176,53 @@ impl Store {
     pub async fn unit_members(&self, unit_id: i64) -> Result<Vec<(i64, String, String)>> {
         dispatch!(self, s => s.unit_members(unit_id).await)
     }
-    pub async fn create_household(&self, hamlet_id: i64, code: Option<&str>, head_name: &str, farm_business: bool, address: &str) -> Result<i64> {
+    pub async fn create_household(
+        &self,
+        hamlet_id: i64,
+        code: Option<&str>,
+        head_name: &str,
+        farm_business: bool,
+        address: &str,
+    ) -> Result<i64> {
         dispatch!(self, s => s.create_household(hamlet_id, code, head_name, farm_business, address).await)
     }
     /// A household and its members, if within the scope.
-    pub async fn get_household(&self, scope: ResidentScope, id: i64) -> Result<Option<(Household, Vec<Resident>)>> {
+    pub async fn get_household(
+        &self,
+        scope: ResidentScope,
+        id: i64,
+    ) -> Result<Option<(Household, Vec<Resident>)>> {
         dispatch!(self, s => s.get_household(scope, id).await)
     }
-    pub async fn list_residents(&self, scope: ResidentScope, filter: &ResidentFilter, page: i64, per_page: i64) -> Result<Page<Resident>> {
+    pub async fn list_residents(
+        &self,
+        scope: ResidentScope,
+        filter: &ResidentFilter,
+        page: i64,
+        per_page: i64,
+    ) -> Result<Page<Resident>> {
         dispatch!(self, s => s.list_residents(scope, filter, page, per_page).await)
     }
     /// One resident, only if within the scope (else `None`, whatever the id).
     pub async fn get_resident(&self, scope: ResidentScope, id: i64) -> Result<Option<Resident>> {
         dispatch!(self, s => s.get_resident(scope, id).await)
     }
-    pub async fn create_resident(&self, household_id: i64, r: &NewResident, today: NaiveDate) -> Result<i64> {
+    pub async fn create_resident(
+        &self,
+        household_id: i64,
+        r: &NewResident,
+        today: NaiveDate,
+    ) -> Result<i64> {
         dispatch!(self, s => s.create_resident(household_id, r, today).await)
     }
     /// Update within the scope; `false` if the resident is not in it.
-    pub async fn update_resident(&self, scope: ResidentScope, id: i64, r: &NewResident, today: NaiveDate) -> Result<bool> {
+    pub async fn update_resident(
+        &self,
+        scope: ResidentScope,
+        id: i64,
+        r: &NewResident,
+        today: NaiveDate,
+    ) -> Result<bool> {
         dispatch!(self, s => s.update_resident(scope, id, r, today).await)
     }
     pub async fn refresh_derived_groups(&self, today: NaiveDate) -> Result<()> {
@@ -1205,10 +1254,20 @@ impl Store {
     pub async fn set_user_disabled(&self, user_id: i64, disabled: bool) -> Result<()> {
         dispatch!(self, s => s.set_user_disabled(user_id, disabled).await)
     }
-    pub async fn create_session(&self, token_hash: &str, user_id: i64, csrf: &str, expires_at: DateTime<Utc>) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
         dispatch!(self, s => s.create_session(token_hash, user_id, csrf, expires_at).await)
     }
-    pub async fn get_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>> {
+    pub async fn get_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionRecord>> {
         dispatch!(self, s => s.get_session(token_hash, now).await)
     }
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -1218,25 +1277,47 @@ impl Store {
         dispatch!(self, s => s.purge_sessions(now).await)
     }
     /// Latest audit rows: (at, username, action, object type, object id, detail).
-    pub async fn audit_rows(&self, object_type: Option<&str>, limit: i64) -> Result<Vec<(DateTime<Utc>, String, String, String, String, String)>> {
+    pub async fn audit_rows(
+        &self,
+        object_type: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<(DateTime<Utc>, String, String, String, String, String)>> {
         dispatch!(self, s => s.audit_rows(object_type, limit).await)
     }
-    pub async fn count_audit(&self, action: &str, object_type: &str, object_id: &str) -> Result<i64> {
+    pub async fn count_audit(
+        &self,
+        action: &str,
+        object_type: &str,
+        object_id: &str,
+    ) -> Result<i64> {
         dispatch!(self, s => s.count_audit(action, object_type, object_id).await)
     }
     /// Write validated rows in one transaction: all or nothing. Matching
     /// (citizen ID, else name + birth date + household) makes a second import
     /// of the same file change nothing.
-    pub async fn import_residents(&self, rows: &[ImportRow], today: NaiveDate, progress: &(dyn Fn(usize) + Send + Sync)) -> Result<ImportSummary> {
+    pub async fn import_residents(
+        &self,
+        rows: &[ImportRow],
+        today: NaiveDate,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> Result<ImportSummary> {
         dispatch!(self, s => s.import_residents(rows, today, progress).await)
     }
     pub async fn export_rows(&self, scope: ResidentScope) -> Result<Vec<ExportRow>> {
         dispatch!(self, s => s.export_rows(scope).await)
     }
-    pub async fn load_demo(&self, demo: &hocvuso_demo::DemoCommune, today: NaiveDate) -> Result<DemoLoadSummary> {
+    pub async fn load_demo(
+        &self,
+        demo: &hocvuso_demo::DemoCommune,
+        today: NaiveDate,
+    ) -> Result<DemoLoadSummary> {
         dispatch!(self, s => s.load_demo(demo, today).await)
     }
-    pub async fn load_households_batch(&self, households: &[hocvuso_demo::DemoHousehold], hamlet_ids: &[i64]) -> Result<usize> {
+    pub async fn load_households_batch(
+        &self,
+        households: &[hocvuso_demo::DemoHousehold],
+        hamlet_ids: &[i64],
+    ) -> Result<usize> {
         dispatch!(self, s => s.load_households_batch(households, hamlet_ids).await)
     }
     /// Copy the SQLite database to a file (consistent, while serving).

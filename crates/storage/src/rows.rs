@@ -1,7 +1,10 @@
 //! Rows as the database returns them, and their conversion to domain types.
 
 use hocvuso_domain::groups::TargetGroup;
-use hocvuso_domain::{BirthDate, CitizenId, Hamlet, Household, PhoneNumber, Resident, Role, RoleKind, Sex, Unit, UnitType};
+use hocvuso_domain::{
+    BirthDate, CitizenId, Hamlet, Household, PhoneNumber, Resident, Role, RoleKind, Sex, Unit,
+    UnitType,
+};
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct HamletRow {
@@ -11,7 +14,10 @@ pub(crate) struct HamletRow {
 
 impl From<HamletRow> for Hamlet {
     fn from(r: HamletRow) -> Self {
-        Hamlet { id: r.id, name: r.name }
+        Hamlet {
+            id: r.id,
+            name: r.name,
+        }
     }
 }
 
@@ -85,8 +91,14 @@ impl ResidentRow {
             birth: self.birth.as_deref().and_then(BirthDate::from_storage),
             ethnicity: self.ethnicity,
             // Stored values were validated on the way in.
-            phone: self.phone.as_deref().and_then(|p| PhoneNumber::parse(p).ok()),
-            citizen_id: self.citizen_id.as_deref().and_then(|c| CitizenId::parse(c).ok()),
+            phone: self
+                .phone
+                .as_deref()
+                .and_then(|p| PhoneNumber::parse(p).ok()),
+            citizen_id: self
+                .citizen_id
+                .as_deref()
+                .and_then(|c| CitizenId::parse(c).ok()),
             relation: self.relation,
             notes: self.notes,
             groups,
@@ -116,6 +128,11 @@ pub(crate) struct UserRow {
 
 impl UserRow {
     pub fn role(&self) -> Option<Role> {
-        Role::from_parts(RoleKind::from_code(&self.role)?, self.unit_id, self.hamlet_id, self.resident_id)
+        Role::from_parts(
+            RoleKind::from_code(&self.role)?,
+            self.unit_id,
+            self.hamlet_id,
+            self.resident_id,
+        )
     }
 }

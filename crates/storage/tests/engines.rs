@@ -14,7 +14,10 @@ pub fn pg_url() -> String {
 }
 
 pub fn pg_required() -> bool {
-    matches!(std::env::var("HOCVUSO_REQUIRE_PG").as_deref(), Ok("1") | Ok("true"))
+    matches!(
+        std::env::var("HOCVUSO_REQUIRE_PG").as_deref(),
+        Ok("1") | Ok("true")
+    )
 }
 
 pub struct TestDb {
@@ -30,8 +33,13 @@ enum Cleanup {
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::connect(&StoreOptions::sqlite_file(&dir.path().join("test.sqlite"))).await.expect("open sqlite");
-        TestDb { store, cleanup: Cleanup::Sqlite(dir) }
+        let store = Store::connect(&StoreOptions::sqlite_file(&dir.path().join("test.sqlite")))
+            .await
+            .expect("open sqlite");
+        TestDb {
+            store,
+            cleanup: Cleanup::Sqlite(dir),
+        }
     }
 
     /// `None` when PostgreSQL is unreachable and not required.
@@ -42,19 +50,26 @@ impl TestDb {
         opts.pg_schema = Some(schema.clone());
         opts.max_connections = 4;
         match Store::connect(&opts).await {
-            Ok(store) => Some(TestDb { store, cleanup: Cleanup::Postgres { url, schema } }),
+            Ok(store) => Some(TestDb {
+                store,
+                cleanup: Cleanup::Postgres { url, schema },
+            }),
             Err(e) if !pg_required() => {
                 eprintln!("SKIP: PostgreSQL suite not run ({url} unreachable: {e}). Set HOCVUSO_REQUIRE_PG=1 to make this an error.");
                 None
             }
-            Err(e) => panic!("PostgreSQL required (HOCVUSO_REQUIRE_PG=1) but unreachable at {url}: {e}"),
+            Err(e) => {
+                panic!("PostgreSQL required (HOCVUSO_REQUIRE_PG=1) but unreachable at {url}: {e}")
+            }
         }
     }
 
     pub async fn finish(self) {
         self.store.close().await;
         if let Cleanup::Postgres { url, schema } = &self.cleanup {
-            Store::drop_pg_schema(url, schema).await.expect("drop schema");
+            Store::drop_pg_schema(url, schema)
+                .await
+                .expect("drop schema");
         }
     }
 }

@@ -16,7 +16,12 @@ fn today() -> NaiveDate {
 }
 
 fn small_demo() -> hocvuso_demo::DemoCommune {
-    hocvuso_demo::generate(&hocvuso_demo::DemoOptions { seed: 7, hamlets: 3, households: 60, today: today() })
+    hocvuso_demo::generate(&hocvuso_demo::DemoOptions {
+        seed: 7,
+        hamlets: 3,
+        households: 60,
+        today: today(),
+    })
 }
 
 fn person(name: &str, birth: &str, relation: &str, cid: Option<&str>) -> NewResident {
@@ -34,11 +39,20 @@ fn person(name: &str, birth: &str, relation: &str, cid: Option<&str>) -> NewResi
 }
 
 fn row(n: usize, hamlet_id: i64, head: &str, r: NewResident) -> ImportRow {
-    ImportRow { row_number: n, hamlet_id, household: HouseholdKey::Head(head.into()), resident: r }
+    ImportRow {
+        row_number: n,
+        hamlet_id,
+        household: HouseholdKey::Head(head.into()),
+        resident: r,
+    }
 }
 
 async fn all(store: &Store) -> Vec<hocvuso_domain::Resident> {
-    store.list_residents(ResidentScope::All, &ResidentFilter::default(), 1, 500).await.expect("list").items
+    store
+        .list_residents(ResidentScope::All, &ResidentFilter::default(), 1, 500)
+        .await
+        .expect("list")
+        .items
 }
 
 engine_tests! {
@@ -272,11 +286,16 @@ engine_tests! {
 async fn sqlite_backup_is_a_working_copy() {
     let db = engines::TestDb::sqlite().await;
     let h = db.store.create_hamlet("Xóm Sao Lưu").await.unwrap();
-    db.store.create_household(h, None, "A", false, "").await.unwrap();
+    db.store
+        .create_household(h, None, "A", false, "")
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("copy.sqlite");
     db.store.backup_to(&out.to_string_lossy()).await.unwrap();
-    let copy = Store::connect(&hocvuso_storage::StoreOptions::sqlite_file(&out)).await.unwrap();
+    let copy = Store::connect(&hocvuso_storage::StoreOptions::sqlite_file(&out))
+        .await
+        .unwrap();
     assert_eq!(copy.list_hamlets().await.unwrap()[0].name, "Xóm Sao Lưu");
     copy.close().await;
     db.finish().await;

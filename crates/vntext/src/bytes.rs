@@ -129,7 +129,10 @@ fn decode_8bit(bytes: &[u8]) -> Decoded {
 /// too. The text is returned NFC; BOMs are dropped; line ends are kept as they are.
 pub fn decode_bytes_detailed(bytes: &[u8]) -> Decoded {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return finish_unicode(String::from_utf8_lossy(rest).into_owned(), Container::Utf8Bom);
+        return finish_unicode(
+            String::from_utf8_lossy(rest).into_owned(),
+            Container::Utf8Bom,
+        );
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return finish_unicode(decode_utf16(rest, true), Container::Utf16Le);

@@ -11,8 +11,8 @@
 //! readings. Ties go to Unicode.
 
 use crate::legacy::{
-    c1_to_cp1252, has_strong_tcvn3_code, has_strong_vni_pair, is_byte_view_char,
-    tcvn3_decode_raw, vni_decode_raw,
+    c1_to_cp1252, has_strong_tcvn3_code, has_strong_vni_pair, is_byte_view_char, tcvn3_decode_raw,
+    vni_decode_raw,
 };
 use crate::syllable::is_vietnamese_syllable;
 use crate::{nfc, Encoding};

@@ -241,7 +241,10 @@ mod tests {
         for (lower, upper, tone) in VNI_TONE_MARKS {
             // 'a' + mark gives the toned a, both cases.
             assert_eq!(m.vni_pair.get(&('a', lower)), Some(&VOWEL_TONES[0][tone]));
-            let up = VOWEL_TONES[0][tone].to_uppercase().next().unwrap();
+            let up = VOWEL_TONES[0][tone]
+                .to_uppercase()
+                .next()
+                .expect("uppercase");
             assert_eq!(m.vni_pair.get(&('A', upper)), Some(&up));
         }
     }

@@ -41,7 +41,9 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -55,7 +57,9 @@ pub fn random_token(bytes: usize) -> String {
 
 /// A readable one-time password for a new or reset account.
 pub fn generate_password() -> String {
-    const WORDS: &[&str] = &["lua", "ngo", "che", "suoi", "doi", "may", "trang", "sao", "gio", "nui", "rung", "hoa"];
+    const WORDS: &[&str] = &[
+        "lua", "ngo", "che", "suoi", "doi", "may", "trang", "sao", "gio", "nui", "rung", "hoa",
+    ];
     let mut rng = rand::rngs::OsRng;
     let mut parts = Vec::new();
     for _ in 0..3 {
@@ -69,10 +73,15 @@ fn token_hash(token: &str) -> String {
 }
 
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
 }
 
 fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
@@ -105,7 +114,14 @@ impl CurrentUser {
         }
     }
 
-    pub fn audit(&self, state: &AppState, action: &str, object_type: &str, object_id: impl ToString, detail: impl Into<String>) {
+    pub fn audit(
+        &self,
+        state: &AppState,
+        action: &str,
+        object_type: &str,
+        object_id: impl ToString,
+        detail: impl Into<String>,
+    ) {
         state.store.audit().record(AuditEvent {
             user_id: Some(self.user.id),
             username: self.user.username.clone(),
@@ -120,13 +136,27 @@ impl CurrentUser {
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = cookie_value(&parts.headers, SESSION_COOKIE).ok_or(AppError::LoginRequired)?;
         let hash = token_hash(&token);
-        let rec = state.store.get_session(&hash, Utc::now()).await?.ok_or(AppError::LoginRequired)?;
-        let user = CurrentUser { user: rec.user, csrf_token: rec.csrf_token, token_hash: hash };
+        let rec = state
+            .store
+            .get_session(&hash, Utc::now())
+            .await?
+            .ok_or(AppError::LoginRequired)?;
+        let user = CurrentUser {
+            user: rec.user,
+            csrf_token: rec.csrf_token,
+            token_hash: hash,
+        };
         // Until a one-time password is changed, only the change page is open.
-        if user.user.must_change_password && parts.uri.path() != "/doi-mat-khau" && parts.uri.path() != "/dang-xuat" {
+        if user.user.must_change_password
+            && parts.uri.path() != "/doi-mat-khau"
+            && parts.uri.path() != "/dang-xuat"
+        {
             return Err(AppError::MustChangePassword);
         }
         Ok(user)
@@ -155,7 +185,11 @@ impl Throttle {
                 Self::prune(list);
                 if list.len() >= *limit {
                     let oldest = list.first()?;
-                    return Some(WINDOW_SECS.saturating_sub(oldest.elapsed().as_secs()).max(1));
+                    return Some(
+                        WINDOW_SECS
+                            .saturating_sub(oldest.elapsed().as_secs())
+                            .max(1),
+                    );
                 }
             }
         }
@@ -212,20 +246,50 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dang-nhap", get(login_page).post(login))
         .route("/dang-xuat", axum::routing::post(logout))
-        .route("/doi-mat-khau", get(change_password_page).post(change_password))
+        .route(
+            "/doi-mat-khau",
+            get(change_password_page).post(change_password),
+        )
 }
 
-fn render_login(state: &AppState, csrf: String, error: Option<String>, username: String, status: axum::http::StatusCode) -> AppResult<Response> {
-    let page = LoginPage { csrf: csrf.clone(), error, username };
+fn render_login(
+    state: &AppState,
+    csrf: String,
+    error: Option<String>,
+    username: String,
+    status: axum::http::StatusCode,
+) -> AppResult<Response> {
+    let page = LoginPage {
+        csrf: csrf.clone(),
+        error,
+        username,
+    };
     let mut resp = (status, Html(page.render()?)).into_response();
-    resp.headers_mut().append(SET_COOKIE, set_cookie(PRELOGIN_COOKIE, &csrf, 3600, state.config.secure_cookies));
+    resp.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(PRELOGIN_COOKIE, &csrf, 3600, state.config.secure_cookies),
+    );
     Ok(resp)
 }
 
-async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> AppResult<Response> {
-    let csrf = cookie_value(&headers, PRELOGIN_COOKIE).filter(|c| c.len() >= 20).unwrap_or_else(|| random_token(24));
-    let error = q.loi.map(|_| "Phiên làm việc đã hết hạn, hãy đăng nhập lại".to_string());
-    render_login(&state, csrf, error, String::new(), axum::http::StatusCode::OK)
+async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> AppResult<Response> {
+    let csrf = cookie_value(&headers, PRELOGIN_COOKIE)
+        .filter(|c| c.len() >= 20)
+        .unwrap_or_else(|| random_token(24));
+    let error = q
+        .loi
+        .map(|_| "Phiên làm việc đã hết hạn, hãy đăng nhập lại".to_string());
+    render_login(
+        &state,
+        csrf,
+        error,
+        String::new(),
+        axum::http::StatusCode::OK,
+    )
 }
 
 /// Client address for throttling: the socket peer, when the server knows it.
@@ -256,13 +320,18 @@ async fn login(
         return Err(AppError::Csrf);
     }
     let username = form.username.trim().to_lowercase();
-    let keys = [(format!("u:{username}"), 5usize), (format!("ip:{ip}"), 20usize)];
+    let keys = [
+        (format!("u:{username}"), 5usize),
+        (format!("ip:{ip}"), 20usize),
+    ];
     if let Some(wait) = state.throttle.locked(&keys) {
         let minutes = wait.div_ceil(60);
         return render_login(
             &state,
             pre,
-            Some(format!("Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút.")),
+            Some(format!(
+                "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút."
+            )),
             username,
             axum::http::StatusCode::TOO_MANY_REQUESTS,
         );
@@ -297,7 +366,15 @@ async fn login(
     state.throttle.clear(&keys[0].0);
     let token = random_token(32);
     let csrf = random_token(24);
-    state.store.create_session(&token_hash(&token), user.id, &csrf, Utc::now() + Duration::hours(SESSION_HOURS)).await?;
+    state
+        .store
+        .create_session(
+            &token_hash(&token),
+            user.id,
+            &csrf,
+            Utc::now() + Duration::hours(SESSION_HOURS),
+        )
+        .await?;
     state.store.audit().record(AuditEvent {
         user_id: Some(user.id),
         username: user.username.clone(),
@@ -306,11 +383,19 @@ async fn login(
         object_id: user.id.to_string(),
         detail: String::new(),
     });
-    let target = if user.must_change_password { "/doi-mat-khau" } else { "/" };
+    let target = if user.must_change_password {
+        "/doi-mat-khau"
+    } else {
+        "/"
+    };
     let mut resp = Redirect::to(target).into_response();
     let secure = state.config.secure_cookies;
-    resp.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600, secure));
-    resp.headers_mut().append(SET_COOKIE, set_cookie(PRELOGIN_COOKIE, "", 0, secure));
+    resp.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600, secure),
+    );
+    resp.headers_mut()
+        .append(SET_COOKIE, set_cookie(PRELOGIN_COOKIE, "", 0, secure));
     Ok(resp)
 }
 
@@ -326,17 +411,32 @@ struct CsrfOnly {
     csrf: String,
 }
 
-async fn logout(State(state): State<AppState>, user: CurrentUser, Form(form): Form<CsrfOnly>) -> AppResult<Response> {
+async fn logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<CsrfOnly>,
+) -> AppResult<Response> {
     user.check_csrf(&form.csrf)?;
     state.store.delete_session(&user.token_hash).await?;
     let mut resp = Redirect::to("/dang-nhap").into_response();
-    resp.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies));
+    resp.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies),
+    );
     Ok(resp)
 }
 
 async fn change_password_page(user: CurrentUser) -> AppResult<Html<String>> {
     let forced = user.user.must_change_password;
-    Ok(Html(ChangePasswordPage { csrf: user.csrf_token.clone(), user: Some(user.user), error: None, forced }.render()?))
+    Ok(Html(
+        ChangePasswordPage {
+            csrf: user.csrf_token.clone(),
+            user: Some(user.user),
+            error: None,
+            forced,
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -347,11 +447,20 @@ struct ChangePasswordForm {
     confirm: String,
 }
 
-async fn change_password(State(state): State<AppState>, user: CurrentUser, Form(f): Form<ChangePasswordForm>) -> AppResult<Response> {
+async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<ChangePasswordForm>,
+) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     let again = |msg: String| -> AppResult<Response> {
         let forced = user.user.must_change_password;
-        let page = ChangePasswordPage { csrf: user.csrf_token.clone(), user: Some(user.user.clone()), error: Some(msg), forced };
+        let page = ChangePasswordPage {
+            csrf: user.csrf_token.clone(),
+            user: Some(user.user.clone()),
+            error: Some(msg),
+            forced,
+        };
         Ok((axum::http::StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
     };
     let Some((_, hash)) = state.store.find_user(&user.user.username).await? else {
@@ -370,10 +479,16 @@ async fn change_password(State(state): State<AppState>, user: CurrentUser, Form(
         return again(e.to_string());
     }
     let new_hash = hash_password(&f.new_password)?;
-    state.store.set_password(user.user.id, &new_hash, false).await?;
+    state
+        .store
+        .set_password(user.user.id, &new_hash, false)
+        .await?;
     user.audit(&state, "doi_mat_khau", "tai_khoan", user.user.id, "");
     // Sessions were ended by the change; log in again with the new password.
     let mut resp = Redirect::to("/dang-nhap").into_response();
-    resp.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies));
+    resp.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies),
+    );
     Ok(resp)
 }

@@ -71,7 +71,10 @@ impl IntoResponse for AppError {
             AppError::TooManyRequests(_) => "Tạm khóa",
             _ => "Có lỗi",
         };
-        let page = ErrorPage { title, message: self.to_string() };
+        let page = ErrorPage {
+            title,
+            message: self.to_string(),
+        };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, self.to_string()).into_response(),

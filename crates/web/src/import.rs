@@ -54,7 +54,11 @@ const COLUMNS: &[(&str, Column, &str)] = &[
 fn column_code(c: Option<Column>) -> &'static str {
     match c {
         None => "",
-        Some(c) => COLUMNS.iter().find(|(_, col, _)| *col == c).map(|(code, _, _)| *code).unwrap_or(""),
+        Some(c) => COLUMNS
+            .iter()
+            .find(|(_, col, _)| *col == c)
+            .map(|(code, _, _)| *code)
+            .unwrap_or(""),
     }
 }
 
@@ -85,8 +89,13 @@ pub struct ImportJobs {
 
 impl ImportJobs {
     fn with<T>(&self, id: &str, owner: i64, f: impl FnOnce(&mut ImportJob) -> T) -> AppResult<T> {
-        let mut jobs = self.jobs.lock().map_err(|_| AppError::Internal("khóa dữ liệu nhập bị hỏng".into()))?;
-        jobs.retain(|_, j| j.created.elapsed().as_secs() < 3600 || matches!(j.state, JobState::Running { .. }));
+        let mut jobs = self
+            .jobs
+            .lock()
+            .map_err(|_| AppError::Internal("khóa dữ liệu nhập bị hỏng".into()))?;
+        jobs.retain(|_, j| {
+            j.created.elapsed().as_secs() < 3600 || matches!(j.state, JobState::Running { .. })
+        });
         match jobs.get_mut(id) {
             Some(j) if j.owner == owner => Ok(f(j)),
             _ => Err(AppError::NotFound),
@@ -112,20 +121,38 @@ fn require_import(user: &CurrentUser) -> AppResult<()> {
 
 async fn upload_page(user: CurrentUser) -> AppResult<Html<String>> {
     require_import(&user)?;
-    Ok(Html(UploadPage { nav: Some(Nav::of(&user)), error: None, max_mb: hocvuso_import::MAX_FILE_BYTES / (1024 * 1024) }.render()?))
+    Ok(Html(
+        UploadPage {
+            nav: Some(Nav::of(&user)),
+            error: None,
+            max_mb: hocvuso_import::MAX_FILE_BYTES / (1024 * 1024),
+        }
+        .render()?,
+    ))
 }
 
 fn upload_error(user: &CurrentUser, msg: String) -> AppResult<Response> {
-    let page = UploadPage { nav: Some(Nav::of(user)), error: Some(msg), max_mb: hocvuso_import::MAX_FILE_BYTES / (1024 * 1024) };
+    let page = UploadPage {
+        nav: Some(Nav::of(user)),
+        error: Some(msg),
+        max_mb: hocvuso_import::MAX_FILE_BYTES / (1024 * 1024),
+    };
     Ok((axum::http::StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
 }
 
 async fn validation_context(state: &AppState) -> AppResult<ValidationContext> {
     let hamlets = state.store.list_hamlets().await?;
-    Ok(ValidationContext { today: state.today(), hamlets: hamlets.into_iter().map(|h| (h.id, h.name)).collect() })
+    Ok(ValidationContext {
+        today: state.today(),
+        hamlets: hamlets.into_iter().map(|h| (h.id, h.name)).collect(),
+    })
 }
 
-async fn upload(State(state): State<AppState>, user: CurrentUser, mut mp: Multipart) -> AppResult<Response> {
+async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mut mp: Multipart,
+) -> AppResult<Response> {
     require_import(&user)?;
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -134,7 +161,12 @@ async fn upload(State(state): State<AppState>, user: CurrentUser, mut mp: Multip
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return upload_error(&user, format!("Tải tệp lên bị gián đoạn ({e}). Hãy thử lại")),
+            Err(e) => {
+                return upload_error(
+                    &user,
+                    format!("Tải tệp lên bị gián đoạn ({e}). Hãy thử lại"),
+                )
+            }
         };
         match field.name() {
             Some("csrf") => csrf = field.text().await.unwrap_or_default(),
@@ -145,7 +177,9 @@ async fn upload(State(state): State<AppState>, user: CurrentUser, mut mp: Multip
                 loop {
                     match field.chunk().await {
                         Ok(Some(chunk)) => {
-                            if buf.len() + chunk.len() > hocvuso_import::MAX_FILE_BYTES || too_large > 0 {
+                            if buf.len() + chunk.len() > hocvuso_import::MAX_FILE_BYTES
+                                || too_large > 0
+                            {
                                 too_large = too_large.max(buf.len()) + chunk.len();
                                 buf.clear();
                             } else {
@@ -153,7 +187,12 @@ async fn upload(State(state): State<AppState>, user: CurrentUser, mut mp: Multip
                             }
                         }
                         Ok(None) => break,
-                        Err(e) => return upload_error(&user, format!("Tải tệp lên bị gián đoạn ({e}). Hãy thử lại")),
+                        Err(e) => {
+                            return upload_error(
+                                &user,
+                                format!("Tải tệp lên bị gián đoạn ({e}). Hãy thử lại"),
+                            )
+                        }
                     }
                 }
                 file = Some((name, buf));
@@ -166,7 +205,11 @@ async fn upload(State(state): State<AppState>, user: CurrentUser, mut mp: Multip
         return upload_error(&user, FileError::TooLarge { bytes: too_large }.to_string());
     }
     let Some((file_name, bytes)) = file.filter(|(n, _)| !n.is_empty()) else {
-        return upload_error(&user, "Chưa chọn tệp. Hãy bấm \"Chọn tệp\" rồi chọn tệp Excel (.xlsx, .xls), .ods hoặc .csv".into());
+        return upload_error(
+            &user,
+            "Chưa chọn tệp. Hãy bấm \"Chọn tệp\" rồi chọn tệp Excel (.xlsx, .xls), .ods hoặc .csv"
+                .into(),
+        );
     };
     let wb = match hocvuso_import::read_workbook(&bytes, &file_name) {
         Ok(wb) => wb,
@@ -187,7 +230,12 @@ async fn upload(State(state): State<AppState>, user: CurrentUser, mut mp: Multip
         }
     }
     let Some((sheet, header)) = found else {
-        return upload_error(&user, first_err.map(|e| e.to_string()).unwrap_or_else(|| FileError::Empty.to_string()));
+        return upload_error(
+            &user,
+            first_err
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| FileError::Empty.to_string()),
+        );
     };
     let ctx = validation_context(&state).await?;
     let preview = hocvuso_import::validate(&sheet, &header, &ctx);
@@ -248,9 +296,19 @@ struct PreviewPage {
     samples: Vec<SampleView>,
 }
 
-async fn preview_page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
+async fn preview_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     require_import(&user)?;
-    let hamlets: HashMap<i64, String> = state.store.list_hamlets().await?.into_iter().map(|h| (h.id, h.name)).collect();
+    let hamlets: HashMap<i64, String> = state
+        .store
+        .list_hamlets()
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.name))
+        .collect();
     let page = state.imports.with(&id, user.user.id, |job| {
         if !matches!(job.state, JobState::Preview) {
             return None;
@@ -317,7 +375,12 @@ async fn preview_page(State(state): State<AppState>, user: CurrentUser, Path(id)
     }
 }
 
-async fn remap(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Form(form): Form<HashMap<String, String>>) -> AppResult<Response> {
+async fn remap(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
     require_import(&user)?;
     user.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
     let ctx = validation_context(&state).await?;
@@ -326,8 +389,13 @@ async fn remap(State(state): State<AppState>, user: CurrentUser, Path(id): Path<
             return;
         }
         for (k, v) in &form {
-            let Some(i) = k.strip_prefix("col_").and_then(|n| n.parse::<usize>().ok()) else { continue };
-            let col = COLUMNS.iter().find(|(code, _, _)| code == v).map(|(_, c, _)| *c);
+            let Some(i) = k.strip_prefix("col_").and_then(|n| n.parse::<usize>().ok()) else {
+                continue;
+            };
+            let col = COLUMNS
+                .iter()
+                .find(|(code, _, _)| code == v)
+                .map(|(_, c, _)| *c);
             if i < job.header.columns.len() {
                 job.header.columns[i] = col;
             } else if col.is_some() {
@@ -346,7 +414,12 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn confirm(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Form(f): Form<CsrfForm>) -> AppResult<Response> {
+async fn confirm(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> AppResult<Response> {
     require_import(&user)?;
     user.check_csrf(&f.csrf)?;
     let taken = state.imports.with(&id, user.user.id, |job| {
@@ -354,14 +427,25 @@ async fn confirm(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
             return Ok(None);
         }
         if !job.preview.errors.is_empty() {
-            return Err(AppError::BadRequest(format!("Tệp còn {} lỗi: sửa tệp rồi tải lên lại. Chưa có dữ liệu nào được ghi.", job.preview.errors.len())));
+            return Err(AppError::BadRequest(format!(
+                "Tệp còn {} lỗi: sửa tệp rồi tải lên lại. Chưa có dữ liệu nào được ghi.",
+                job.preview.errors.len()
+            )));
         }
         if job.preview.rows.is_empty() {
-            return Err(AppError::BadRequest("Tệp không có dòng dữ liệu nào để nhập".into()));
+            return Err(AppError::BadRequest(
+                "Tệp không có dòng dữ liệu nào để nhập".into(),
+            ));
         }
-        job.state = JobState::Running { started: Instant::now() };
+        job.state = JobState::Running {
+            started: Instant::now(),
+        };
         job.total = job.preview.rows.len();
-        Ok(Some((std::mem::take(&mut job.preview.rows), job.done.clone(), job.file_name.clone())))
+        Ok(Some((
+            std::mem::take(&mut job.preview.rows),
+            job.done.clone(),
+            job.file_name.clone(),
+        )))
     })??;
     if let Some((rows, done, file_name)) = taken {
         let st = state.clone();
@@ -375,7 +459,16 @@ async fn confirm(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
             let secs = started.elapsed().as_secs_f64();
             let new_state = match result {
                 Ok(summary) => {
-                    actor.audit(&st, "nhap", "so_dan_cu", &file_name, format!("{} mới, {} cập nhật, {} không đổi", summary.created, summary.updated, summary.unchanged));
+                    actor.audit(
+                        &st,
+                        "nhap",
+                        "so_dan_cu",
+                        &file_name,
+                        format!(
+                            "{} mới, {} cập nhật, {} không đổi",
+                            summary.created, summary.updated, summary.unchanged
+                        ),
+                    );
                     JobState::Done(summary, secs)
                 }
                 Err(e) => JobState::Failed(format!("{e}. Không có dữ liệu nào được ghi.")),
@@ -404,16 +497,30 @@ struct ProgressPage {
     error: Option<String>,
 }
 
-async fn progress_page(user: CurrentUser, State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Html<String>> {
+async fn progress_page(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Html<String>> {
     require_import(&user)?;
     let page = state.imports.with(&id, user.user.id, |job| {
         let total = job.total.max(job.done.load(Ordering::Relaxed));
         let done = job.done.load(Ordering::Relaxed);
         let (running, summary, seconds, error) = match &job.state {
-            JobState::Running { started } => (true, None, format!("{:.0}", started.elapsed().as_secs_f64()), None),
+            JobState::Running { started } => (
+                true,
+                None,
+                format!("{:.0}", started.elapsed().as_secs_f64()),
+                None,
+            ),
             JobState::Done(s, secs) => (false, Some(s.clone()), format!("{secs:.1}"), None),
             JobState::Failed(m) => (false, None, String::new(), Some(m.clone())),
-            JobState::Preview => (false, None, String::new(), Some("Chưa xác nhận nhập tệp này".into())),
+            JobState::Preview => (
+                false,
+                None,
+                String::new(),
+                Some("Chưa xác nhận nhập tệp này".into()),
+            ),
         };
         ProgressPage {
             nav: Some(Nav::of(&user)),

@@ -26,7 +26,9 @@ pub fn app(state: AppState) -> Router {
         .merge(import::router())
         .merge(users::router())
         .merge(pages::router())
-        .layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD_BYTES + 64 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            import::MAX_UPLOAD_BYTES + 64 * 1024,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

@@ -55,7 +55,10 @@ async fn home(user: CurrentUser) -> Redirect {
 
 async fn css() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
         APP_CSS,
     )
         .into_response()
@@ -93,7 +96,13 @@ async fn audit_log(State(state): State<AppState>, user: CurrentUser) -> AppResul
             detail,
         })
         .collect();
-    Ok(Html(AuditPage { nav: Some(Nav::of(&user)), rows }.render()?))
+    Ok(Html(
+        AuditPage {
+            nav: Some(Nav::of(&user)),
+            rows,
+        }
+        .render()?,
+    ))
 }
 
 fn action_label(a: &str) -> &str {
@@ -114,7 +123,10 @@ fn action_label(a: &str) -> &str {
 /// A timestamp in Vietnam's time (UTC+7), as people read it.
 pub fn vn_time(at: chrono::DateTime<chrono::Utc>) -> String {
     match chrono::FixedOffset::east_opt(7 * 3600) {
-        Some(tz) => at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string(),
+        Some(tz) => at
+            .with_timezone(&tz)
+            .format("%d/%m/%Y %H:%M:%S")
+            .to_string(),
         None => at.format("%d/%m/%Y %H:%M:%S UTC").to_string(),
     }
 }

@@ -14,7 +14,9 @@ use axum::routing::get;
 use axum::{Form, Router};
 use hocvuso_domain::groups::TargetGroup;
 use hocvuso_domain::person::{canonical_ethnicity, canonical_relation};
-use hocvuso_domain::{BirthDate, CitizenId, Hamlet, NewResident, PhoneNumber, Resident, ResidentFilter, Sex};
+use hocvuso_domain::{
+    BirthDate, CitizenId, Hamlet, NewResident, PhoneNumber, Resident, ResidentFilter, Sex,
+};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -52,8 +54,16 @@ impl ResidentView {
             sex: r.sex.map(|s| s.label().to_string()).unwrap_or_default(),
             ethnicity: r.ethnicity.clone(),
             hamlet: hamlets.get(&r.hamlet_id).cloned().unwrap_or_default(),
-            phone: r.phone.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
-            citizen_id: r.citizen_id.as_ref().map(|c| c.as_str().to_string()).unwrap_or_default(),
+            phone: r
+                .phone
+                .as_ref()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+            citizen_id: r
+                .citizen_id
+                .as_ref()
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default(),
             relation: r.relation.clone(),
             notes: r.notes.clone(),
             groups: r.groups.iter().map(|g| g.label()).collect(),
@@ -99,15 +109,30 @@ struct ListPage {
 const PER_PAGE: i64 = 50;
 
 fn link(q: &str, xom: &str, nhom: &str, page: i64) -> String {
-    let enc = |s: &str| s.bytes().map(|b| match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-        b' ' => "+".into(),
-        _ => format!("%{b:02X}"),
-    }).collect::<String>();
-    format!("/so-dan-cu?q={}&xom={}&nhom={}&trang={page}", enc(q), enc(xom), enc(nhom))
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".into(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    format!(
+        "/so-dan-cu?q={}&xom={}&nhom={}&trang={page}",
+        enc(q),
+        enc(xom),
+        enc(nhom)
+    )
 }
 
-async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<ListQuery>) -> AppResult<Html<String>> {
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Html<String>> {
     let role = user.role();
     if !role.can_list_residents() {
         return Err(AppError::Forbidden);
@@ -123,18 +148,29 @@ async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<
         household_id: None,
     };
     let page_no = q.trang.unwrap_or(1).max(1);
-    let page = state.store.list_residents(role.resident_scope(), &filter, page_no, PER_PAGE).await?;
+    let page = state
+        .store
+        .list_residents(role.resident_scope(), &filter, page_no, PER_PAGE)
+        .await?;
     let names = hamlet_names(&hamlets);
     let pages = page.pages();
     let show_hamlet_filter = role.hamlet_id().is_none();
     let hamlet_choices = hamlets
         .iter()
         .filter(|h| role.hamlet_id().is_none_or(|mine| mine == h.id))
-        .map(|h| Choice { value: h.id.to_string(), label: h.name.clone(), selected: h.id.to_string() == xom })
+        .map(|h| Choice {
+            value: h.id.to_string(),
+            label: h.name.clone(),
+            selected: h.id.to_string() == xom,
+        })
         .collect();
     let group_choices = TargetGroup::ALL
         .iter()
-        .map(|g| Choice { value: g.code().to_string(), label: g.label().to_string(), selected: g.code() == nhom })
+        .map(|g| Choice {
+            value: g.code().to_string(),
+            label: g.label().to_string(),
+            selected: g.code() == nhom,
+        })
         .collect();
     let html = ListPage {
         nav: Some(Nav::of(&user)),
@@ -143,7 +179,11 @@ async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<
         group_choices,
         show_hamlet_filter,
         can_export: role.can_import_export(),
-        rows: page.items.iter().map(|r| ResidentView::of(r, &names)).collect(),
+        rows: page
+            .items
+            .iter()
+            .map(|r| ResidentView::of(r, &names))
+            .collect(),
         total: page.total,
         page: page.page,
         pages,
@@ -163,9 +203,17 @@ struct ResidentPage {
     can_see_household: bool,
 }
 
-async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
     let role = user.role();
-    let r = state.store.get_resident(role.resident_scope(), id).await?.ok_or(AppError::NotFound)?;
+    let r = state
+        .store
+        .get_resident(role.resident_scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     user.audit(&state, "xem", "cu_dan", id, "");
     let names = hamlet_names(&state.store.list_hamlets().await?);
     let html = ResidentPage {
@@ -190,13 +238,27 @@ struct HouseholdPage {
     members: Vec<ResidentView>,
 }
 
-async fn household(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
+async fn household(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
     let role = user.role();
     if !role.can_list_residents() {
         return Err(AppError::NotFound);
     }
-    let (h, members) = state.store.get_household(role.resident_scope(), id).await?.ok_or(AppError::NotFound)?;
-    user.audit(&state, "xem", "ho", id, format!("{} thành viên", members.len()));
+    let (h, members) = state
+        .store
+        .get_household(role.resident_scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.audit(
+        &state,
+        "xem",
+        "ho",
+        id,
+        format!("{} thành viên", members.len()),
+    );
     let names = hamlet_names(&state.store.list_hamlets().await?);
     let html = HouseholdPage {
         nav: Some(Nav::of(&user)),
@@ -205,7 +267,10 @@ async fn household(State(state): State<AppState>, user: CurrentUser, Path(id): P
         head_name: h.head_name,
         farm_business: h.farm_business,
         address: h.address,
-        members: members.iter().map(|r| ResidentView::of(r, &names)).collect(),
+        members: members
+            .iter()
+            .map(|r| ResidentView::of(r, &names))
+            .collect(),
     }
     .render()?;
     Ok(Html(html))
@@ -238,15 +303,27 @@ struct EditForm {
 }
 
 fn group_choices(students: bool) -> Vec<Choice> {
-    vec![Choice { value: "hoc_sinh".into(), label: TargetGroup::Students.label().into(), selected: students }]
+    vec![Choice {
+        value: "hoc_sinh".into(),
+        label: TargetGroup::Students.label().into(),
+        selected: students,
+    }]
 }
 
-async fn edit_page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
+async fn edit_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
     let role = user.role();
     if !role.can_edit_residents() {
         return Err(AppError::Forbidden);
     }
-    let r = state.store.get_resident(role.resident_scope(), id).await?.ok_or(AppError::NotFound)?;
+    let r = state
+        .store
+        .get_resident(role.resident_scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     user.audit(&state, "xem", "cu_dan", id, "mở trang sửa");
     let f = EditForm {
         csrf: String::new(),
@@ -254,22 +331,48 @@ async fn edit_page(State(state): State<AppState>, user: CurrentUser, Path(id): P
         sex: r.sex.map(|s| s.label().to_string()).unwrap_or_default(),
         birth: r.birth.map(|b| b.display()).unwrap_or_default(),
         ethnicity: r.ethnicity.clone(),
-        phone: r.phone.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
-        citizen_id: r.citizen_id.as_ref().map(|c| c.as_str().to_string()).unwrap_or_default(),
+        phone: r
+            .phone
+            .as_ref()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+        citizen_id: r
+            .citizen_id
+            .as_ref()
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default(),
         relation: r.relation.clone(),
         notes: r.notes.clone(),
-        hoc_sinh: r.groups.contains(&TargetGroup::Students).then(|| "1".into()),
+        hoc_sinh: r
+            .groups
+            .contains(&TargetGroup::Students)
+            .then(|| "1".into()),
     };
     let students = f.hoc_sinh.is_some();
-    Ok(Html(EditPage { nav: Some(Nav::of(&user)), id, f, errors: vec![], group_choices: group_choices(students) }.render()?))
+    Ok(Html(
+        EditPage {
+            nav: Some(Nav::of(&user)),
+            id,
+            f,
+            errors: vec![],
+            group_choices: group_choices(students),
+        }
+        .render()?,
+    ))
 }
 
 /// Parse the edit form into a resident, or the list of (field, what to fix).
-fn parse_form(f: &EditForm, today: chrono::NaiveDate) -> Result<NewResident, Vec<(String, String)>> {
+fn parse_form(
+    f: &EditForm,
+    today: chrono::NaiveDate,
+) -> Result<NewResident, Vec<(String, String)>> {
     let mut errors = Vec::new();
     let full_name = vntext::normalize(&f.full_name);
     if full_name.split_whitespace().count() < 2 {
-        errors.push(("Họ và tên".into(), "Ghi đủ họ và tên (ít nhất hai chữ)".into()));
+        errors.push((
+            "Họ và tên".into(),
+            "Ghi đủ họ và tên (ít nhất hai chữ)".into(),
+        ));
     }
     let opt = |raw: &str| -> Option<String> {
         let t = vntext::normalize(raw);
@@ -280,10 +383,30 @@ fn parse_form(f: &EditForm, today: chrono::NaiveDate) -> Result<NewResident, Vec
     let phone_raw = opt(&f.phone);
     let cid_raw = opt(&f.citizen_id);
     let eth_raw = opt(&f.ethnicity);
-    let sex = sex_raw.map(|s| Sex::parse(&s)).transpose().map_err(|e| errors.push(("Giới tính".into(), e.message))).ok().flatten();
-    let birth = birth_raw.map(|s| BirthDate::parse(&s, today)).transpose().map_err(|e| errors.push(("Ngày sinh".into(), e.message))).ok().flatten();
-    let phone = phone_raw.map(|s| PhoneNumber::parse(&s)).transpose().map_err(|e| errors.push(("Số điện thoại".into(), e.message))).ok().flatten();
-    let citizen_id = cid_raw.map(|s| CitizenId::parse(&s)).transpose().map_err(|e| errors.push(("Số CCCD".into(), e.message))).ok().flatten();
+    let sex = sex_raw
+        .map(|s| Sex::parse(&s))
+        .transpose()
+        .map_err(|e| errors.push(("Giới tính".into(), e.message)))
+        .ok()
+        .flatten();
+    let birth = birth_raw
+        .map(|s| BirthDate::parse(&s, today))
+        .transpose()
+        .map_err(|e| errors.push(("Ngày sinh".into(), e.message)))
+        .ok()
+        .flatten();
+    let phone = phone_raw
+        .map(|s| PhoneNumber::parse(&s))
+        .transpose()
+        .map_err(|e| errors.push(("Số điện thoại".into(), e.message)))
+        .ok()
+        .flatten();
+    let citizen_id = cid_raw
+        .map(|s| CitizenId::parse(&s))
+        .transpose()
+        .map_err(|e| errors.push(("Số CCCD".into(), e.message)))
+        .ok()
+        .flatten();
     let ethnicity = eth_raw
         .map(|s| canonical_ethnicity(&s).map(str::to_string))
         .transpose()
@@ -316,7 +439,12 @@ fn parse_form(f: &EditForm, today: chrono::NaiveDate) -> Result<NewResident, Vec
     })
 }
 
-async fn edit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Form(f): Form<EditForm>) -> AppResult<Response> {
+async fn edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     let role = user.role();
     if !role.can_edit_residents() {
@@ -325,7 +453,11 @@ async fn edit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i
     let today = state.today();
     match parse_form(&f, today) {
         Ok(new) => {
-            if !state.store.update_resident(role.resident_scope(), id, &new, today).await? {
+            if !state
+                .store
+                .update_resident(role.resident_scope(), id, &new, today)
+                .await?
+            {
                 return Err(AppError::NotFound);
             }
             user.audit(&state, "sua", "cu_dan", id, "");
@@ -333,9 +465,19 @@ async fn edit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i
         }
         Err(errors) => {
             // Do not even reveal that the id exists outside the scope.
-            state.store.get_resident(role.resident_scope(), id).await?.ok_or(AppError::NotFound)?;
+            state
+                .store
+                .get_resident(role.resident_scope(), id)
+                .await?
+                .ok_or(AppError::NotFound)?;
             let students = f.hoc_sinh.is_some();
-            let page = EditPage { nav: Some(Nav::of(&user)), id, f, errors, group_choices: group_choices(students) };
+            let page = EditPage {
+                nav: Some(Nav::of(&user)),
+                id,
+                f,
+                errors,
+                group_choices: group_choices(students),
+            };
             Ok((axum::http::StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
         }
     }
@@ -347,15 +489,32 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> AppResult<R
         return Err(AppError::Forbidden);
     }
     let rows = state.store.export_rows(role.resident_scope()).await?;
-    let commune = state.store.get_setting("commune_name").await?.unwrap_or_else(|| "xã".into());
-    let bytes = hocvuso_import::export_xlsx(&format!("Sổ dân cư {commune}"), &rows).map_err(AppError::Internal)?;
-    user.audit(&state, "xuat", "so_dan_cu", "xlsx", format!("{} người", rows.len()));
+    let commune = state
+        .store
+        .get_setting("commune_name")
+        .await?
+        .unwrap_or_else(|| "xã".into());
+    let bytes = hocvuso_import::export_xlsx(&format!("Sổ dân cư {commune}"), &rows)
+        .map_err(AppError::Internal)?;
+    user.audit(
+        &state,
+        "xuat",
+        "so_dan_cu",
+        "xlsx",
+        format!("{} người", rows.len()),
+    );
     state.store.audit().flush().await;
     let name = format!("so-dan-cu-{}.xlsx", state.today().format("%Y-%m-%d"));
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )

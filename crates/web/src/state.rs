@@ -31,6 +31,8 @@ impl AppState {
     }
 
     pub fn today(&self) -> NaiveDate {
-        self.config.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+        self.config
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 }

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use hocvuso_domain::{Role, RoleKind, ResidentScope};
+use hocvuso_domain::{ResidentScope, Role, RoleKind};
 use hocvuso_storage::NewUser;
 use serde::Deserialize;
 
@@ -44,7 +44,13 @@ struct UsersPage {
     error: Option<String>,
 }
 
-async fn render(state: &AppState, user: &CurrentUser, message: Option<String>, one_time: Option<(String, String)>, error: Option<String>) -> AppResult<Html<String>> {
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    message: Option<String>,
+    one_time: Option<(String, String)>,
+    error: Option<String>,
+) -> AppResult<Html<String>> {
     let hamlets = state.store.list_hamlets().await?;
     let units = state.store.list_units().await?;
     let users = state
@@ -54,25 +60,56 @@ async fn render(state: &AppState, user: &CurrentUser, message: Option<String>, o
         .into_iter()
         .map(|u| {
             let scope = match u.role {
-                Role::HamletHead { hamlet_id } | Role::DigitalTeamMember { hamlet_id } => {
-                    hamlets.iter().find(|h| h.id == hamlet_id).map(|h| h.name.clone()).unwrap_or_default()
-                }
-                Role::UnitReporter { unit_id } => units.iter().find(|x| x.id == unit_id).map(|x| x.name.clone()).unwrap_or_default(),
+                Role::HamletHead { hamlet_id } | Role::DigitalTeamMember { hamlet_id } => hamlets
+                    .iter()
+                    .find(|h| h.id == hamlet_id)
+                    .map(|h| h.name.clone())
+                    .unwrap_or_default(),
+                Role::UnitReporter { unit_id } => units
+                    .iter()
+                    .find(|x| x.id == unit_id)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
                 Role::Resident { resident_id } => format!("cư dân #{resident_id}"),
                 _ => "Toàn xã".into(),
             };
-            UserView { id: u.id, username: u.username, display_name: u.display_name, role: u.role.kind().label().into(), scope, disabled: u.disabled }
+            UserView {
+                id: u.id,
+                username: u.username,
+                display_name: u.display_name,
+                role: u.role.kind().label().into(),
+                scope,
+                disabled: u.disabled,
+            }
         })
         .collect();
     let page = UsersPage {
         nav: Some(Nav::of(user)),
         users,
-        roles: RoleKind::ALL.iter().map(|k| Choice { value: k.code().into(), label: k.label().into(), selected: false }).collect(),
-        hamlets: hamlets.iter().map(|h| Choice { value: h.id.to_string(), label: h.name.clone(), selected: false }).collect(),
+        roles: RoleKind::ALL
+            .iter()
+            .map(|k| Choice {
+                value: k.code().into(),
+                label: k.label().into(),
+                selected: false,
+            })
+            .collect(),
+        hamlets: hamlets
+            .iter()
+            .map(|h| Choice {
+                value: h.id.to_string(),
+                label: h.name.clone(),
+                selected: false,
+            })
+            .collect(),
         units: units
             .iter()
             .filter(|u| u.unit_type != hocvuso_domain::UnitType::Hamlet)
-            .map(|u| Choice { value: u.id.to_string(), label: u.name.clone(), selected: false })
+            .map(|u| Choice {
+                value: u.id.to_string(),
+                label: u.name.clone(),
+                selected: false,
+            })
             .collect(),
         message,
         one_time,
@@ -109,16 +146,23 @@ struct CreateForm {
 }
 
 fn valid_username(u: &str) -> bool {
-    (3..=40).contains(&u.len()) && u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+    (3..=40).contains(&u.len())
+        && u.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
-async fn create(State(state): State<AppState>, user: CurrentUser, Form(f): Form<CreateForm>) -> AppResult<Html<String>> {
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<CreateForm>,
+) -> AppResult<Html<String>> {
     user.check_csrf(&f.csrf)?;
     require_admin(&user)?;
     let username = f.username.trim().to_lowercase();
     let fail = |msg: &str| render(&state, &user, None, None, Some(msg.to_string()));
     if !valid_username(&username) {
-        return fail("Tên đăng nhập dài 3–40 ký tự, chỉ gồm chữ thường không dấu, chữ số và . _ -").await;
+        return fail("Tên đăng nhập dài 3–40 ký tự, chỉ gồm chữ thường không dấu, chữ số và . _ -")
+            .await;
     }
     let display = vntext::normalize(&f.display_name);
     if display.is_empty() {
@@ -127,7 +171,12 @@ async fn create(State(state): State<AppState>, user: CurrentUser, Form(f): Form<
     let Some(kind) = RoleKind::from_code(&f.role) else {
         return fail("Chọn vai trò").await;
     };
-    let role = Role::from_parts(kind, f.unit_id.trim().parse().ok(), f.hamlet_id.trim().parse().ok(), f.resident_id.trim().parse().ok());
+    let role = Role::from_parts(
+        kind,
+        f.unit_id.trim().parse().ok(),
+        f.hamlet_id.trim().parse().ok(),
+        f.resident_id.trim().parse().ok(),
+    );
     let Some(role) = role else {
         return fail(match kind {
             RoleKind::UnitReporter => "Vai trò này cần chọn đơn vị",
@@ -137,18 +186,44 @@ async fn create(State(state): State<AppState>, user: CurrentUser, Form(f): Form<
         .await;
     };
     if let Role::Resident { resident_id } = role {
-        if state.store.get_resident(ResidentScope::All, resident_id).await?.is_none() {
+        if state
+            .store
+            .get_resident(ResidentScope::All, resident_id)
+            .await?
+            .is_none()
+        {
             return fail("Không có cư dân với mã này").await;
         }
     }
     let password = generate_password();
-    let new = NewUser { username: username.clone(), display_name: display, password_hash: hash_password(&password)?, role, must_change_password: true };
+    let new = NewUser {
+        username: username.clone(),
+        display_name: display,
+        password_hash: hash_password(&password)?,
+        role,
+        must_change_password: true,
+    };
     match state.store.create_user(&new).await {
         Ok(id) => {
-            user.audit(&state, "tao", "tai_khoan", id, format!("vai trò {}", role.kind().code()));
-            render(&state, &user, Some(format!("Đã tạo tài khoản {username}")), Some((username, password)), None).await
+            user.audit(
+                &state,
+                "tao",
+                "tai_khoan",
+                id,
+                format!("vai trò {}", role.kind().code()),
+            );
+            render(
+                &state,
+                &user,
+                Some(format!("Đã tạo tài khoản {username}")),
+                Some((username, password)),
+                None,
+            )
+            .await
         }
-        Err(e) if e.is_unique_violation() => fail(&format!("Tên đăng nhập \"{username}\" đã có người dùng")).await,
+        Err(e) if e.is_unique_violation() => {
+            fail(&format!("Tên đăng nhập \"{username}\" đã có người dùng")).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -158,25 +233,69 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn reset(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Form(f): Form<CsrfForm>) -> AppResult<Html<String>> {
+async fn reset(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> AppResult<Html<String>> {
     user.check_csrf(&f.csrf)?;
     require_admin(&user)?;
     let target = state.store.get_user(id).await?.ok_or(AppError::NotFound)?;
     let password = generate_password();
-    state.store.set_password(id, &hash_password(&password)?, true).await?;
+    state
+        .store
+        .set_password(id, &hash_password(&password)?, true)
+        .await?;
     user.audit(&state, "dat_lai_mat_khau", "tai_khoan", id, "");
-    render(&state, &user, Some(format!("Đã đặt lại mật khẩu cho {}", target.username)), Some((target.username, password)), None).await
+    render(
+        &state,
+        &user,
+        Some(format!("Đã đặt lại mật khẩu cho {}", target.username)),
+        Some((target.username, password)),
+        None,
+    )
+    .await
 }
 
-async fn lock(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Form(f): Form<CsrfForm>) -> AppResult<Html<String>> {
+async fn lock(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> AppResult<Html<String>> {
     user.check_csrf(&f.csrf)?;
     require_admin(&user)?;
     if id == user.user.id {
-        return render(&state, &user, None, None, Some("Không thể tự khóa tài khoản của mình".into())).await;
+        return render(
+            &state,
+            &user,
+            None,
+            None,
+            Some("Không thể tự khóa tài khoản của mình".into()),
+        )
+        .await;
     }
     let target = state.store.get_user(id).await?.ok_or(AppError::NotFound)?;
     state.store.set_user_disabled(id, !target.disabled).await?;
-    user.audit(&state, if target.disabled { "mo_khoa" } else { "khoa" }, "tai_khoan", id, "");
-    let msg = if target.disabled { "Đã mở khóa" } else { "Đã khóa" };
-    render(&state, &user, Some(format!("{msg} tài khoản {}", target.username)), None, None).await
+    user.audit(
+        &state,
+        if target.disabled { "mo_khoa" } else { "khoa" },
+        "tai_khoan",
+        id,
+        "",
+    );
+    let msg = if target.disabled {
+        "Đã mở khóa"
+    } else {
+        "Đã khóa"
+    };
+    render(
+        &state,
+        &user,
+        Some(format!("{msg} tài khoản {}", target.username)),
+        None,
+        None,
+    )
+    .await
 }

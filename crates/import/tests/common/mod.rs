@@ -63,16 +63,136 @@ pub fn expected() -> Vec<(i64, HouseholdKey, NewResident)> {
     let hs = [TargetGroup::Students];
     let head = |s: &str| HouseholdKey::Head(s.to_string());
     vec![
-        (KHUON_LANG, head("Nguyễn Văn An"), person("Nguyễn Văn An", date(5, 3, 1962), M, "Tày", "019062012345", "0912345678", "Chủ hộ", &[], "")),
-        (KHUON_LANG, head("Nguyễn Văn An"), person("Hoàng Thị Ánh", year(1965), F, "Tày", "019165001234", "", "Vợ", &[], "")),
-        (KHUON_LANG, head("Nguyễn Văn An"), person("Nguyễn Văn Bình", date(12, 8, 2008), M, "Tày", "", "", "Con", &hs, "")),
-        (KHUON_LANG, head("Nguyễn Văn An"), person("Nguyễn Thị Cúc", year(2012), F, "Tày", "", "", "Con", &hs, "")),
-        (KHUON_LANG, head("Đặng Văn Hùng"), person("Đặng Văn Hùng", date(20, 11, 1948), M, "Dao", "019048000111", "", "Chủ hộ", &[], "Thương binh")),
-        (KHUON_LANG, head("Đặng Văn Hùng"), person("Lý Thị Mười", year(1950), F, "Dao", "", "", "Vợ", &[], "")),
-        (NA_MAY, head("Triệu Văn Dũng"), person("Triệu Văn Dũng", year(1980), M, "Dao", "", "0987654321", "Chủ hộ", &[], "")),
-        (NA_MAY, head("Triệu Văn Dũng"), person("Bàn Thị Hương", year(1983), F, "Dao", "", "", "Vợ", &[], "")),
-        (NA_MAY, head("Ma Văn Tuấn"), person("Ma Văn Tuấn", year(1975), M, "Nùng", "019075009876", "0356789012", "Chủ hộ", &[], "")),
-        (NA_MAY, head("Ma Văn Tuấn"), person("Lường Thị Yến", date(1, 6, 2001), F, "Nùng", "019301004567", "", "Con", &[], "")),
+        (
+            KHUON_LANG,
+            head("Nguyễn Văn An"),
+            person(
+                "Nguyễn Văn An",
+                date(5, 3, 1962),
+                M,
+                "Tày",
+                "019062012345",
+                "0912345678",
+                "Chủ hộ",
+                &[],
+                "",
+            ),
+        ),
+        (
+            KHUON_LANG,
+            head("Nguyễn Văn An"),
+            person(
+                "Hoàng Thị Ánh",
+                year(1965),
+                F,
+                "Tày",
+                "019165001234",
+                "",
+                "Vợ",
+                &[],
+                "",
+            ),
+        ),
+        (
+            KHUON_LANG,
+            head("Nguyễn Văn An"),
+            person(
+                "Nguyễn Văn Bình",
+                date(12, 8, 2008),
+                M,
+                "Tày",
+                "",
+                "",
+                "Con",
+                &hs,
+                "",
+            ),
+        ),
+        (
+            KHUON_LANG,
+            head("Nguyễn Văn An"),
+            person(
+                "Nguyễn Thị Cúc",
+                year(2012),
+                F,
+                "Tày",
+                "",
+                "",
+                "Con",
+                &hs,
+                "",
+            ),
+        ),
+        (
+            KHUON_LANG,
+            head("Đặng Văn Hùng"),
+            person(
+                "Đặng Văn Hùng",
+                date(20, 11, 1948),
+                M,
+                "Dao",
+                "019048000111",
+                "",
+                "Chủ hộ",
+                &[],
+                "Thương binh",
+            ),
+        ),
+        (
+            KHUON_LANG,
+            head("Đặng Văn Hùng"),
+            person("Lý Thị Mười", year(1950), F, "Dao", "", "", "Vợ", &[], ""),
+        ),
+        (
+            NA_MAY,
+            head("Triệu Văn Dũng"),
+            person(
+                "Triệu Văn Dũng",
+                year(1980),
+                M,
+                "Dao",
+                "",
+                "0987654321",
+                "Chủ hộ",
+                &[],
+                "",
+            ),
+        ),
+        (
+            NA_MAY,
+            head("Triệu Văn Dũng"),
+            person("Bàn Thị Hương", year(1983), F, "Dao", "", "", "Vợ", &[], ""),
+        ),
+        (
+            NA_MAY,
+            head("Ma Văn Tuấn"),
+            person(
+                "Ma Văn Tuấn",
+                year(1975),
+                M,
+                "Nùng",
+                "019075009876",
+                "0356789012",
+                "Chủ hộ",
+                &[],
+                "",
+            ),
+        ),
+        (
+            NA_MAY,
+            head("Ma Văn Tuấn"),
+            person(
+                "Lường Thị Yến",
+                date(1, 6, 2001),
+                F,
+                "Nùng",
+                "019301004567",
+                "",
+                "Con",
+                &[],
+                "",
+            ),
+        ),
     ]
 }
 
@@ -80,6 +200,9 @@ pub fn expected() -> Vec<(i64, HouseholdKey, NewResident)> {
 pub fn sheet(rows: &[&[&str]]) -> hocvuso_import::SheetData {
     hocvuso_import::SheetData {
         name: "Test".to_string(),
-        rows: rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect(),
+        rows: rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect(),
     }
 }

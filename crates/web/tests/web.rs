@@ -1,0 +1,869 @@
+//! The web application, started on a random port with a fresh SQLite file,
+//! driven over HTTP like a browser (cookies, forms, CSRF tokens).
+
+use chrono::NaiveDate;
+use hocvuso_domain::auth::ResidentScope;
+use hocvuso_domain::{ResidentFilter, Role};
+use hocvuso_storage::{NewUser, Store, StoreOptions};
+use hocvuso_web::auth::hash_password;
+use hocvuso_web::{AppState, WebConfig};
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+
+const PASSWORD: &str = "Ruộng bậc thang 2026";
+
+struct TestApp {
+    base: String,
+    store: Store,
+    hamlets: Vec<i64>,
+    _dir: tempfile::TempDir,
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 1).expect("date")
+}
+
+async fn add_user(store: &Store, username: &str, role: Role, must_change: bool) {
+    store
+        .create_user(&NewUser {
+            username: username.into(),
+            display_name: format!("Người dùng {username}"),
+            password_hash: hash_password(PASSWORD).expect("hash"),
+            role,
+            must_change_password: must_change,
+        })
+        .await
+        .expect("user");
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = Store::connect(&StoreOptions::sqlite_file(&dir.path().join("t.sqlite")))
+        .await
+        .expect("store");
+    let demo = hocvuso_demo::generate(&hocvuso_demo::DemoOptions {
+        seed: 11,
+        hamlets: 3,
+        households: 80,
+        today: today(),
+    });
+    store.load_demo(&demo, today()).await.expect("demo");
+    let hamlets: Vec<i64> = store
+        .list_hamlets()
+        .await
+        .expect("hamlets")
+        .iter()
+        .map(|h| h.id)
+        .collect();
+    add_user(&store, "admin", Role::Admin, false).await;
+    add_user(
+        &store,
+        "truongxom",
+        Role::HamletHead {
+            hamlet_id: hamlets[0],
+        },
+        false,
+    )
+    .await;
+    add_user(&store, "vhxh", Role::CultureOffice, false).await;
+    let someone = store
+        .list_residents(
+            ResidentScope::Hamlet(hamlets[1]),
+            &ResidentFilter::default(),
+            1,
+            1,
+        )
+        .await
+        .expect("list")
+        .items[0]
+        .id;
+    add_user(
+        &store,
+        "nguoidan",
+        Role::Resident {
+            resident_id: someone,
+        },
+        false,
+    )
+    .await;
+    add_user(&store, "moi", Role::CultureOffice, true).await;
+    let state = AppState::new(
+        store.clone(),
+        WebConfig {
+            secure_cookies: false,
+            today: Some(today()),
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = hocvuso_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("serve");
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        store,
+        hamlets,
+        _dir: dir,
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The value of the first hidden `csrf` field in a page.
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("page has a csrf field");
+    html[start..].split('"').next().expect("value").to_string()
+}
+
+impl TestApp {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    async fn login_status(
+        &self,
+        c: &reqwest::Client,
+        user: &str,
+        password: &str,
+    ) -> (StatusCode, String) {
+        let page = c
+            .get(self.url("/dang-nhap"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("text");
+        let csrf = csrf_of(&page);
+        let r = c
+            .post(self.url("/dang-nhap"))
+            .form(&[
+                ("username", user),
+                ("password", password),
+                ("csrf", csrf.as_str()),
+            ])
+            .send()
+            .await
+            .expect("post");
+        let status = r.status();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let body = r.text().await.expect("text");
+        (status, if location.is_empty() { body } else { location })
+    }
+
+    /// Log in and return the session's CSRF token (read from a page).
+    async fn login(&self, user: &str) -> (reqwest::Client, String) {
+        let c = client();
+        let (status, to) = self.login_status(&c, user, PASSWORD).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "login of {user}: {to}");
+        let page = c
+            .get(self.url("/doi-mat-khau"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("text");
+        (c, csrf_of(&page))
+    }
+
+    async fn get(&self, c: &reqwest::Client, path: &str) -> (StatusCode, String) {
+        let r = c.get(self.url(path)).send().await.expect("get");
+        (r.status(), r.text().await.expect("text"))
+    }
+
+    async fn resident_in(&self, hamlet: i64) -> hocvuso_domain::Resident {
+        self.store
+            .list_residents(
+                ResidentScope::Hamlet(hamlet),
+                &ResidentFilter::default(),
+                1,
+                1,
+            )
+            .await
+            .expect("list")
+            .items[0]
+            .clone()
+    }
+}
+
+#[tokio::test]
+async fn healthz_reports_the_database() {
+    let app = spawn_app().await;
+    let (status, body) = app.get(&client(), "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("\"status\":\"ok\"") && body.contains("sqlite"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn login_works_and_the_registry_lists_the_demo_commune() {
+    let app = spawn_app().await;
+    let anon = client();
+    let r = anon.get(app.url("/so-dan-cu")).send().await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "anonymous users are sent to the login page"
+    );
+    let (c, _) = app.login("admin").await;
+    let (status, html) = app.get(&c, "/so-dan-cu").await;
+    assert_eq!(status, StatusCode::OK);
+    let total = app.store.count_residents().await.unwrap();
+    assert!(
+        html.contains(&format!("{total} người")),
+        "list shows the total"
+    );
+    assert!(html.contains("Sổ dân cư"));
+    let session = c.get(app.url("/dang-nhap")).send().await.unwrap();
+    assert_eq!(session.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_and_samesite() {
+    let app = spawn_app().await;
+    let c = client();
+    let page = c
+        .get(app.url("/dang-nhap"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    let r = c
+        .post(app.url("/dang-nhap"))
+        .form(&[
+            ("username", "admin"),
+            ("password", PASSWORD),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookies: Vec<String> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("hv_session="))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+    assert!(!session.contains("Secure"), "plain HTTP in tests");
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_then_throttled() {
+    let app = spawn_app().await;
+    let c = client();
+    for _ in 0..5 {
+        let (status, body) = app.login_status(&c, "admin", "sai-mat-khau-roi").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(body.contains("không đúng"));
+    }
+    let (status, body) = app.login_status(&c, "admin", PASSWORD).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(body.contains("quá nhiều lần"), "{body}");
+    // Another account from the same address is not locked yet.
+    let (status, _) = app.login_status(&c, "vhxh", PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused() {
+    let app = spawn_app().await;
+    // Login without the pre-login cookie's token.
+    let r = client()
+        .post(app.url("/dang-nhap"))
+        .form(&[("username", "admin"), ("password", PASSWORD), ("csrf", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (c, csrf) = app.login("admin").await;
+    let bad = [
+        ("/dang-xuat", vec![("csrf", "sai")]),
+        (
+            "/nguoi-dung",
+            vec![
+                ("csrf", "sai"),
+                ("username", "abc"),
+                ("display_name", "A B"),
+                ("role", "admin"),
+            ],
+        ),
+        ("/nguoi-dung/1/dat-lai-mat-khau", vec![("csrf", "")]),
+        ("/nguoi-dung/2/khoa", vec![("csrf", "sai")]),
+    ];
+    for (path, form) in bad {
+        let r = c.post(app.url(path)).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let someone = app.resident_in(app.hamlets[0]).await;
+    let r = c
+        .post(app.url(&format!("/cu-dan/{}/sua", someone.id)))
+        .form(&[
+            ("csrf", "sai"),
+            ("full_name", "Tên Mới Hẳn"),
+            ("sex", ""),
+            ("birth", ""),
+            ("ethnicity", ""),
+            ("phone", ""),
+            ("citizen_id", ""),
+            ("relation", ""),
+            ("notes", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.store
+            .get_resident(ResidentScope::All, someone.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .full_name,
+        someone.full_name
+    );
+    // With the token, logout works.
+    let r = c
+        .post(app.url("/dang-xuat"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get(app.url("/so-dan-cu")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_hamlet_head_cannot_open_a_resident_of_another_hamlet() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("truongxom").await;
+    let mine = app.resident_in(app.hamlets[0]).await;
+    let other = app.resident_in(app.hamlets[1]).await;
+    let (status, html) = app.get(&c, &format!("/cu-dan/{}", other.id)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!html.contains(&other.full_name));
+    assert_eq!(
+        app.get(&c, &format!("/ho/{}", other.household_id)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&c, &format!("/cu-dan/{}/sua", other.id)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let r = c
+        .post(app.url(&format!("/cu-dan/{}/sua", other.id)))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("full_name", "Tên Bị Sửa"),
+            ("sex", ""),
+            ("birth", ""),
+            ("ethnicity", ""),
+            ("phone", ""),
+            ("citizen_id", ""),
+            ("relation", ""),
+            ("notes", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.store
+            .get_resident(ResidentScope::All, other.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .full_name,
+        other.full_name
+    );
+    // Filtering the list by another hamlet shows nobody.
+    let (_, html) = app
+        .get(&c, &format!("/so-dan-cu?xom={}", app.hamlets[1]))
+        .await;
+    assert!(html.contains("0 người"), "cross-hamlet filter is empty");
+    // Their own hamlet works, and the read is audited.
+    let (status, html) = app.get(&c, &format!("/cu-dan/{}", mine.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&mine.full_name));
+    app.store.audit().flush().await;
+    assert_eq!(
+        app.store
+            .count_audit("xem", "cu_dan", &mine.id.to_string())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        app.store
+            .count_audit("xem", "cu_dan", &other.id.to_string())
+            .await
+            .unwrap(),
+        0
+    );
+    // Export and user management are not for hamlet heads.
+    assert_eq!(app.get(&c, "/xuat-excel").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&c, "/nguoi-dung").await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_resident_sees_only_their_own_record() {
+    let app = spawn_app().await;
+    let (c, _) = app.login("nguoidan").await;
+    let (u, _) = app.store.find_user("nguoidan").await.unwrap().unwrap();
+    let own = u.role.resident_id().unwrap();
+    let r = c.get(app.url("/")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], format!("/cu-dan/{own}").as_str());
+    assert_eq!(
+        app.get(&c, &format!("/cu-dan/{own}")).await.0,
+        StatusCode::OK
+    );
+    let other = app.resident_in(app.hamlets[0]).await;
+    assert_eq!(
+        app.get(&c, &format!("/cu-dan/{}", other.id)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get(&c, "/so-dan-cu").await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn search_ignores_diacritics_and_case() {
+    let app = spawn_app().await;
+    let (c, _) = app.login("vhxh").await;
+    let someone = app.resident_in(app.hamlets[2]).await;
+    let folded = vntext::fold(&someone.full_name);
+    let (status, html) = app
+        .get(&c, &format!("/so-dan-cu?q={}", folded.replace(' ', "+")))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&someone.full_name),
+        "{folded} finds {}",
+        someone.full_name
+    );
+    let upper = someone.full_name.to_uppercase();
+    let (_, html) = app
+        .get(&c, &format!("/so-dan-cu?q={}", urlencode(&upper)))
+        .await;
+    assert!(html.contains(&someone.full_name));
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn editing_validates_in_vietnamese_and_is_audited() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("truongxom").await;
+    let mine = app.resident_in(app.hamlets[0]).await;
+    let path = format!("/cu-dan/{}/sua", mine.id);
+    let base = |phone: &'static str, cid: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("full_name", "Hoàng Văn Thử".to_string()),
+            ("sex", "Nam".into()),
+            ("birth", "05/03/1962".into()),
+            ("ethnicity", "tay".into()),
+            ("phone", phone.into()),
+            ("citizen_id", cid.into()),
+            ("relation", "chủ hộ".into()),
+            ("notes", "".into()),
+        ]
+    };
+    let r = c
+        .post(app.url(&path))
+        .form(&base("0112", "12345"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Số điện thoại") && html.contains("12 chữ số"),
+        "{html}"
+    );
+    let r = c
+        .post(app.url(&path))
+        .form(&base("0912 345 678", "019062012345"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let saved = app
+        .store
+        .get_resident(ResidentScope::All, mine.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.full_name, "Hoàng Văn Thử");
+    assert_eq!(saved.ethnicity, "Tày");
+    assert_eq!(saved.phone.unwrap().as_str(), "0912345678");
+    app.store.audit().flush().await;
+    assert_eq!(
+        app.store
+            .count_audit("sua", "cu_dan", &mine.id.to_string())
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn one_time_passwords_must_be_changed_and_common_ones_refused() {
+    let app = spawn_app().await;
+    let c = client();
+    let (status, to) = app.login_status(&c, "moi", PASSWORD).await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, "/doi-mat-khau")
+    );
+    let r = c.get(app.url("/so-dan-cu")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/doi-mat-khau");
+    let page = c
+        .get(app.url("/doi-mat-khau"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    let change = |new: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("current", PASSWORD.to_string()),
+            ("new_password", new.to_string()),
+            ("confirm", new.to_string()),
+        ]
+    };
+    let r = c
+        .post(app.url("/doi-mat-khau"))
+        .form(&change("12345678"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("quá phổ biến"));
+    let r = c
+        .post(app.url("/doi-mat-khau"))
+        .form(&change("ngắn"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("ít nhất 8"));
+    let r = c
+        .post(app.url("/doi-mat-khau"))
+        .form(&change("Đồi chè Tân Cương 1975"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, to) = app
+        .login_status(&client(), "moi", "Đồi chè Tân Cương 1975")
+        .await;
+    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/"));
+}
+
+#[tokio::test]
+async fn admins_create_users_with_a_one_time_password() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("admin").await;
+    let hamlet = app.hamlets[1].to_string();
+    let r = c
+        .post(app.url("/nguoi-dung"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "to.cnscd.2"),
+            ("display_name", "Lưu Thị Hoa"),
+            ("role", "to_cnscd"),
+            ("hamlet_id", hamlet.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let marker = "<code class=\"big\">";
+    let start = html.find(marker).expect("one-time password shown") + marker.len();
+    let password = html[start..].split('<').next().unwrap().to_string();
+    let (status, to) = app.login_status(&client(), "to.cnscd.2", &password).await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, "/doi-mat-khau")
+    );
+    let (u, _) = app.store.find_user("to.cnscd.2").await.unwrap().unwrap();
+    assert_eq!(
+        u.role,
+        Role::DigitalTeamMember {
+            hamlet_id: app.hamlets[1]
+        }
+    );
+    // A role that needs a hamlet without one is refused with a message.
+    let r = c
+        .post(app.url("/nguoi-dung"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "xom.khong"),
+            ("display_name", "A B"),
+            ("role", "truong_xom"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("cần chọn xóm"));
+}
+
+#[tokio::test]
+async fn pages_stay_under_100_kb() {
+    let app = spawn_app().await;
+    let (c, _) = app.login("admin").await;
+    let css = c
+        .get(app.url("/static/app.css"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .len();
+    let someone = app.resident_in(app.hamlets[0]).await;
+    for path in [
+        "/dang-nhap".to_string(),
+        "/so-dan-cu".into(),
+        format!("/cu-dan/{}", someone.id),
+        format!("/ho/{}", someone.household_id),
+        "/nhap".into(),
+        "/nguoi-dung".into(),
+    ] {
+        let r = c.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let html = r.bytes().await.unwrap().len();
+        assert!(html + css < 100 * 1024, "{path}: {html} B + {css} B CSS");
+    }
+}
+
+async fn upload(
+    app: &TestApp,
+    c: &reqwest::Client,
+    csrf: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_string())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    c.post(app.url("/nhap"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../import/tests/fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[tokio::test]
+async fn import_wizard_converts_tcvn3_and_a_second_import_adds_nothing() {
+    let app = spawn_app().await;
+    app.store
+        .ensure_hamlets(&["Xóm Khuôn Lặng".into(), "Xóm Na Mấy".into()])
+        .await
+        .unwrap();
+    let (c, csrf) = app.login("vhxh").await;
+    let before = app.store.count_residents().await.unwrap();
+    for round in 0..2 {
+        let r = upload(
+            &app,
+            &c,
+            &csrf,
+            "tcvn3_libreoffice.xlsx",
+            fixture("tcvn3_libreoffice.xlsx"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "round {round}");
+        let preview_url = r.headers()["location"].to_str().unwrap().to_string();
+        let (status, html) = app.get(&c, &preview_url).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("TCVN3"), "encoding is reported");
+        assert!(
+            html.contains("Nguyễn Văn An") && html.contains("Hoàng Thị Ánh"),
+            "names converted: {html}"
+        );
+        assert_eq!(
+            app.store.count_residents().await.unwrap(),
+            before + if round == 0 { 0 } else { 10 },
+            "preview writes nothing"
+        );
+        let r = c
+            .post(app.url(&format!("{preview_url}/xac-nhan")))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let progress = format!("{preview_url}/tien-do");
+        let mut html = String::new();
+        for _ in 0..100 {
+            html = app.get(&c, &progress).await.1;
+            if html.contains("Kết quả nhập") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let expect = if round == 0 {
+            "10 người mới"
+        } else {
+            "0 người mới"
+        };
+        assert!(html.contains(expect), "round {round}: {html}");
+    }
+    assert_eq!(app.store.count_residents().await.unwrap(), before + 10);
+    let found = app
+        .store
+        .list_residents(
+            ResidentScope::All,
+            &ResidentFilter {
+                query: Some("dang van hung".into()),
+                ..Default::default()
+            },
+            1,
+            5,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found
+            .items
+            .iter()
+            .filter(|r| r.full_name == "Đặng Văn Hùng")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn malformed_files_are_refused_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("admin").await;
+    let before = app.store.count_residents().await.unwrap();
+    for (name, bytes, expect) in [
+        ("broken.xlsx", fixture("broken.xlsx"), "hỏng"),
+        ("random.xlsx", fixture("random.bin"), ""),
+        ("empty.xlsx", fixture("empty.xlsx"), "không có dữ liệu"),
+        ("encrypted.xlsx", fixture("encrypted.xlsx"), "mật khẩu"),
+        ("big.csv", vec![b'a'; 21 * 1024 * 1024], "quá lớn"),
+    ] {
+        let r = upload(&app, &c, &csrf, name, bytes).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{name}");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("class=\"alert\""),
+            "{name}: a message is shown"
+        );
+        assert!(html.to_lowercase().contains(expect), "{name}: {html}");
+    }
+    assert_eq!(app.store.count_residents().await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_file_with_bad_rows_lists_them_and_cannot_be_confirmed() {
+    let app = spawn_app().await;
+    app.store
+        .ensure_hamlets(&["Xóm Khuôn Lặng".into(), "Xóm Na Mấy".into()])
+        .await
+        .unwrap();
+    let (c, csrf) = app.login("admin").await;
+    let before = app.store.count_residents().await.unwrap();
+    let r = upload(&app, &c, &csrf, "errors.xlsx", fixture("errors.xlsx")).await;
+    let preview_url = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, html) = app.get(&c, &preview_url).await;
+    assert!(html.contains("Cần sửa trong tệp"), "{html}");
+    let r = c
+        .post(app.url(&format!("{preview_url}/xac-nhan")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.store.count_residents().await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn export_is_an_audited_xlsx_for_the_office_only() {
+    let app = spawn_app().await;
+    let (c, _) = app.login("vhxh").await;
+    let r = c.get(app.url("/xuat-excel")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    let bytes = r.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+    let wb = hocvuso_import::read_workbook(&bytes, "x.xlsx").unwrap();
+    let rows: usize = wb.sheets[0].rows.len();
+    assert!(
+        rows as i64 > app.store.count_residents().await.unwrap(),
+        "header + every resident"
+    );
+    assert_eq!(
+        app.store
+            .count_audit("xuat", "so_dan_cu", "xlsx")
+            .await
+            .unwrap(),
+        1
+    );
+}
