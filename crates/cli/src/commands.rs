@@ -396,3 +396,13 @@ pub async fn backup(db: DbArgs, out: PathBuf) -> Result<()> {
     println!("Đã sao lưu vào {}", out.display());
     Ok(())
 }
+
+pub async fn hamlet(db: DbArgs, name: String) -> Result<()> {
+    let store = open(&db).await?;
+    let name = hocvuso_web::hamlets::hamlet_display_name(&name);
+    let id = store.add_hamlet_with_units(&name).await?;
+    cli_audit(&store, "tao", "xom", &id.to_string(), name.clone());
+    store.close().await;
+    println!("Đã thêm {name}");
+    Ok(())
+}

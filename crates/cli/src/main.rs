@@ -13,6 +13,8 @@ use std::path::PathBuf;
     about = "Hệ thống Phong trào “Bình dân học vụ số” cho xã"
 )]
 struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -21,10 +23,15 @@ struct Cli {
 #[derive(clap::Args, Clone)]
 pub struct DbArgs {
     /// Data folder (SQLite file, backups).
-    #[arg(long, default_value = "./data", env = "HOCVUSO_DATA_DIR")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "./data",
+        env = "HOCVUSO_DATA_DIR"
+    )]
     pub data_dir: PathBuf,
     /// e.g. postgres://user@127.0.0.1/hocvuso (default: SQLite in the data folder).
-    #[arg(long, env = "HOCVUSO_DATABASE_URL")]
+    #[arg(long, global = true, env = "HOCVUSO_DATABASE_URL")]
     pub database_url: Option<String>,
 }
 
@@ -32,8 +39,6 @@ pub struct DbArgs {
 enum Command {
     /// Start the web server.
     Serve {
-        #[command(flatten)]
-        db: DbArgs,
         /// Load the demo commune if the registry is empty, and print a one-time admin login.
         #[arg(long)]
         demo: bool,
@@ -45,8 +50,6 @@ enum Command {
     },
     /// Generate the demo commune (or a province-sized data set with --scale) without serving.
     Demo {
-        #[command(flatten)]
-        db: DbArgs,
         /// Number of residents for a benchmark data set (e.g. 2000000); default: the demo commune.
         #[arg(long)]
         scale: Option<usize>,
@@ -55,8 +58,6 @@ enum Command {
     },
     /// Import residents from .xlsx, .xls, .ods or .csv (all or nothing).
     Import {
-        #[command(flatten)]
-        db: DbArgs,
         file: PathBuf,
         /// Only check the file and list what to fix; write nothing.
         #[arg(long)]
@@ -64,22 +65,21 @@ enum Command {
     },
     /// Export the registry to .xlsx.
     Export {
-        #[command(flatten)]
-        db: DbArgs,
         #[arg(long)]
         out: PathBuf,
     },
     /// Manage user accounts.
     User {
-        #[command(flatten)]
-        db: DbArgs,
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Add a hamlet (xóm), with its hamlet unit and community digital team.
+    Hamlet {
+        /// e.g. "Xóm Khuôn Lặng"
+        name: String,
+    },
     /// Copy the SQLite database to a file while the server runs.
     Backup {
-        #[command(flatten)]
-        db: DbArgs,
         #[arg(long)]
         out: PathBuf,
     },
@@ -121,18 +121,19 @@ async fn main() {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    let db = cli.db;
     let result = match cli.command {
         Command::Serve {
-            db,
             demo,
             bind,
             secure_cookies,
         } => commands::serve(db, demo, bind, secure_cookies).await,
-        Command::Demo { db, scale, seed } => commands::demo(db, scale, seed).await,
-        Command::Import { db, file, dry_run } => commands::import(db, file, dry_run).await,
-        Command::Export { db, out } => commands::export(db, out).await,
-        Command::User { db, action } => commands::user(db, action).await,
-        Command::Backup { db, out } => commands::backup(db, out).await,
+        Command::Demo { scale, seed } => commands::demo(db, scale, seed).await,
+        Command::Import { file, dry_run } => commands::import(db, file, dry_run).await,
+        Command::Export { out } => commands::export(db, out).await,
+        Command::User { action } => commands::user(db, action).await,
+        Command::Backup { out } => commands::backup(db, out).await,
+        Command::Hamlet { name } => commands::hamlet(db, name).await,
     };
     if let Err(e) = result {
         eprintln!("Lỗi: {e:#}");

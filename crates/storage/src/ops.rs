@@ -224,6 +224,37 @@ macro_rules! store_ops {
                 Ok(id)
             }
 
+            async fn add_hamlet_with_units(&self, name: &str) -> Result<i64> {
+                let name = vntext::normalize(name);
+                if name.is_empty() {
+                    return Err(StoreError::Invalid("Tên xóm không được để trống".into()));
+                }
+                let mut tx = self.write.begin().await?;
+                let id = sqlx::query_scalar::<$DB, i64>("INSERT INTO hamlets (name, name_key) VALUES ($1, $2) RETURNING id")
+                    .bind(&name)
+                    .bind(vntext::fold(&name))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match &e {
+                        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!("{name} đã có")),
+                        _ => StoreError::Database(e),
+                    })?;
+                let team = match name.split_once(' ') {
+                    Some((first, rest)) => format!("Tổ công nghệ số cộng đồng {} {rest}", first.to_lowercase()),
+                    None => format!("Tổ công nghệ số cộng đồng {name}"),
+                };
+                for (unit, kind) in [(name.clone(), UnitType::Hamlet), (team, UnitType::DigitalTeam)] {
+                    sqlx::query::<$DB>("INSERT INTO units (name, unit_type, hamlet_id) VALUES ($1, $2, $3)")
+                        .bind(unit)
+                        .bind(kind.code())
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(id)
+            }
+
             async fn list_units(&self) -> Result<Vec<Unit>> {
                 let rows = sqlx::query_as::<$DB, UnitRow>(
                     "SELECT id, name, unit_type, hamlet_id FROM units ORDER BY unit_type, name",
@@ -1147,6 +1178,10 @@ impl Store {
     /// Ids of the named hamlets, creating those that do not exist.
     pub async fn ensure_hamlets(&self, names: &[String]) -> Result<Vec<i64>> {
         dispatch!(self, s => s.ensure_hamlets(names).await)
+    }
+    /// A new hamlet with its hamlet unit and its community digital team, in one transaction.
+    pub async fn add_hamlet_with_units(&self, name: &str) -> Result<i64> {
+        dispatch!(self, s => s.add_hamlet_with_units(name).await)
     }
     pub async fn list_units(&self) -> Result<Vec<Unit>> {
         dispatch!(self, s => s.list_units().await)

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod hamlets;
 mod health;
 mod import;
 mod pages;
@@ -25,6 +26,7 @@ pub fn app(state: AppState) -> Router {
         .merge(registry::router())
         .merge(import::router())
         .merge(users::router())
+        .merge(hamlets::router())
         .merge(pages::router())
         .layer(axum::extract::DefaultBodyLimit::max(
             import::MAX_UPLOAD_BYTES + 64 * 1024,

@@ -1,0 +1,129 @@
+//! The `hocvuso` binary, run as a user would, on a temporary data folder.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn hocvuso(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hocvuso"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env_remove("HOCVUSO_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run hocvuso")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn demo_import_export_user_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+
+    let o = hocvuso(&data, &["demo"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("mật khẩu một lần"), "{}", text(&o));
+    assert!(data.join("hocvuso.sqlite").exists());
+    // A second demo into the same folder refuses instead of doubling the data.
+    let again = hocvuso(&data, &["demo"]);
+    assert!(!again.status.success());
+    assert!(text(&again).contains("đã có dữ liệu"));
+
+    // Hamlets: add one, then import residents into it (UTF-8 CSV, NFD names).
+    let o = hocvuso(&data, &["hamlet", "na mấy"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Đã thêm Xóm Na Mấy"));
+    let csv = dir.path().join("ds.csv");
+    let nfd = "Lu\u{031b}\u{0301}ng Thi\u{0323} Hoa";
+    std::fs::write(
+        &csv,
+        format!(
+            "UBND XÃ DÂN TIẾN\nDANH SÁCH NHÂN KHẨU\nSTT;Họ và tên;Năm sinh;Giới tính;Dân tộc;Xóm;Quan hệ với chủ hộ\n\
+             1;Vàng Seo Dìa;1970;Nam;Mông;Na Mấy;Chủ hộ\n2;{nfd};1975;Nữ;H'Mông;xom na may;Vợ\n3;Vàng Thị Mai;2012;Nữ;H'Mông;Na Mấy;Con\n"
+        ),
+    )
+    .unwrap();
+    let o = hocvuso(&data, &["import", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("3 người mới"), "{}", text(&o));
+    let o = hocvuso(&data, &["import", csv.to_str().unwrap()]);
+    assert!(
+        text(&o).contains("0 người mới") && text(&o).contains("3 không đổi"),
+        "{}",
+        text(&o)
+    );
+
+    // A file with errors lists them and writes nothing.
+    let bad = dir.path().join("sai.csv");
+    std::fs::write(
+        &bad,
+        "Họ và tên;Năm sinh;Xóm;Số điện thoại\nNguyễn Văn Sai;1980;Xóm Không Có;0112\n",
+    )
+    .unwrap();
+    let o = hocvuso(&data, &["import", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(
+        t.contains("Dòng 2") && t.contains("Xóm Không Có") && t.contains("chưa ghi gì"),
+        "{t}"
+    );
+
+    // Broken file.
+    let broken = dir.path().join("hong.xlsx");
+    std::fs::write(&broken, b"PK\x03\x04 not really a zip").unwrap();
+    let o = hocvuso(&data, &["import", broken.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(text(&o).starts_with("Lỗi: "), "{}", text(&o));
+
+    // Export, then the exported file re-imports without adding anyone.
+    let out = dir.path().join("so.xlsx");
+    let o = hocvuso(&data, &["export", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = hocvuso(&data, &["import", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(" 0 người mới"), "{}", text(&o));
+
+    // Users.
+    let o = hocvuso(
+        &data,
+        &[
+            "user",
+            "add",
+            "truong.kl",
+            "--role",
+            "truong_xom",
+            "--hamlet",
+            "khuon lang",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Mật khẩu một lần"));
+    let o = hocvuso(&data, &["user", "add", "x", "--role", "vua"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("Vai trò \"vua\" không có"));
+    let o = hocvuso(&data, &["user", "list"]);
+    assert!(text(&o).contains("truong.kl") && text(&o).contains("Trưởng xóm"));
+    let o = hocvuso(&data, &["user", "reset-password", "truong.kl"]);
+    assert!(o.status.success() && text(&o).contains("Mật khẩu một lần mới"));
+
+    // Backup is a readable copy.
+    let copy = dir.path().join("copy.sqlite");
+    let o = hocvuso(&data, &["backup", "--out", copy.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(std::fs::metadata(&copy).unwrap().len() > 100_000);
+}
+
+#[test]
+fn scale_generates_a_streamed_data_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = hocvuso(&dir.path().join("d"), &["demo", "--scale", "12000"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Đã tạo 12000 cư dân"), "{}", text(&o));
+}
