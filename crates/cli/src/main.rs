@@ -1,6 +1,7 @@
 //! `hocvuso`: the command line. It only parses arguments and calls into the
 //! library crates, so tests start exactly what production starts.
 
+mod bench;
 mod commands;
 
 use clap::{Parser, Subcommand};
@@ -73,6 +74,18 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Measure import speed and page throughput; prints a table.
+    Bench {
+        /// Seconds of load per page.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// Concurrent connections.
+        #[arg(long, default_value_t = 50)]
+        concurrency: usize,
+        /// Also measure on this PostgreSQL (a temporary schema is created and dropped).
+        #[arg(long, env = "HOCVUSO_BENCH_PG_URL")]
+        pg_url: Option<String>,
+    },
     /// Add a hamlet (xóm), with its hamlet unit and community digital team.
     Hamlet {
         /// e.g. "Xóm Khuôn Lặng"
@@ -133,6 +146,18 @@ async fn main() {
         Command::Export { out } => commands::export(db, out).await,
         Command::User { action } => commands::user(db, action).await,
         Command::Backup { out } => commands::backup(db, out).await,
+        Command::Bench {
+            seconds,
+            concurrency,
+            pg_url,
+        } => {
+            bench::run(bench::BenchArgs {
+                seconds,
+                concurrency,
+                pg_url,
+            })
+            .await
+        }
         Command::Hamlet { name } => commands::hamlet(db, name).await,
     };
     if let Err(e) = result {

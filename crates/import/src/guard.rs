@@ -80,7 +80,9 @@ impl Sectors<'_> {
                 return Err(broken("chuỗi vùng dữ liệu bị vòng lặp"));
             }
             out.extend_from_slice(self.get(id)?);
-            id = *fat.get(id as usize).ok_or_else(|| broken("bảng FAT thiếu mục"))?;
+            id = *fat
+                .get(id as usize)
+                .ok_or_else(|| broken("bảng FAT thiếu mục"))?;
         }
         if declared_len > 0 {
             out.truncate(declared_len as usize);
@@ -120,7 +122,10 @@ pub(crate) fn check_ole(bytes: &[u8]) -> Result<OleInfo, FileError> {
 
     // DIFAT: 109 entries in the header, then a chain of DIFAT sectors whose
     // last entry points to the next one.
-    let mut difat: Vec<u32> = bytes[76..512].chunks_exact(4).filter_map(|c| u32_at(c, 0)).collect();
+    let mut difat: Vec<u32> = bytes[76..512]
+        .chunks_exact(4)
+        .filter_map(|c| u32_at(c, 0))
+        .collect();
     let mut id = difat_start;
     let mut steps = 0u32;
     while id < RESERVED_SECTORS {
@@ -128,12 +133,22 @@ pub(crate) fn check_ole(bytes: &[u8]) -> Result<OleInfo, FileError> {
         if steps > count {
             return Err(broken("chuỗi DIFAT bị vòng lặp"));
         }
-        difat.extend(sectors.get(id)?.chunks_exact(4).filter_map(|c| u32_at(c, 0)));
+        difat.extend(
+            sectors
+                .get(id)?
+                .chunks_exact(4)
+                .filter_map(|c| u32_at(c, 0)),
+        );
         id = difat.pop().ok_or_else(|| broken("bảng DIFAT rỗng"))?;
     }
     let mut fat: Vec<u32> = Vec::new();
     for id in difat.into_iter().filter(|id| *id < DIFSECT) {
-        fat.extend(sectors.get(id)?.chunks_exact(4).filter_map(|c| u32_at(c, 0)));
+        fat.extend(
+            sectors
+                .get(id)?
+                .chunks_exact(4)
+                .filter_map(|c| u32_at(c, 0)),
+        );
     }
 
     // Directory entries, 128 bytes each.
@@ -144,7 +159,9 @@ pub(crate) fn check_ole(bytes: &[u8]) -> Result<OleInfo, FileError> {
     let entries: Vec<(String, u32, u64)> = dirs
         .chunks_exact(128)
         .map(|e| {
-            let units = e[..64].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
+            let units = e[..64]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]));
             let mut name: String = char::decode_utf16(units)
                 .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
                 .collect();
@@ -167,8 +184,12 @@ pub(crate) fn check_ole(bytes: &[u8]) -> Result<OleInfo, FileError> {
     // Mini stream and mini FAT.
     let (mini_fat, ministream) = if mini_fat_len > 0 {
         let ministream = sectors.chain(entries[0].1, &fat, entries[0].2)?;
-        let mini_fat_bytes = sectors.chain(mini_fat_start, &fat, u64::from(mini_fat_len) * size as u64)?;
-        let mini_fat: Vec<u32> = mini_fat_bytes.chunks_exact(4).filter_map(|c| u32_at(c, 0)).collect();
+        let mini_fat_bytes =
+            sectors.chain(mini_fat_start, &fat, u64::from(mini_fat_len) * size as u64)?;
+        let mini_fat: Vec<u32> = mini_fat_bytes
+            .chunks_exact(4)
+            .filter_map(|c| u32_at(c, 0))
+            .collect();
         (mini_fat, ministream)
     } else {
         (Vec::new(), Vec::new())
@@ -256,12 +277,48 @@ pub(crate) fn check_biff(stream: &[u8]) -> Result<(), FileError> {
     Ok(())
 }
 
+/// The extent calamine gives a sparse list of cells: rows from the first
+/// to the last cell *in record order*, columns from the smallest to the
+/// largest. Which records calamine keeps depends on their content (a label
+/// pointing past the string table is dropped), so the check is made on every
+/// cell record, and requires rows in non-decreasing order (as BIFF8 writes
+/// them): then any subset calamine keeps has an extent within this one and
+/// never a last row before its first.
+#[derive(Default)]
+struct Extent {
+    first_row: Option<u32>,
+    last_row: u32,
+    min_col: u32,
+    max_col: u32,
+}
+
+impl Extent {
+    fn add(&mut self, row: u32, c0: u32, c1: u32) -> Result<(), FileError> {
+        if self.first_row.is_none() {
+            self.first_row = Some(row);
+            self.min_col = c0;
+            self.max_col = c1;
+        } else if row < self.last_row {
+            return Err(broken("các ô của trang tính không theo thứ tự dòng"));
+        }
+        self.last_row = row;
+        self.min_col = self.min_col.min(c0);
+        self.max_col = self.max_col.max(c1);
+        let first = self.first_row.unwrap_or(row);
+        let cells =
+            (u64::from(self.last_row - first) + 1) * (u64::from(self.max_col - self.min_col) + 1);
+        if cells > MAX_SHEET_CELLS {
+            return Err(broken("trang tính khai báo quá nhiều ô"));
+        }
+        Ok(())
+    }
+}
+
 fn check_biff_sheet(sheet: &[u8]) -> Result<(), FileError> {
-    let too_big = || broken("trang tính khai báo quá nhiều ô");
-    let mut first_row: Option<u32> = None;
-    let mut last_row = 0u32;
-    let mut min_col = u32::MAX;
-    let mut max_col = 0u32;
+    // calamine keeps values and formulas in two lists, each made dense:
+    // both are subsets of these records.
+    let mut cells = Extent::default();
+    let (mut formula_row, mut formula_col) = (0u32, 0u32);
     for (typ, data) in records(sheet) {
         match typ {
             0x000A => break,
@@ -282,34 +339,30 @@ fn check_biff_sheet(sheet: &[u8]) -> Result<(), FileError> {
                     ),
                     _ => continue,
                 };
-                let (end_r, end_c) = if rl >= 1 && cl >= 1 { (rl - 1, cl - 1) } else { (rf, cf) };
+                let (end_r, end_c) = if rl >= 1 && cl >= 1 {
+                    (rl - 1, cl - 1)
+                } else {
+                    (rf, cf)
+                };
                 if end_r < rf || end_c < cf {
                     return Err(broken("kích thước trang tính không hợp lệ"));
                 }
                 let cells = (u64::from(end_r - rf) + 1) * (u64::from(end_c - cf) + 1);
                 // BIFF8 sheets have at most 65536 × 256 cells.
                 if cells > 65_536 * 256 {
-                    return Err(too_big());
+                    return Err(broken("trang tính khai báo quá nhiều ô"));
                 }
             }
+            // String: the value of the formula just before, at its position.
+            0x0207 => cells.add(formula_row, formula_col, formula_col)?,
             _ => {
                 if let Some((row, c0, c1)) = cell_span(typ, data) {
-                    first_row.get_or_insert(row);
-                    last_row = row;
-                    min_col = min_col.min(c0);
-                    max_col = max_col.max(c1);
+                    if typ == 0x0006 {
+                        (formula_row, formula_col) = (row, c0);
+                    }
+                    cells.add(row, c0, c1)?;
                 }
             }
-        }
-    }
-    if let Some(first) = first_row {
-        // calamine sizes the sheet from its first and last cell records.
-        if last_row < first {
-            return Err(broken("các ô của trang tính không theo thứ tự dòng"));
-        }
-        let cells = (u64::from(last_row - first) + 1) * (u64::from(max_col - min_col) + 1);
-        if cells > MAX_SHEET_CELLS {
-            return Err(too_big());
         }
     }
     Ok(())
@@ -324,7 +377,6 @@ pub(crate) fn check_ods_content(xml: &[u8]) -> Result<(), FileError> {
     // the widest non-empty extent of a row.
     let mut row_index: u64 = 0;
     let mut first_row: Option<u64> = None;
-    let mut last_row: u64 = 0;
     let mut width: u64 = 0;
     // Current row.
     let mut row_repeat: u64 = 1;
@@ -341,7 +393,6 @@ pub(crate) fn check_ods_content(xml: &[u8]) -> Result<(), FileError> {
         if tag.starts_with(b"table:table ") || tag == b"table:table" {
             row_index = 0;
             first_row = None;
-            last_row = 0;
             width = 0;
         } else if tag.starts_with(b"table:table-row") && !tag.starts_with(b"table:table-rows") {
             row_repeat = attr_number(tag, b"table:number-rows-repeated").unwrap_or(1);
@@ -352,16 +403,17 @@ pub(crate) fn check_ods_content(xml: &[u8]) -> Result<(), FileError> {
             }
         } else if tag == b"/table:table-row" {
             if row_extent > 0 {
-                first_row.get_or_insert(row_index);
-                last_row = row_index.saturating_add(row_repeat);
+                let first = *first_row.get_or_insert(row_index);
+                let last = row_index.saturating_add(row_repeat);
                 width = width.max(row_extent);
-                let first = first_row.unwrap_or(0);
-                if last_row.saturating_sub(first).saturating_mul(width) > MAX_SHEET_CELLS {
+                if last.saturating_sub(first).saturating_mul(width) > MAX_SHEET_CELLS {
                     return Err(too_big());
                 }
             }
             row_index = row_index.saturating_add(row_repeat);
-        } else if tag.starts_with(b"table:table-cell") || tag.starts_with(b"table:covered-table-cell") {
+        } else if tag.starts_with(b"table:table-cell")
+            || tag.starts_with(b"table:covered-table-cell")
+        {
             let repeat = attr_number(tag, b"table:number-columns-repeated").unwrap_or(1);
             col = col.saturating_add(repeat);
             let has_value = find(tag, b"office:value-type").is_some() || !tag.ends_with(b"/");
@@ -385,7 +437,11 @@ fn attr_number(tag: &[u8], name: &[u8]) -> Option<u64> {
     let rest = &tag[at..];
     let rest = rest.strip_prefix(b"=")?;
     let quote = *rest.first()?;
-    let digits: Vec<u8> = rest[1..].iter().take_while(|&&b| b != quote).copied().collect();
+    let digits: Vec<u8> = rest[1..]
+        .iter()
+        .take_while(|&&b| b != quote)
+        .copied()
+        .collect();
     let text = std::str::from_utf8(&digits).ok()?;
     // calamine parses these as usize: anything longer is an error there anyway.
     Some(text.trim().parse::<u64>().unwrap_or(u64::MAX))
@@ -432,5 +488,14 @@ mod tests {
         assert!(check_biff_sheet(&unsorted).is_err());
         let wide = [cell(0, 0), cell(60000, 255)].concat();
         assert!(check_biff_sheet(&wide).is_err());
+        // Formulas out of row order, values in order.
+        let formula = |row: u16| {
+            let mut d = row.to_le_bytes().to_vec();
+            d.extend(0u16.to_le_bytes());
+            d.extend([0u8; 18]);
+            rec(0x0006, &d)
+        };
+        let mixed = [formula(20), cell(25, 0), formula(3), cell(30, 0)].concat();
+        assert!(check_biff_sheet(&mixed).is_err());
     }
 }

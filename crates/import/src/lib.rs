@@ -58,6 +58,7 @@
 //! ```
 
 mod export;
+mod guard;
 mod header;
 mod read;
 mod text;

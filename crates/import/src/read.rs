@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 
 /// Largest total uncompressed size of the parts of an xlsx/ods (zip bomb guard).
-const MAX_UNCOMPRESSED_BYTES: u64 = 400 * 1024 * 1024;
+const MAX_UNCOMPRESSED_BYTES: u64 = 200 * 1024 * 1024;
 
 /// Rows and columns beyond Excel's own limits are ignored.
 const MAX_ROWS: u32 = 1_048_576;
@@ -252,6 +252,10 @@ fn read_zip(bytes: &[u8]) -> Result<Workbook, FileError> {
             if manifest.contains("encryption-data") {
                 return Err(FileError::PasswordProtected);
             }
+            let content = read_entry_bytes(&mut archive, "content.xml", MAX_UNCOMPRESSED_BYTES)
+                .ok_or_else(|| FileError::Broken("thiếu phần nội dung (content.xml)".into()))?;
+            crate::guard::check_ods_content(&content)?;
+            drop(content);
             return read_ods(bytes);
         }
         if mime.starts_with("application/vnd.oasis.opendocument.text") {
@@ -301,10 +305,19 @@ fn read_entry(
     name: &str,
     limit: u64,
 ) -> Option<String> {
+    let buf = read_entry_bytes(archive, name, limit)?;
+    Some(String::from_utf8_lossy(&buf).into_owned())
+}
+
+fn read_entry_bytes(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Option<Vec<u8>> {
     let entry = archive.by_name(name).ok()?;
     let mut buf = Vec::new();
     entry.take(limit).read_to_end(&mut buf).ok()?;
-    Some(String::from_utf8_lossy(&buf).into_owned())
+    Some(buf)
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Workbook, FileError> {
@@ -322,7 +335,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, FileError> {
                 match cells.next_cell() {
                     Ok(Some(cell)) => {
                         let (r, c) = cell.get_position();
-                        grid.put(r, c, dataref_text(cell.get_value()));
+                        grid.put(r, c, dataref_text(cell.get_value()))?;
                     }
                     Ok(None) => break,
                     Err(_) => {
@@ -352,7 +365,7 @@ fn read_ods(bytes: &[u8]) -> Result<Workbook, FileError> {
             .worksheet_range(&name)
             .map_err(|_| FileError::Broken(format!("trang tính \"{name}\" bị hỏng")))?;
         out.push(SheetData {
-            rows: range_rows(&range),
+            rows: range_rows(&range)?,
             name,
         });
     }
@@ -365,6 +378,40 @@ fn read_ods(bytes: &[u8]) -> Result<Workbook, FileError> {
 // ---------------------------------------------------------------- OLE: xls, encrypted OOXML
 
 fn read_ole(bytes: &[u8]) -> Result<Workbook, FileError> {
+    let info = match crate::guard::check_ole(bytes) {
+        Ok(info) => info,
+        Err(e) => {
+            // A damaged container may still say what it was.
+            if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo")
+            {
+                return Err(FileError::PasswordProtected);
+            }
+            return Err(e);
+        }
+    };
+    // An encrypted xlsx/ods is an OLE container with these streams (MS-OFFCRYPTO 2.3.4).
+    if info.has("EncryptedPackage") || info.has("EncryptionInfo") {
+        return Err(FileError::PasswordProtected);
+    }
+    let Some(stream) = info.workbook.as_deref() else {
+        if info.has("WordDocument") {
+            return Err(FileError::UnsupportedFormat("văn bản Word .doc".into()));
+        }
+        if info.has("PowerPoint Document") {
+            return Err(FileError::UnsupportedFormat(
+                "bản trình chiếu PowerPoint .ppt".into(),
+            ));
+        }
+        return Err(FileError::Broken(
+            "tệp .xls không có phần sổ làm việc".into(),
+        ));
+    };
+    if info.has("_VBA_PROJECT_CUR") {
+        return Err(FileError::UnsupportedFormat(
+            "tệp .xls có chứa macro (VBA); mở bằng Excel và lưu thành .xlsx".into(),
+        ));
+    }
+    crate::guard::check_biff(stream)?;
     match Xls::new(Cursor::new(bytes)) {
         Ok(mut book) => {
             let sheets = ordered_sheets(book.sheets_metadata());
@@ -378,7 +425,7 @@ fn read_ole(bytes: &[u8]) -> Result<Workbook, FileError> {
                     }
                 };
                 out.push(SheetData {
-                    rows: range_rows(&range),
+                    rows: range_rows(&range)?,
                     name,
                 });
             }
@@ -388,24 +435,9 @@ fn read_ole(bytes: &[u8]) -> Result<Workbook, FileError> {
             })
         }
         Err(XlsError::Password) => Err(FileError::PasswordProtected),
-        Err(_) => {
-            // An encrypted xlsx/ods is an OLE container with these streams
-            // (MS-OFFCRYPTO 2.3.4); directory entry names are UTF-16LE.
-            if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo")
-            {
-                Err(FileError::PasswordProtected)
-            } else if contains_utf16(bytes, "WordDocument") {
-                Err(FileError::UnsupportedFormat("văn bản Word .doc".into()))
-            } else if contains_utf16(bytes, "PowerPoint Document") {
-                Err(FileError::UnsupportedFormat(
-                    "bản trình chiếu PowerPoint .ppt".into(),
-                ))
-            } else {
-                Err(FileError::Broken(
-                    "tệp Excel .xls bị hỏng hoặc bị cắt cụt".into(),
-                ))
-            }
-        }
+        Err(_) => Err(FileError::Broken(
+            "tệp Excel .xls bị hỏng hoặc bị cắt cụt".into(),
+        )),
     }
 }
 
@@ -428,16 +460,17 @@ fn ordered_sheets(meta: &[calamine::Sheet]) -> Vec<String> {
 
 // ---------------------------------------------------------------- cells
 
-/// Sparse cells into a dense grid padded from A1.
+/// Sparse cells into a dense grid padded from A1, within a cell budget.
 #[derive(Default)]
 struct Grid {
     rows: Vec<Vec<String>>,
+    cells: u64,
 }
 
 impl Grid {
-    fn put(&mut self, row: u32, col: u32, text: String) {
+    fn put(&mut self, row: u32, col: u32, text: String) -> Result<(), FileError> {
         if text.is_empty() || row >= MAX_ROWS || col >= MAX_COLS {
-            return;
+            return Ok(());
         }
         let (r, c) = (row as usize, col as usize);
         if self.rows.len() <= r {
@@ -445,9 +478,17 @@ impl Grid {
         }
         let line = &mut self.rows[r];
         if line.len() <= c {
+            self.cells += (c + 1 - line.len()) as u64;
+            if self.cells > crate::guard::MAX_SHEET_CELLS {
+                return Err(FileError::Broken(
+                    "trang tính quá lớn (quá nhiều ô); xoá các cột, dòng thừa hoặc chia nhỏ tệp"
+                        .into(),
+                ));
+            }
             line.resize_with(c + 1, String::new);
         }
         line[c] = text;
+        Ok(())
     }
 
     fn finish(mut self) -> Vec<Vec<String>> {
@@ -463,10 +504,10 @@ impl Grid {
     }
 }
 
-fn range_rows(range: &Range<Data>) -> Vec<Vec<String>> {
+fn range_rows(range: &Range<Data>) -> Result<Vec<Vec<String>>, FileError> {
     let mut grid = Grid::default();
     let Some((r0, c0)) = range.start() else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
     for (i, row) in range.rows().enumerate() {
         for (j, cell) in row.iter().enumerate() {
@@ -475,10 +516,10 @@ fn range_rows(range: &Range<Data>) -> Vec<Vec<String>> {
             }
             let r = r0.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
             let c = c0.saturating_add(u32::try_from(j).unwrap_or(u32::MAX));
-            grid.put(r, c, data_text(cell));
+            grid.put(r, c, data_text(cell))?;
         }
     }
-    grid.finish()
+    Ok(grid.finish())
 }
 
 fn data_text(d: &Data) -> String {
@@ -666,7 +707,7 @@ fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, FileError> {
             .map_err(|_| FileError::Broken(format!("dòng {} của tệp CSV không đọc được", i + 1)))?;
         let r = u32::try_from(i).unwrap_or(u32::MAX);
         for (j, field) in record.iter().enumerate() {
-            grid.put(r, u32::try_from(j).unwrap_or(u32::MAX), field.to_string());
+            grid.put(r, u32::try_from(j).unwrap_or(u32::MAX), field.to_string())?;
         }
     }
     Ok(grid.finish())

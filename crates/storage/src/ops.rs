@@ -128,32 +128,49 @@ fn official_unit_codes() -> Vec<&'static str> {
         .collect()
 }
 
+/// Push the WHERE clause of a resident query: the scope first, then the
+/// filter. With neither, no WHERE at all, so SQLite can count from its
+/// b-tree header instead of scanning.
 macro_rules! push_scope_and_filter {
     ($qb:expr, $scope:expr, $filter:expr) => {{
+        push_scope_and_filter!($qb, $scope, $filter, " WHERE ")
+    }};
+    ($qb:expr, $scope:expr, $filter:expr, $first:expr) => {{
         let qb = $qb;
+        let mut sep: &str = $first;
+        let mut next = |qb: &mut QueryBuilder<'_, _>| {
+            qb.push(sep);
+            sep = " AND ";
+        };
         match $scope {
             ResidentScope::All => {}
             ResidentScope::Hamlet(h) => {
-                qb.push(" AND r.hamlet_id = ").push_bind(h);
+                next(qb);
+                qb.push("r.hamlet_id = ").push_bind(h);
             }
             ResidentScope::UnitStaff(u) => {
-                qb.push(" AND r.id IN (SELECT resident_id FROM unit_members WHERE unit_id = ")
+                next(qb);
+                qb.push("r.id IN (SELECT resident_id FROM unit_members WHERE unit_id = ")
                     .push_bind(u)
                     .push(")");
             }
             ResidentScope::Own(id) => {
-                qb.push(" AND r.id = ").push_bind(id);
+                next(qb);
+                qb.push("r.id = ").push_bind(id);
             }
         }
         let f: &ResidentFilter = $filter;
         if let Some(h) = f.hamlet_id {
-            qb.push(" AND r.hamlet_id = ").push_bind(h);
+            next(qb);
+            qb.push("r.hamlet_id = ").push_bind(h);
         }
         if let Some(hh) = f.household_id {
-            qb.push(" AND r.household_id = ").push_bind(hh);
+            next(qb);
+            qb.push("r.household_id = ").push_bind(hh);
         }
         if let Some(g) = f.group {
-            qb.push(" AND r.id IN (SELECT resident_id FROM resident_groups WHERE group_code = ")
+            next(qb);
+            qb.push("r.id IN (SELECT resident_id FROM resident_groups WHERE group_code = ")
                 .push_bind(g.code())
                 .push(")");
         }
@@ -161,14 +178,13 @@ macro_rules! push_scope_and_filter {
             let key = vntext::fold(q);
             if !key.is_empty() {
                 let digits: String = key.chars().filter(|c| c.is_ascii_digit()).collect();
+                next(qb);
                 if digits.len() >= 4
                     && digits.len() == key.chars().filter(|c| !c.is_whitespace()).count()
                 {
-                    qb.push(" AND r.phone LIKE ")
-                        .push_bind(format!("%{digits}%"));
+                    qb.push("r.phone LIKE ").push_bind(format!("%{digits}%"));
                 } else {
-                    qb.push(" AND r.name_key LIKE ")
-                        .push_bind(format!("%{key}%"));
+                    qb.push("r.name_key LIKE ").push_bind(format!("%{key}%"));
                 }
             }
         }
@@ -374,12 +390,12 @@ macro_rules! store_ops {
             async fn list_residents(&self, scope: ResidentScope, filter: &ResidentFilter, page: i64, per_page: i64) -> Result<Page<Resident>> {
                 let page = page.max(1);
                 let per_page = per_page.clamp(1, 500);
-                let mut count = QueryBuilder::<$DB>::new("SELECT COUNT(*) FROM residents r WHERE 1 = 1");
+                let mut count = QueryBuilder::<$DB>::new("SELECT COUNT(*) FROM residents r");
                 push_scope_and_filter!(&mut count, scope, filter);
                 let total: i64 = count.build_query_scalar().fetch_one(&self.read).await?;
-                let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {RESIDENT_COLUMNS} FROM residents r WHERE 1 = 1"));
+                let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {RESIDENT_COLUMNS} FROM residents r"));
                 push_scope_and_filter!(&mut qb, scope, filter);
-                qb.push(" ORDER BY r.hamlet_id, r.household_id, r.id LIMIT ")
+                qb.push(" ORDER BY r.id LIMIT ")
                     .push_bind(per_page)
                     .push(" OFFSET ")
                     .push_bind((page - 1) * per_page);
@@ -399,7 +415,7 @@ macro_rules! store_ops {
             async fn get_resident(&self, scope: ResidentScope, id: i64) -> Result<Option<Resident>> {
                 let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {RESIDENT_COLUMNS} FROM residents r WHERE r.id = "));
                 qb.push_bind(id);
-                push_scope_and_filter!(&mut qb, scope, &ResidentFilter::default());
+                push_scope_and_filter!(&mut qb, scope, &ResidentFilter::default(), " AND ");
                 let row: Option<ResidentRow> = qb.build_query_as().fetch_optional(&self.read).await?;
                 let Some(row) = row else { return Ok(None) };
                 let mut groups = self.groups_of(&[id]).await?;
@@ -931,7 +947,7 @@ macro_rules! store_ops {
             async fn export_rows(&self, scope: ResidentScope) -> Result<Vec<ExportRow>> {
                 let mut qb = QueryBuilder::<$DB>::new(format!(
                     "SELECT {RESIDENT_COLUMNS}, hm.name AS hamlet_name, h.code AS household_code, h.head_name FROM residents r \
-                     JOIN hamlets hm ON hm.id = r.hamlet_id JOIN households h ON h.id = r.household_id WHERE 1 = 1"
+                     JOIN hamlets hm ON hm.id = r.hamlet_id JOIN households h ON h.id = r.household_id"
                 ));
                 push_scope_and_filter!(&mut qb, scope, &ResidentFilter::default());
                 qb.push(" ORDER BY hm.name, r.household_id, r.id");

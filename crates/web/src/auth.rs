@@ -389,7 +389,11 @@ async fn login(
         "/"
     };
     let mut resp = Redirect::to(target).into_response();
-    let secure = state.config.secure_cookies;
+    // Secure when configured, or when a TLS-terminating proxy says the request came over HTTPS.
+    let secure = state.config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
     resp.headers_mut().append(
         SET_COOKIE,
         set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600, secure),

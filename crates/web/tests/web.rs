@@ -277,6 +277,36 @@ async fn session_cookie_is_httponly_and_samesite() {
         "{session}"
     );
     assert!(!session.contains("Secure"), "plain HTTP in tests");
+    // Behind a TLS-terminating proxy the cookie is marked Secure.
+    let c = client();
+    let page = c
+        .get(app.url("/dang-nhap"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    let r = c
+        .post(app.url("/dang-nhap"))
+        .header("x-forwarded-proto", "https")
+        .form(&[
+            ("username", "admin"),
+            ("password", PASSWORD),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let secure = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("hv_session="))
+        .unwrap();
+    assert!(secure.contains("; Secure"), "{secure}");
 }
 
 #[tokio::test]
@@ -866,4 +896,19 @@ async fn export_is_an_audited_xlsx_for_the_office_only() {
             .unwrap(),
         1
     );
+}
+
+#[tokio::test]
+async fn the_office_adds_a_hamlet_with_its_digital_team() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("vhxh").await;
+    let r = c.post(app.url("/xom")).form(&[("csrf", csrf.as_str()), ("name", "  nà   mòn mới ")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Đã thêm Xóm Nà Mòn Mới"), "{html}");
+    assert!(html.contains("Tổ công nghệ số cộng đồng xóm Nà Mòn Mới"));
+    let again = c.post(app.url("/xom")).form(&[("csrf", csrf.as_str()), ("name", "Xóm Nà Mòn Mới")]).send().await.unwrap().text().await.unwrap();
+    assert!(again.contains("đã có"), "{again}");
+    let (hc, _) = app.login("truongxom").await;
+    assert_eq!(app.get(&hc, "/xom").await.0, StatusCode::FORBIDDEN);
 }
