@@ -158,6 +158,7 @@ pub fn export_xlsx(title: &str, rows: &[ExportRow]) -> Result<Vec<u8>, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

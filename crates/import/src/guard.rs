@@ -448,6 +448,7 @@ fn attr_number(tag: &[u8], name: &[u8]) -> Option<u64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -441,6 +441,7 @@ pub fn column_letter(mut index: usize) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

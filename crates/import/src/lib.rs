@@ -40,6 +40,18 @@
 //!
 //! [`preview_file`] runs steps 1–3 on the first sheet that has a header.
 //!
+//! # Untrusted input
+//!
+//! Uploads are bounded before any parsing ([`MAX_FILE_BYTES`], total
+//! uncompressed size of a ZIP, at most 4 million cells a sheet). calamine
+//! trusts sizes written inside a file, and a damaged .xls can make it
+//! allocate terabytes (an abort no `catch_unwind` stops), so an OLE file is
+//! walked and its BIFF records checked first (`guard.rs`), as is an .ods
+//! `content.xml`; .xls files with VBA macros are refused. What calamine
+//! still panics on (out-of-range indexes in damaged files) is caught and
+//! reported as [`FileError::Broken`]. A proptest feeds arbitrary and
+//! corrupted bytes (`PROPTEST_CASES=50000` for a longer hunt).
+//!
 //! ```no_run
 //! use hocvuso_import::{preview_file, ValidationContext};
 //! # fn demo(bytes: &[u8]) -> Result<(), hocvuso_import::FileError> {

@@ -620,7 +620,7 @@ fn iso_text(s: &str) -> String {
 fn decode_text(bytes: &[u8]) -> Option<String> {
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     if utf16 {
-        if bytes.len() % 2 != 0 {
+        if bytes.len() & 1 != 0 {
             return None;
         }
     } else if !looks_like_text(bytes) {
@@ -695,7 +695,20 @@ fn count_outside_quotes(line: &str, d: u8) -> usize {
 }
 
 fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, FileError> {
-    let delimiter = sniff_delimiter(text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Excel's hint line "sep=;" names the delimiter and is not shown as a row.
+    let first = text.lines().next().unwrap_or("");
+    let (text, delimiter) = match first.trim_end().strip_prefix("sep=") {
+        Some(d) if d.len() == 1 && d.is_ascii() => {
+            let rest = &text[first.len()..];
+            let rest = rest
+                .strip_prefix("\r\n")
+                .or_else(|| rest.strip_prefix('\n'))
+                .unwrap_or(rest);
+            (rest, d.as_bytes()[0])
+        }
+        _ => (text, sniff_delimiter(text)),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -714,6 +727,7 @@ fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, FileError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -737,6 +751,13 @@ mod tests {
             sniff_delimiter("UBND XÃ;;;\nHọ tên;Xóm;Ghi chú, khác;\nA B;X;y;\n"),
             b';'
         );
+    }
+
+    #[test]
+    fn excel_separator_hint() {
+        let rows = parse_csv("sep=,\r\nHọ và tên,Xóm;Thôn\r\nA B,C\r\n").unwrap();
+        assert_eq!(rows[0], vec!["Họ và tên", "Xóm;Thôn"]);
+        assert_eq!(rows.len(), 2);
     }
 
     #[test]

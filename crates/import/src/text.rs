@@ -8,8 +8,24 @@ use vntext::Encoding;
 /// (one cell is too little to tell TCVN3 from VNI reliably).
 pub(crate) fn detect_sheet(sheet: &SheetData) -> Encoding {
     // ASCII cells read the same in every encoding: they carry no signal.
-    vntext::detect_many(sheet.rows.iter().flatten().filter(|c| !c.is_ascii()))
+    // Registers repeat the same values (hamlets, relations, ethnic groups),
+    // so distinct texts are enough, and a few thousand of them, taken across
+    // the whole sheet, decide as well as all of them (detection is the
+    // costliest step of a large import).
+    let mut seen = std::collections::HashSet::new();
+    let distinct: Vec<&str> = sheet
+        .rows
+        .iter()
+        .flatten()
+        .map(|c| c.as_str())
+        .filter(|c| !c.is_ascii() && seen.insert(*c))
+        .collect();
+    let step = distinct.len().div_ceil(DETECT_SAMPLE).max(1);
+    vntext::detect_many(distinct.into_iter().step_by(step))
 }
+
+/// Most distinct cells given to encoding detection.
+const DETECT_SAMPLE: usize = 4000;
 
 /// Characters that can appear in the Windows-1252 view of legacy text.
 pub(crate) fn is_cp1252_view(c: char) -> bool {
@@ -76,7 +92,7 @@ impl Cleaner {
         } else {
             raw
         };
-        let mut out = vntext::normalize(text);
+        let mut out = normalize(text);
         if out.len() > 1
             && out.starts_with('\'')
             && out[1..].starts_with(['=', '+', '-', '@', '\t', '\r'])
@@ -89,6 +105,21 @@ impl Cleaner {
     /// Whether names converted from TCVN3 need their capitals restored.
     pub fn restores_case(&self) -> bool {
         self.encoding == Encoding::Tcvn3
+    }
+}
+
+/// [`vntext::normalize`] (detect, convert, NFC, trim, collapse spaces),
+/// without running detection where its answer is known: ASCII text, and
+/// text with letters outside the Windows-1252 repertoire (ư, ễ, combining
+/// marks of NFD), are Unicode. Only the rest (e.g. "Tày", or a TCVN3 cell
+/// pasted into a Unicode sheet) goes through detection.
+fn normalize(text: &str) -> String {
+    if text.is_ascii() {
+        squash_spaces(text)
+    } else if !text.chars().all(is_cp1252_view) {
+        squash_spaces(&vntext::nfc(text))
+    } else {
+        vntext::normalize(text)
     }
 }
 
@@ -139,6 +170,7 @@ pub(crate) fn tidy_name(s: &str, force_title: bool) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -902,6 +902,7 @@ fn parse_groups(raw: &str) -> Result<Vec<TargetGroup>, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

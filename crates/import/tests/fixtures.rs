@@ -1,5 +1,7 @@
 //! Every fixture file gives the right outcome. See tests/fixtures/README.md.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 mod common;
 
 use common::{ctx, expected, fixture};

@@ -1,5 +1,7 @@
 //! Header recognition and header-row search.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 mod common;
 
 use common::sheet;

@@ -1,5 +1,7 @@
 //! read_workbook never panics: truncated, corrupted and random input.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 mod common;
 
 use common::fixture;

@@ -1,5 +1,7 @@
 //! Export → import gives back the same residents; exports are formula-safe.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 mod common;
 
 use common::{ctx, expected};

@@ -1,5 +1,7 @@
 //! Row validation on in-memory sheets: households, hamlets, groups, errors.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 mod common;
 
 use common::{ctx, sheet, KHUON_LANG, NA_MAY};

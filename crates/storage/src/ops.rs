@@ -191,10 +191,30 @@ macro_rules! push_scope_and_filter {
     }};
 }
 
+/// Bind the resident columns from `full_name` to `notes`, in table order.
+macro_rules! bind_resident_values {
+    ($q:expr, $v:expr) => {
+        $q.bind(&$v.full_name)
+            .bind(&$v.name_key)
+            .bind(&$v.sex)
+            .bind(&$v.birth)
+            .bind($v.birth_year)
+            .bind(&$v.ethnicity)
+            .bind($v.is_minority)
+            .bind(&$v.phone)
+            .bind(&$v.citizen_id)
+            .bind(&$v.relation)
+            .bind(&$v.notes)
+    };
+}
+
 macro_rules! store_ops {
-    ($Store:ident, $DB:ty, $engine:expr) => {
+    ($Store:ident, $DB:ty, $engine:expr, $groups_agg:expr) => {
         impl $Store {
             const ENGINE: Engine = $engine;
+            /// A resident's group codes, comma-separated, as one column (one
+            /// row per resident instead of one per membership).
+            const GROUPS_COLUMN: &'static str = concat!("(SELECT ", $groups_agg, " FROM resident_groups g WHERE g.resident_id = r.id) AS group_codes");
 
             async fn get_setting(&self, key: &str) -> Result<Option<String>> {
                 Ok(sqlx::query_scalar::<$DB, String>("SELECT value FROM settings WHERE key = $1")
@@ -393,33 +413,23 @@ macro_rules! store_ops {
                 let mut count = QueryBuilder::<$DB>::new("SELECT COUNT(*) FROM residents r");
                 push_scope_and_filter!(&mut count, scope, filter);
                 let total: i64 = count.build_query_scalar().fetch_one(&self.read).await?;
-                let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {RESIDENT_COLUMNS} FROM residents r"));
+                let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {RESIDENT_COLUMNS}, {} FROM residents r", Self::GROUPS_COLUMN));
                 push_scope_and_filter!(&mut qb, scope, filter);
                 qb.push(" ORDER BY r.id LIMIT ")
                     .push_bind(per_page)
                     .push(" OFFSET ")
                     .push_bind((page - 1) * per_page);
-                let rows: Vec<ResidentRow> = qb.build_query_as().fetch_all(&self.read).await?;
-                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                let mut groups = self.groups_of(&ids).await?;
-                let items = rows
-                    .into_iter()
-                    .map(|r| {
-                        let g = groups.remove(&r.id).unwrap_or_default();
-                        r.into_resident(g)
-                    })
-                    .collect();
+                let rows: Vec<ResidentWithGroups> = qb.build_query_as().fetch_all(&self.read).await?;
+                let items = rows.into_iter().map(ResidentWithGroups::into_resident).collect();
                 Ok(Page { items, total, page, per_page })
             }
 
             async fn get_resident(&self, scope: ResidentScope, id: i64) -> Result<Option<Resident>> {
-                let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {RESIDENT_COLUMNS} FROM residents r WHERE r.id = "));
+                let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {RESIDENT_COLUMNS}, {} FROM residents r WHERE r.id = ", Self::GROUPS_COLUMN));
                 qb.push_bind(id);
                 push_scope_and_filter!(&mut qb, scope, &ResidentFilter::default(), " AND ");
-                let row: Option<ResidentRow> = qb.build_query_as().fetch_optional(&self.read).await?;
-                let Some(row) = row else { return Ok(None) };
-                let mut groups = self.groups_of(&[id]).await?;
-                Ok(Some(row.into_resident(groups.remove(&id).unwrap_or_default())))
+                let row: Option<ResidentWithGroups> = qb.build_query_as().fetch_optional(&self.read).await?;
+                Ok(row.map(ResidentWithGroups::into_resident))
             }
 
             async fn insert_resident_tx(
@@ -429,23 +439,13 @@ macro_rules! store_ops {
                 v: &ResidentValues,
                 now: DateTime<Utc>,
             ) -> Result<i64> {
-                sqlx::query_scalar::<$DB, i64>(
+                let q = sqlx::query_scalar::<$DB, i64>(
                     "INSERT INTO residents (household_id, hamlet_id, full_name, name_key, sex, birth, birth_year, ethnicity, is_minority, phone, citizen_id, relation, notes, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
                 )
                 .bind(household_id)
-                .bind(hamlet_id)
-                .bind(&v.full_name)
-                .bind(&v.name_key)
-                .bind(&v.sex)
-                .bind(&v.birth)
-                .bind(v.birth_year)
-                .bind(&v.ethnicity)
-                .bind(v.is_minority)
-                .bind(&v.phone)
-                .bind(&v.citizen_id)
-                .bind(&v.relation)
-                .bind(&v.notes)
+                .bind(hamlet_id);
+                bind_resident_values!(q, v)
                 .bind(now)
                 .fetch_one(&mut **tx)
                 .await
@@ -465,24 +465,14 @@ macro_rules! store_ops {
                 v: &ResidentValues,
                 now: DateTime<Utc>,
             ) -> Result<()> {
-                sqlx::query::<$DB>(
+                let q = sqlx::query::<$DB>(
                     "UPDATE residents SET household_id = $2, hamlet_id = $3, full_name = $4, name_key = $5, sex = $6, birth = $7, birth_year = $8, \
                      ethnicity = $9, is_minority = $10, phone = $11, citizen_id = $12, relation = $13, notes = $14, updated_at = $15 WHERE id = $1",
                 )
                 .bind(id)
                 .bind(household_id)
-                .bind(hamlet_id)
-                .bind(&v.full_name)
-                .bind(&v.name_key)
-                .bind(&v.sex)
-                .bind(&v.birth)
-                .bind(v.birth_year)
-                .bind(&v.ethnicity)
-                .bind(v.is_minority)
-                .bind(&v.phone)
-                .bind(&v.citizen_id)
-                .bind(&v.relation)
-                .bind(&v.notes)
+                .bind(hamlet_id);
+                bind_resident_values!(q, v)
                 .bind(now)
                 .execute(&mut **tx)
                 .await
@@ -604,6 +594,11 @@ macro_rules! store_ops {
                 Self::refresh_groups_in(&mut tx, today, None).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn count_by_hamlet(&self) -> Result<HashMap<i64, i64>> {
+                let rows = sqlx::query::<$DB>("SELECT hamlet_id, COUNT(*) FROM residents GROUP BY hamlet_id").fetch_all(&self.read).await?;
+                rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
             }
 
             async fn count_residents(&self) -> Result<i64> {
@@ -1165,8 +1160,18 @@ macro_rules! store_ops {
     };
 }
 
-store_ops!(SqliteStore, sqlx::Sqlite, Engine::Sqlite);
-store_ops!(PgStore, sqlx::Postgres, Engine::Postgres);
+store_ops!(
+    SqliteStore,
+    sqlx::Sqlite,
+    Engine::Sqlite,
+    "group_concat(DISTINCT g.group_code)"
+);
+store_ops!(
+    PgStore,
+    sqlx::Postgres,
+    Engine::Postgres,
+    "string_agg(DISTINCT g.group_code, ',')"
+);
 
 macro_rules! dispatch {
     ($self:ident, $s:ident => $e:expr) => {
@@ -1278,6 +1283,10 @@ impl Store {
     }
     pub async fn refresh_derived_groups(&self, today: NaiveDate) -> Result<()> {
         dispatch!(self, s => s.refresh_derived_groups(today).await)
+    }
+    /// Residents per hamlet id.
+    pub async fn count_by_hamlet(&self) -> Result<HashMap<i64, i64>> {
+        dispatch!(self, s => s.count_by_hamlet().await)
     }
     pub async fn count_residents(&self) -> Result<i64> {
         dispatch!(self, s => s.count_residents().await)

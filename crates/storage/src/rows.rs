@@ -136,3 +136,26 @@ impl UserRow {
         )
     }
 }
+
+/// A resident with its group codes aggregated into one column.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ResidentWithGroups {
+    #[sqlx(flatten)]
+    pub row: ResidentRow,
+    pub group_codes: Option<String>,
+}
+
+impl ResidentWithGroups {
+    pub fn into_resident(self) -> Resident {
+        let mut groups: Vec<TargetGroup> = self
+            .group_codes
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|c| TargetGroup::from_code(c.trim()))
+            .collect();
+        groups.sort();
+        groups.dedup();
+        self.row.into_resident(groups)
+    }
+}

@@ -10,8 +10,6 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use axum::{Form, Router};
-use hocvuso_domain::auth::ResidentScope;
-use hocvuso_domain::ResidentFilter;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -45,22 +43,17 @@ async fn render(
     message: Option<String>,
     error: Option<String>,
 ) -> AppResult<Html<String>> {
-    let mut hamlets = Vec::new();
-    for h in state.store.list_hamlets().await? {
-        let filter = ResidentFilter {
-            hamlet_id: Some(h.id),
-            ..Default::default()
-        };
-        let residents = state
-            .store
-            .list_residents(ResidentScope::All, &filter, 1, 1)
-            .await?
-            .total;
-        hamlets.push(HamletView {
+    let counts = state.store.count_by_hamlet().await?;
+    let hamlets = state
+        .store
+        .list_hamlets()
+        .await?
+        .into_iter()
+        .map(|h| HamletView {
+            residents: counts.get(&h.id).copied().unwrap_or(0),
             name: h.name,
-            residents,
-        });
-    }
+        })
+        .collect();
     let units = state
         .store
         .list_units()

@@ -902,12 +902,25 @@ async fn export_is_an_audited_xlsx_for_the_office_only() {
 async fn the_office_adds_a_hamlet_with_its_digital_team() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("vhxh").await;
-    let r = c.post(app.url("/xom")).form(&[("csrf", csrf.as_str()), ("name", "  nà   mòn mới ")]).send().await.unwrap();
+    let r = c
+        .post(app.url("/xom"))
+        .form(&[("csrf", csrf.as_str()), ("name", "  nà   mòn mới ")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     assert!(html.contains("Đã thêm Xóm Nà Mòn Mới"), "{html}");
     assert!(html.contains("Tổ công nghệ số cộng đồng xóm Nà Mòn Mới"));
-    let again = c.post(app.url("/xom")).form(&[("csrf", csrf.as_str()), ("name", "Xóm Nà Mòn Mới")]).send().await.unwrap().text().await.unwrap();
+    let again = c
+        .post(app.url("/xom"))
+        .form(&[("csrf", csrf.as_str()), ("name", "Xóm Nà Mòn Mới")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(again.contains("đã có"), "{again}");
     let (hc, _) = app.login("truongxom").await;
     assert_eq!(app.get(&hc, "/xom").await.0, StatusCode::FORBIDDEN);

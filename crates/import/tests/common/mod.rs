@@ -1,5 +1,6 @@
 //! Shared data of the integration tests: the residents of the fixtures.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use chrono::NaiveDate;
 use hocvuso_domain::{BirthDate, CitizenId, NewResident, PhoneNumber, Sex, TargetGroup};
