@@ -1,5 +1,7 @@
 //! The `hocvuso` binary, run as a user would, on a temporary data folder.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -1,5 +1,7 @@
 //! The storage test suite, run on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
 mod engines;
 
 use chrono::{Duration, NaiveDate, Utc};

@@ -527,7 +527,7 @@ async fn progress_page(
             running,
             done,
             total,
-            percent: if total == 0 { 0 } else { done * 100 / total },
+            percent: (done * 100).checked_div(total).unwrap_or(0),
             summary,
             seconds,
             error,

@@ -1,6 +1,8 @@
 //! The web application, started on a random port with a fresh SQLite file,
 //! driven over HTTP like a browser (cookies, forms, CSRF tokens).
 
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
 use chrono::NaiveDate;
 use hocvuso_domain::auth::ResidentScope;
 use hocvuso_domain::{ResidentFilter, Role};
