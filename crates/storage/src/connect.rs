@@ -116,7 +116,11 @@ impl Store {
             Inner::Sqlite(SqliteStore { read, write })
         };
         let audit = AuditWriter::spawn(inner.clone());
-        Ok(Store { inner, audit })
+        Ok(Store {
+            inner,
+            audit,
+            hamlets: crate::cache::Cached::new(std::time::Duration::from_secs(5)),
+        })
     }
 
     /// Drop a PostgreSQL schema (test clean-up).

@@ -11,6 +11,7 @@
 //! writers never deadlock, while reads use a pool of readers.
 
 mod audit;
+mod cache;
 mod connect;
 mod error;
 mod ops;
@@ -30,6 +31,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     pub(crate) inner: Inner,
     audit: AuditWriter,
+    pub(crate) hamlets: cache::Cached<Vec<hocvuso_domain::Hamlet>>,
 }
 
 #[derive(Clone)]

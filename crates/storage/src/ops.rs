@@ -209,12 +209,16 @@ macro_rules! bind_resident_values {
 }
 
 macro_rules! store_ops {
-    ($Store:ident, $DB:ty, $engine:expr, $groups_agg:expr) => {
+    ($Store:ident, $DB:ty, $engine:expr, $groups_agg:expr, $json_rows:expr) => {
         impl $Store {
             const ENGINE: Engine = $engine;
             /// A resident's group codes, comma-separated, as one column (one
             /// row per resident instead of one per membership).
             const GROUPS_COLUMN: &'static str = concat!("(SELECT ", $groups_agg, " FROM resident_groups g WHERE g.resident_id = r.id) AS group_codes");
+            /// Folds the rows of a resident page into one JSON text value:
+            /// the SQLite driver hands rows over one by one between threads,
+            /// which costs more than the query itself for a 50-row page.
+            const JSON_ROWS: &'static str = $json_rows;
 
             async fn get_setting(&self, key: &str) -> Result<Option<String>> {
                 Ok(sqlx::query_scalar::<$DB, String>("SELECT value FROM settings WHERE key = $1")
@@ -413,14 +417,19 @@ macro_rules! store_ops {
                 let mut count = QueryBuilder::<$DB>::new("SELECT COUNT(*) FROM residents r");
                 push_scope_and_filter!(&mut count, scope, filter);
                 let total: i64 = count.build_query_scalar().fetch_one(&self.read).await?;
-                let mut qb = QueryBuilder::<$DB>::new(format!("SELECT {RESIDENT_COLUMNS}, {} FROM residents r", Self::GROUPS_COLUMN));
+                let mut qb = QueryBuilder::<$DB>::new(format!(
+                    "SELECT {} FROM (SELECT {RESIDENT_COLUMNS}, {} FROM residents r",
+                    Self::JSON_ROWS,
+                    Self::GROUPS_COLUMN
+                ));
                 push_scope_and_filter!(&mut qb, scope, filter);
                 qb.push(" ORDER BY r.id LIMIT ")
                     .push_bind(per_page)
                     .push(" OFFSET ")
-                    .push_bind((page - 1) * per_page);
-                let rows: Vec<ResidentWithGroups> = qb.build_query_as().fetch_all(&self.read).await?;
-                let items = rows.into_iter().map(ResidentWithGroups::into_resident).collect();
+                    .push_bind((page - 1) * per_page)
+                    .push(") t");
+                let json: Option<String> = qb.build_query_scalar().fetch_one(&self.read).await?;
+                let items = parse_json_rows(json.as_deref().unwrap_or("[]"))?;
                 Ok(Page { items, total, page, per_page })
             }
 
@@ -1164,14 +1173,74 @@ store_ops!(
     SqliteStore,
     sqlx::Sqlite,
     Engine::Sqlite,
-    "group_concat(DISTINCT g.group_code)"
+    "group_concat(DISTINCT g.group_code)",
+    "json_group_array(json_array(t.id, t.household_id, t.hamlet_id, t.full_name, t.sex, t.birth, t.ethnicity, t.phone, t.citizen_id, t.relation, t.notes, t.group_codes))"
 );
 store_ops!(
     PgStore,
     sqlx::Postgres,
     Engine::Postgres,
-    "string_agg(DISTINCT g.group_code, ',')"
+    "string_agg(DISTINCT g.group_code, ',')",
+    "COALESCE(json_agg(json_build_array(t.id, t.household_id, t.hamlet_id, t.full_name, t.sex, t.birth, t.ethnicity, t.phone, t.citizen_id, t.relation, t.notes, t.group_codes) ORDER BY t.id)::text, '[]')"
 );
+
+/// One resident as the JSON array built by `JSON_ROWS`, in the same order.
+type JsonResident = (
+    i64,
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+);
+
+fn parse_json_rows(json: &str) -> Result<Vec<Resident>> {
+    let rows: Vec<JsonResident> = serde_json::from_str(json)
+        .map_err(|e| StoreError::Invalid(format!("dữ liệu trả về không đọc được: {e}")))?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                household_id,
+                hamlet_id,
+                full_name,
+                sex,
+                birth,
+                ethnicity,
+                phone,
+                citizen_id,
+                relation,
+                notes,
+                group_codes,
+            )| {
+                ResidentWithGroups {
+                    row: ResidentRow {
+                        id,
+                        household_id,
+                        hamlet_id,
+                        full_name,
+                        sex,
+                        birth,
+                        ethnicity,
+                        phone,
+                        citizen_id,
+                        relation,
+                        notes,
+                    },
+                    group_codes,
+                }
+                .into_resident()
+            },
+        )
+        .collect())
+}
 
 macro_rules! dispatch {
     ($self:ident, $s:ident => $e:expr) => {
@@ -1190,19 +1259,33 @@ impl Store {
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         dispatch!(self, s => s.set_setting(key, value).await)
     }
+    /// The hamlets, by name. Read on nearly every page, so kept in memory for
+    /// a few seconds; this process's own changes clear it at once.
     pub async fn list_hamlets(&self) -> Result<Vec<Hamlet>> {
-        dispatch!(self, s => s.list_hamlets().await)
+        if let Some(list) = self.hamlets.get() {
+            return Ok(list);
+        }
+        let list = dispatch!(self, s => s.list_hamlets().await)?;
+        self.hamlets.put(list.clone());
+        Ok(list)
     }
     pub async fn create_hamlet(&self, name: &str) -> Result<i64> {
-        dispatch!(self, s => s.create_hamlet(name).await)
+        let r = dispatch!(self, s => s.create_hamlet(name).await);
+        self.hamlets.clear();
+        r
     }
     /// Ids of the named hamlets, creating those that do not exist.
     pub async fn ensure_hamlets(&self, names: &[String]) -> Result<Vec<i64>> {
-        dispatch!(self, s => s.ensure_hamlets(names).await)
+        self.hamlets.clear();
+        let r = dispatch!(self, s => s.ensure_hamlets(names).await);
+        self.hamlets.clear();
+        r
     }
     /// A new hamlet with its hamlet unit and its community digital team, in one transaction.
     pub async fn add_hamlet_with_units(&self, name: &str) -> Result<i64> {
-        dispatch!(self, s => s.add_hamlet_with_units(name).await)
+        let r = dispatch!(self, s => s.add_hamlet_with_units(name).await);
+        self.hamlets.clear();
+        r
     }
     pub async fn list_units(&self) -> Result<Vec<Unit>> {
         dispatch!(self, s => s.list_units().await)
@@ -1371,7 +1454,9 @@ impl Store {
         demo: &hocvuso_demo::DemoCommune,
         today: NaiveDate,
     ) -> Result<DemoLoadSummary> {
-        dispatch!(self, s => s.load_demo(demo, today).await)
+        let r = dispatch!(self, s => s.load_demo(demo, today).await);
+        self.hamlets.clear();
+        r
     }
     pub async fn load_households_batch(
         &self,
