@@ -23,7 +23,7 @@ struct Cli {
 /// Where the data lives: `--database-url` wins, else an SQLite file in `--data-dir`.
 #[derive(clap::Args, Clone)]
 pub struct DbArgs {
-    /// Data folder (SQLite file, backups).
+    /// Thư mục dữ liệu (tệp SQLite, bản sao lưu).
     #[arg(
         long,
         global = true,
@@ -31,68 +31,73 @@ pub struct DbArgs {
         env = "HOCVUSO_DATA_DIR"
     )]
     pub data_dir: PathBuf,
-    /// e.g. postgres://user@127.0.0.1/hocvuso (default: SQLite in the data folder).
+    /// Ví dụ postgres://user@127.0.0.1/hocvuso (mặc định: SQLite trong thư mục dữ liệu).
     #[arg(long, global = true, env = "HOCVUSO_DATABASE_URL")]
     pub database_url: Option<String>,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Start the web server.
+    /// Chạy máy chủ web.
     Serve {
-        /// Load the demo commune if the registry is empty, and print a one-time admin login.
+        /// Nạp xã mẫu nếu sổ còn trống và in mật khẩu một lần của admin.
         #[arg(long)]
         demo: bool,
+        /// Địa chỉ và cổng lắng nghe (0.0.0.0:8080 để máy khác trong mạng truy cập).
         #[arg(long, default_value = "127.0.0.1:8080", env = "HOCVUSO_BIND")]
         bind: String,
-        /// Mark cookies Secure (when served behind HTTPS).
+        /// Đánh dấu cookie Secure (khi chạy sau HTTPS).
         #[arg(long, env = "HOCVUSO_SECURE_COOKIES")]
         secure_cookies: bool,
     },
-    /// Generate the demo commune (or a province-sized data set with --scale) without serving.
+    /// Tạo xã mẫu (hoặc dữ liệu cỡ tỉnh với --scale) mà không chạy web.
     Demo {
-        /// Number of residents for a benchmark data set (e.g. 2000000); default: the demo commune.
+        /// Số cư dân của bộ dữ liệu đo hiệu năng (ví dụ 2000000); mặc định: xã mẫu.
         #[arg(long)]
         scale: Option<usize>,
+        /// Hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
-    /// Import residents from .xlsx, .xls, .ods or .csv (all or nothing).
+    /// Nhập cư dân từ .xlsx, .xls, .ods, .csv (ghi tất cả hoặc không ghi gì).
     Import {
+        /// Tệp cần nhập.
         file: PathBuf,
-        /// Only check the file and list what to fix; write nothing.
+        /// Chỉ kiểm tra tệp và liệt kê chỗ cần sửa; không ghi gì.
         #[arg(long)]
         dry_run: bool,
     },
-    /// Export the registry to .xlsx.
+    /// Xuất sổ dân cư ra .xlsx.
     Export {
+        /// Tệp .xlsx sẽ ghi ra.
         #[arg(long)]
         out: PathBuf,
     },
-    /// Manage user accounts.
+    /// Quản lý tài khoản người dùng.
     User {
         #[command(subcommand)]
         action: UserAction,
     },
-    /// Measure import speed and page throughput; prints a table.
+    /// Đo tốc độ nhập Excel và số yêu cầu/giây của các trang; in bảng kết quả.
     Bench {
-        /// Seconds of load per page.
+        /// Số giây tải cho mỗi trang.
         #[arg(long, default_value_t = 5)]
         seconds: u64,
-        /// Concurrent connections.
+        /// Số kết nối đồng thời.
         #[arg(long, default_value_t = 50)]
         concurrency: usize,
-        /// Also measure on this PostgreSQL (a temporary schema is created and dropped).
+        /// Đo cả trên PostgreSQL này (tạo rồi xóa một schema tạm).
         #[arg(long, env = "HOCVUSO_BENCH_PG_URL")]
         pg_url: Option<String>,
     },
-    /// Add a hamlet (xóm), with its hamlet unit and community digital team.
+    /// Thêm xóm, kèm đơn vị xóm và Tổ công nghệ số cộng đồng của xóm.
     Hamlet {
-        /// e.g. "Xóm Khuôn Lặng"
+        /// Ví dụ "Xóm Khuôn Lặng"
         name: String,
     },
-    /// Copy the SQLite database to a file while the server runs.
+    /// Sao lưu tệp SQLite trong khi máy chủ vẫn chạy.
     Backup {
+        /// Tệp sao lưu (không được trùng tệp đã có).
         #[arg(long)]
         out: PathBuf,
     },
@@ -100,27 +105,32 @@ enum Command {
 
 #[derive(Subcommand)]
 pub enum UserAction {
-    /// Create an account with a one-time password (printed once).
+    /// Tạo tài khoản với mật khẩu một lần (chỉ in một lần).
     Add {
+        /// Tên đăng nhập (chữ thường không dấu).
         username: String,
-        /// admin, phong_vhxh, bao_cao_don_vi, truong_xom, to_cnscd, nguoi_dan
+        /// Vai trò: admin, phong_vhxh, bao_cao_don_vi, truong_xom, to_cnscd, nguoi_dan
         #[arg(long)]
         role: String,
+        /// Họ tên người dùng.
         #[arg(long)]
         name: Option<String>,
-        /// Hamlet name, for truong_xom and to_cnscd.
+        /// Tên xóm, cho truong_xom và to_cnscd.
         #[arg(long)]
         hamlet: Option<String>,
-        /// Unit id, for bao_cao_don_vi.
+        /// Mã đơn vị, cho bao_cao_don_vi.
         #[arg(long)]
         unit: Option<i64>,
-        /// Resident id, for nguoi_dan.
+        /// Mã cư dân, cho nguoi_dan.
         #[arg(long)]
         resident: Option<i64>,
     },
-    /// Set a new one-time password (printed once).
-    ResetPassword { username: String },
-    /// List accounts.
+    /// Đặt mật khẩu một lần mới (chỉ in một lần).
+    ResetPassword {
+        /// Tên đăng nhập.
+        username: String,
+    },
+    /// Liệt kê tài khoản.
     List,
 }
 
