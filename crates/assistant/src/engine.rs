@@ -1,0 +1,413 @@
+//! The assistant: finds the procedure a question is about, decides whether
+//! to answer, ask back or decline, and composes a grounded answer.
+
+use crate::index::Index;
+use crate::knowledge::{CatalogueEntry, Knowledge, ProcedureRecord};
+use crate::text::{Parsed, Vocabulary};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Behavior {
+    Answer,
+    Clarify,
+    OutOfScope,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub code: String,
+    pub name: String,
+    pub score: f32,
+}
+
+/// What the assistant remembers between turns of one conversation (no
+/// personal data): the procedure being discussed and the last list offered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    #[serde(default)]
+    pub last_code: Option<String>,
+    #[serde(default)]
+    pub candidates: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    pub behavior: Behavior,
+    pub procedures: Vec<Hit>,
+    pub fields: Vec<String>,
+    pub answer_text: String,
+    #[serde(skip)]
+    pub state: State,
+}
+
+struct Doc {
+    code: String,
+    name: String,
+    record: Option<usize>,
+    catalogue: Option<usize>,
+    boost: f32,
+}
+
+pub struct Assistant {
+    pub knowledge: Knowledge,
+    vocab: Vocabulary,
+    index: Index,
+    docs: Vec<Doc>,
+    by_code: HashMap<String, usize>,
+    /// Who to ask for help, at the end of answers.
+    pub contact: String,
+    /// Province whose People's Council fees apply.
+    pub province: String,
+}
+
+pub const DEFAULT_CONTACT: &str =
+    "Bộ phận Một cửa (Trung tâm Phục vụ hành chính công) của UBND xã, trong giờ hành chính";
+
+/// Scores within this share of the best are "just as likely": ask back.
+const CLOSE: f32 = 0.9;
+/// Below this share of the question's words matched, the match is too weak to answer.
+const MIN_COVERAGE: f32 = 0.5;
+
+impl Assistant {
+    pub fn new(knowledge: Knowledge, vocabulary_toml: &str) -> Result<Self, String> {
+        let mut vocab =
+            Vocabulary::parse(vocabulary_toml).map_err(|e| format!("vocabulary.toml: {e}"))?;
+        let mut docs: Vec<Doc> = Vec::new();
+        let mut by_code = HashMap::new();
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        let cat_by_code: HashMap<&str, usize> = knowledge
+            .catalogue
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.code.as_str(), i))
+            .collect();
+        for (i, r) in knowledge.records.iter().enumerate() {
+            let d = docs.len();
+            by_code.insert(r.code.clone(), d);
+            by_name.insert(vntext::fold(&r.name), d);
+            docs.push(Doc {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                record: Some(i),
+                catalogue: cat_by_code.get(r.code.as_str()).copied(),
+                boost: 1.25,
+            });
+        }
+        // Catalogue entries without a record; one per name, commune level first.
+        let mut order: Vec<usize> = (0..knowledge.catalogue.len()).collect();
+        order.sort_by_key(|&i| !knowledge.catalogue[i].commune_level_2025_04);
+        for i in order {
+            let e = &knowledge.catalogue[i];
+            if by_code.contains_key(&e.code) {
+                continue;
+            }
+            let key = vntext::fold(&e.name);
+            if let Some(&d) = by_name.get(&key) {
+                by_code.insert(e.code.clone(), d);
+                continue;
+            }
+            let d = docs.len();
+            by_code.insert(e.code.clone(), d);
+            by_name.insert(key, d);
+            docs.push(Doc {
+                code: e.code.clone(),
+                name: e.name.clone(),
+                record: None,
+                catalogue: Some(i),
+                boost: if e.commune_level_2025_04 { 1.1 } else { 1.0 },
+            });
+        }
+        vocab.learn(
+            docs.iter().map(|d| d.name.as_str()).chain(
+                knowledge
+                    .records
+                    .iter()
+                    .flat_map(|r| r.aliases.iter().map(String::as_str)),
+            ),
+        );
+        let phrases: Vec<Vec<Vec<String>>> = docs
+            .iter()
+            .map(|d| {
+                let mut ps = vec![vocab.parse_question(&d.name).content];
+                if let Some(r) = d.record {
+                    ps.extend(
+                        knowledge.records[r]
+                            .aliases
+                            .iter()
+                            .map(|a| vocab.parse_question(a).content),
+                    );
+                }
+                ps
+            })
+            .collect();
+        let index = Index::build(&phrases);
+        Ok(Self {
+            knowledge,
+            vocab,
+            index,
+            docs,
+            by_code,
+            contact: DEFAULT_CONTACT.to_string(),
+            province: "Thái Nguyên".into(),
+        })
+    }
+
+    /// The built-in knowledge and vocabulary.
+    pub fn embedded() -> Result<Self, String> {
+        let k = crate::knowledge::load_embedded().map_err(|e| e.to_string())?;
+        let vocab = crate::knowledge::EMBEDDED
+            .iter()
+            .find(|(p, _)| *p == "vocabulary.toml")
+            .map(|(_, t)| *t)
+            .ok_or("thiếu knowledge/vocabulary.toml")?;
+        Self::new(k, vocab)
+    }
+
+    pub fn record(&self, code: &str) -> Option<&ProcedureRecord> {
+        self.knowledge
+            .by_code
+            .get(code)
+            .map(|&i| &self.knowledge.records[i])
+    }
+
+    fn doc(&self, code: &str) -> Option<&Doc> {
+        self.by_code.get(code).map(|&d| &self.docs[d])
+    }
+
+    fn catalogue_entry(&self, code: &str) -> Option<&CatalogueEntry> {
+        self.doc(code)
+            .and_then(|d| d.catalogue)
+            .map(|i| &self.knowledge.catalogue[i])
+    }
+
+    /// Answer a whole conversation (the user's turns); the reply is to the last turn.
+    pub fn converse<S: AsRef<str>>(&self, turns: &[S]) -> Reply {
+        let mut state = State::default();
+        let mut reply = None;
+        for t in turns {
+            let r = self.ask(t.as_ref(), &state);
+            state = r.state.clone();
+            reply = Some(r);
+        }
+        reply.unwrap_or_else(|| self.ask("", &State::default()))
+    }
+
+    fn hits(&self, content: &[String], limit: usize) -> Vec<(usize, f32, f32)> {
+        let mut hits: Vec<(usize, f32, f32)> = self
+            .index
+            .search(content, limit * 3)
+            .into_iter()
+            .map(|(d, s, c)| (d, s * self.docs[d].boost, c))
+            .collect();
+        hits.sort_by(|a, b| b.1.total_cmp(&a.1));
+        hits.truncate(limit);
+        hits
+    }
+
+    fn specificity(&self, content: &[String]) -> f32 {
+        content.iter().map(|t| self.index.idf(t)).sum()
+    }
+
+    /// One turn, given what was said before.
+    pub fn ask(&self, question: &str, state: &State) -> Reply {
+        let p = self.vocab.parse_question(question);
+        // A reply to a numbered list: "cái thứ hai", "số 3, phí bao nhiêu", or a word that picks one.
+        if !state.candidates.is_empty() {
+            if let Some(code) = self.pick_candidate(&p, state) {
+                return self.answer(&code, &p.fields);
+            }
+        }
+        let hits = self.hits(&p.content, 8);
+        let top = hits.first().copied();
+        let weak = top.is_none_or(|(_, _, cov)| cov < MIN_COVERAGE);
+        // A follow-up about the procedure under discussion: "còn phí?", "thế nộp ở đâu".
+        if let Some(last) = &state.last_code {
+            let generic = p.content.is_empty() || self.specificity(&p.content) < 5.0 || weak;
+            if generic && (!p.fields.is_empty() || p.content.is_empty()) && p.out_of_scope.is_none()
+            {
+                return self.answer(last, &p.fields);
+            }
+        }
+        if let Some(i) = p.out_of_scope {
+            if top.is_none_or(|(_, _, cov)| cov < 0.8) {
+                return self.out_of_scope(Some(i));
+            }
+        }
+        if p.content.is_empty() {
+            return Reply {
+                behavior: Behavior::Clarify,
+                procedures: vec![],
+                fields: p.fields.iter().map(|f| f.to_string()).collect(),
+                answer_text: "Bạn muốn hỏi về thủ tục nào? Ví dụ: đăng ký khai sinh, chứng thực bản sao, đăng ký thường trú, cấp thẻ căn cước.".into(),
+                state: state.clone(),
+            };
+        }
+        let Some((top_doc, top_score, _)) = top.filter(|_| !weak) else {
+            return self.out_of_scope(None);
+        };
+        let close: Vec<(usize, f32, f32)> = hits
+            .iter()
+            .copied()
+            .filter(|(_, s, _)| *s >= top_score * CLOSE)
+            .take(4)
+            .collect();
+        if close.len() >= 2 {
+            let procedures: Vec<Hit> = close
+                .iter()
+                .map(|&(d, s, _)| self.hit(d, s / top_score))
+                .collect();
+            let mut text = String::from(
+                "Bạn hỏi thủ tục nào dưới đây? Trả lời bằng số thứ tự (ví dụ: \"số 1\"):\n",
+            );
+            for (i, h) in procedures.iter().enumerate() {
+                text.push_str(&format!("{}. {}\n", i + 1, h.name));
+            }
+            return Reply {
+                behavior: Behavior::Clarify,
+                fields: p.fields.iter().map(|f| f.to_string()).collect(),
+                state: State {
+                    last_code: None,
+                    candidates: procedures.iter().map(|h| h.code.clone()).collect(),
+                },
+                procedures,
+                answer_text: text.trim_end().to_string(),
+            };
+        }
+        let code = self.docs[top_doc].code.clone();
+        let mut r = self.answer(&code, &p.fields);
+        r.procedures = hits
+            .iter()
+            .take(3)
+            .map(|&(d, s, _)| self.hit(d, s / top_score))
+            .collect();
+        r
+    }
+
+    fn hit(&self, d: usize, score: f32) -> Hit {
+        Hit {
+            code: self.docs[d].code.clone(),
+            name: self.docs[d].name.clone(),
+            score: (score * 100.0).round() / 100.0,
+        }
+    }
+
+    fn pick_candidate(&self, p: &Parsed, state: &State) -> Option<String> {
+        const WORDS: [(&str, usize); 9] = [
+            ("nhat", 1),
+            ("mot", 1),
+            ("hai", 2),
+            ("ba", 3),
+            ("bon", 4),
+            ("tu", 4),
+            ("nam", 5),
+            ("cuoi", 99),
+            ("dau", 1),
+        ];
+        let word = |t: &str| WORDS.iter().find(|(w, _)| *w == t).map(|(_, n)| *n);
+        let mut n = None;
+        for (i, t) in p.all.iter().enumerate() {
+            if let Ok(d) = t.parse::<usize>() {
+                if (1..=9).contains(&d) {
+                    n = Some(d);
+                    break;
+                }
+            }
+            // Word ordinals only after "thứ", "số", "cái" ("cái thứ hai", "số ba"),
+            // or alone: "khai tử" must not read as "the fourth".
+            let after_marker =
+                i > 0 && matches!(p.all[i - 1].as_str(), "thu" | "so" | "cai" | "loai" | "muc");
+            if after_marker || p.all.len() == 1 {
+                if let Some(d) = word(t) {
+                    n = Some(d);
+                    break;
+                }
+            }
+        }
+        if let Some(n) = n {
+            let i = if n == 99 { state.candidates.len() } else { n };
+            return state.candidates.get(i.checked_sub(1)?).cloned();
+        }
+        // A word that sets one candidate apart ("bản sao", "chữ ký").
+        if p.content.is_empty() {
+            return None;
+        }
+        let hits = self.index.search(&p.content, self.index.docs);
+        let mut among: Vec<(String, f32)> = hits
+            .into_iter()
+            .filter(|(d, _, _)| state.candidates.contains(&self.docs[*d].code))
+            .map(|(d, s, _)| (self.docs[d].code.clone(), s))
+            .collect();
+        among.sort_by(|a, b| b.1.total_cmp(&a.1));
+        match among.as_slice() {
+            [(code, _)] => Some(code.clone()),
+            [(code, a), (_, b), ..] if *b < a * CLOSE => Some(code.clone()),
+            _ => None,
+        }
+    }
+
+    fn out_of_scope(&self, topic: Option<usize>) -> Reply {
+        let text = match topic.and_then(|i| self.vocab.out_of_scope.get(i)) {
+            Some((_, o)) => format!("{}\nCần hỗ trợ thêm: {}.", o.answer, self.contact),
+            None => format!(
+                "Xin lỗi, tôi chưa tìm thấy thủ tục hành chính nào khớp với câu hỏi. Bạn hãy hỏi lại bằng tên việc cần làm (ví dụ: \"đăng ký khai sinh\", \"chứng thực bản sao\"), hoặc liên hệ {}.",
+                self.contact
+            ),
+        };
+        Reply {
+            behavior: Behavior::OutOfScope,
+            procedures: vec![],
+            fields: vec![],
+            answer_text: text,
+            state: State::default(),
+        }
+    }
+
+    /// Compose the grounded answer for a procedure.
+    pub fn answer(&self, code: &str, fields: &[&'static str]) -> Reply {
+        let name = self.doc(code).map(|d| d.name.clone()).unwrap_or_default();
+        let text = match self.record(code) {
+            Some(r) => crate::answer::compose(
+                r,
+                self.catalogue_entry(code),
+                fields,
+                &self.province,
+                &self.contact,
+            ),
+            None => crate::answer::compose_catalogue(
+                code,
+                &name,
+                self.catalogue_entry(code),
+                &self.contact,
+            ),
+        };
+        Reply {
+            behavior: Behavior::Answer,
+            procedures: vec![Hit {
+                code: code.to_string(),
+                name,
+                score: 1.0,
+            }],
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+            answer_text: text,
+            state: State {
+                last_code: Some(code.to_string()),
+                candidates: vec![],
+            },
+        }
+    }
+
+    /// Every text an answer about `code` may take numbers from.
+    pub fn source_text(&self, code: &str) -> String {
+        let mut s = String::new();
+        if let Some(r) = self.record(code) {
+            s.push_str(&format!("{r:?}"));
+        }
+        if let Some(e) = self.catalogue_entry(code) {
+            s.push_str(&format!("{e:?}"));
+        }
+        s.push_str(&self.contact);
+        s
+    }
+}

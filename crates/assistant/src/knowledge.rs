@@ -1,0 +1,286 @@
+//! Procedure knowledge: the national catalogue and the detailed records.
+//!
+//! Every fact in a record comes from an official text named in
+//! `legal_basis` / `sources`. A field that is not known stays empty, and the
+//! assistant says so instead of guessing.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// One line of the national catalogue (names only, no steps or fees).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CatalogueEntry {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub issued_by: String,
+    #[serde(default)]
+    pub performed_by: String,
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub commune_level_2025_04: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// e.g. "Tờ khai đăng ký khai sinh theo mẫu".
+    pub name: String,
+    /// Number and kind of copies, as the official text says: "01 bản chính",
+    /// "01 bản sao". Empty when the text does not say.
+    #[serde(default)]
+    pub copies: String,
+    /// When this document is needed ("nếu người đi đăng ký không phải cha, mẹ").
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fee {
+    /// "Lệ phí", "Phí" and what for.
+    pub name: String,
+    /// As the text says: "Miễn lệ phí", "2.000 đồng/trang", "50.000 đồng".
+    pub amount: String,
+    /// Empty: national. Else the province whose People's Council set it.
+    #[serde(default)]
+    pub province: String,
+    /// The text that sets it ("Thông tư 226/2016/TT-BTC, Điều 4").
+    #[serde(default)]
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(default)]
+    pub url: String,
+}
+
+/// A detailed procedure record, keyed by its national code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureRecord {
+    /// National code, e.g. "1.001193". Codes published after the catalogue
+    /// (April 2025) are allowed when `new_code = true`.
+    pub code: String,
+    #[serde(default)]
+    pub new_code: bool,
+    /// Official name.
+    pub name: String,
+    /// How people say it: "làm giấy khai sinh", "khai sinh cho con".
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub field: String,
+    /// The body that decides (cơ quan thực hiện).
+    pub agency: String,
+    /// Where to submit.
+    #[serde(default)]
+    pub place: String,
+    /// Online options (Cổng Dịch vụ công quốc gia, VNeID...). Empty: not known.
+    #[serde(default)]
+    pub online: String,
+    #[serde(default)]
+    pub processing_time: String,
+    /// What the citizen receives.
+    #[serde(default)]
+    pub result: String,
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    #[serde(default)]
+    pub steps: Vec<String>,
+    #[serde(default)]
+    pub documents: Vec<Document>,
+    #[serde(default)]
+    pub fees: Vec<Fee>,
+    pub legal_basis: Vec<String>,
+    pub sources: Vec<Source>,
+    /// YYYY-MM-DD.
+    pub last_checked: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProcedureFile {
+    #[serde(default)]
+    procedure: Vec<ProcedureRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct KnowledgeError {
+    pub file: String,
+    pub message: String,
+}
+
+fn err(file: &str, message: impl Into<String>) -> KnowledgeError {
+    KnowledgeError {
+        file: file.to_string(),
+        message: message.into(),
+    }
+}
+
+/// All knowledge, loaded and checked.
+#[derive(Debug, Clone, Default)]
+pub struct Knowledge {
+    pub catalogue: Vec<CatalogueEntry>,
+    pub records: Vec<ProcedureRecord>,
+    /// Record index by code.
+    pub by_code: HashMap<String, usize>,
+}
+
+fn valid_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 8 && b[0].is_ascii_digit() && b[1] == b'.' && b[2..].iter().all(u8::is_ascii_digit)
+}
+
+/// Parse one procedure file; errors name the file, the record and the field.
+pub fn parse_procedure_file(
+    file: &str,
+    text: &str,
+) -> Result<Vec<ProcedureRecord>, KnowledgeError> {
+    let parsed: ProcedureFile = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        match line {
+            Some(l) => err(file, format!("dòng {l}: {}", e.message())),
+            None => err(file, e.message().to_string()),
+        }
+    })?;
+    for (i, r) in parsed.procedure.iter().enumerate() {
+        let at = |field: &str, msg: &str| {
+            err(
+                file,
+                format!(
+                    "thủ tục thứ {} ({}), trường `{field}`: {msg}",
+                    i + 1,
+                    r.code
+                ),
+            )
+        };
+        if !valid_code(&r.code) {
+            return Err(at("code", "mã thủ tục phải có dạng 1.001193"));
+        }
+        for (field, value) in [
+            ("name", &r.name),
+            ("field", &r.field),
+            ("agency", &r.agency),
+        ] {
+            if value.trim().is_empty() {
+                return Err(at(field, "không được để trống"));
+            }
+        }
+        if r.legal_basis.iter().all(|s| s.trim().is_empty()) {
+            return Err(at("legal_basis", "cần ít nhất một văn bản căn cứ"));
+        }
+        if r.sources.is_empty() {
+            return Err(at("sources", "cần ghi nguồn lấy thông tin"));
+        }
+        if chrono::NaiveDate::parse_from_str(&r.last_checked, "%Y-%m-%d").is_err() {
+            return Err(at("last_checked", "ngày kiểm tra phải có dạng YYYY-MM-DD"));
+        }
+        for (j, d) in r.documents.iter().enumerate() {
+            if d.name.trim().is_empty() {
+                return Err(at(&format!("documents[{j}].name"), "không được để trống"));
+            }
+        }
+        for (j, f) in r.fees.iter().enumerate() {
+            if f.name.trim().is_empty() || f.amount.trim().is_empty() {
+                return Err(at(
+                    &format!("fees[{j}]"),
+                    "cần cả `name` và `amount`; phí chưa rõ thì bỏ hẳn mục này",
+                ));
+            }
+        }
+    }
+    Ok(parsed.procedure)
+}
+
+/// Load from (path, contents) pairs: `national-procedures.jsonl` and
+/// `procedures/*.toml`. Checks codes against the catalogue and duplicates.
+pub fn load(files: &[(&str, &str)]) -> Result<Knowledge, KnowledgeError> {
+    let mut k = Knowledge::default();
+    for (path, text) in files {
+        if path.ends_with("national-procedures.jsonl") {
+            for (n, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let e: CatalogueEntry = serde_json::from_str(line)
+                    .map_err(|e| err(path, format!("dòng {}: {e}", n + 1)))?;
+                k.catalogue.push(e);
+            }
+        }
+    }
+    let known: HashMap<&str, ()> = k.catalogue.iter().map(|e| (e.code.as_str(), ())).collect();
+    let mut records = Vec::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (path, text) in files {
+        if path.starts_with("procedures/") && path.ends_with(".toml") {
+            for r in parse_procedure_file(path, text)? {
+                if !r.new_code && !known.contains_key(r.code.as_str()) {
+                    return Err(err(path, format!("mã {} không có trong danh mục quốc gia; nếu là mã mới sau 04/2025 thì ghi `new_code = true`", r.code)));
+                }
+                if let Some(other) = seen.insert(r.code.clone(), path.to_string()) {
+                    return Err(err(path, format!("mã {} đã có trong {other}", r.code)));
+                }
+                records.push(r);
+            }
+        }
+    }
+    k.by_code = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.code.clone(), i))
+        .collect();
+    k.records = records;
+    Ok(k)
+}
+
+/// The knowledge built into the binary.
+pub fn load_embedded() -> Result<Knowledge, KnowledgeError> {
+    load(EMBEDDED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_knowledge_is_valid() {
+        let k = load_embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert!(k.catalogue.len() > 5000, "national catalogue loaded");
+        for r in &k.records {
+            assert!(!r.name.is_empty());
+        }
+    }
+
+    #[test]
+    fn errors_name_file_line_and_field() {
+        let e = parse_procedure_file(
+            "procedures/x.toml",
+            "[[procedure]]\ncode = \"1.001193\"\nname = 5\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("procedures/x.toml: dòng 3"),
+            "{e}"
+        );
+        let rec = "[[procedure]]\ncode = \"1.001193\"\nname = \"Đăng ký khai sinh\"\nfield = \"Hộ tịch\"\nagency = \"UBND cấp xã\"\nlegal_basis = []\nsources = []\nlast_checked = \"2026-11-25\"\n";
+        let e = parse_procedure_file("procedures/x.toml", rec).unwrap_err();
+        assert!(e.to_string().contains("`legal_basis`"), "{e}");
+        let typo = rec.replace("field =", "feild =");
+        assert!(parse_procedure_file("procedures/x.toml", &typo)
+            .unwrap_err()
+            .to_string()
+            .contains("feild"));
+    }
+}

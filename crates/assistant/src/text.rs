@@ -1,0 +1,379 @@
+//! Understanding Vietnamese as typed: folding, Telex leftovers, typos,
+//! everyday and regional words, question words.
+
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+
+/// The answer fields a question can ask for, in the order answers give them.
+pub const FIELDS: [&str; 10] = [
+    "documents",
+    "fees",
+    "processing_time",
+    "place",
+    "online",
+    "steps",
+    "conditions",
+    "agency",
+    "legal_basis",
+    "result",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OutOfScope {
+    pub topic: String,
+    pub keywords: Vec<String>,
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Stopwords {
+    words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct VocabularyFile {
+    synonyms: HashMap<String, String>,
+    fields: HashMap<String, Vec<String>>,
+    stopwords: Stopwords,
+    #[serde(default)]
+    out_of_scope: Vec<OutOfScope>,
+}
+
+/// Folded token sequences.
+type Phrase = Vec<String>;
+
+pub fn tokens(s: &str) -> Vec<String> {
+    vntext::fold(s)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    synonyms: Vec<(Phrase, Phrase)>,
+    fields: Vec<(Phrase, &'static str)>,
+    stopwords: HashSet<String>,
+    pub out_of_scope: Vec<(Vec<Phrase>, OutOfScope)>,
+    /// Every token the knowledge knows, with how many documents use it.
+    known: HashMap<String, u32>,
+    max_synonym_len: usize,
+}
+
+/// What a question says, after normalisation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    /// Tokens after corrections and synonyms (for phrase matching).
+    pub all: Vec<String>,
+    /// Tokens that name the matter (no question or field words).
+    pub content: Vec<String>,
+    /// Fields asked for, in [`FIELDS`] order.
+    pub fields: Vec<&'static str>,
+    /// Out-of-scope topic matched, if any (index into `Vocabulary::out_of_scope`).
+    pub out_of_scope: Option<usize>,
+}
+
+fn find(hay: &[String], needle: &[String]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > hay.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
+}
+
+impl Vocabulary {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let f: VocabularyFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut synonyms: Vec<(Phrase, Phrase)> = f
+            .synonyms
+            .iter()
+            .map(|(k, v)| (tokens(k), tokens(v)))
+            .filter(|(k, _)| !k.is_empty())
+            .collect();
+        synonyms.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        let mut fields = Vec::new();
+        for name in FIELDS {
+            for p in f.fields.get(name).into_iter().flatten() {
+                fields.push((tokens(p), name));
+            }
+        }
+        for k in f.fields.keys() {
+            if !FIELDS.contains(&k.as_str()) {
+                return Err(format!(
+                    "[fields] có mục lạ `{k}`; các mục hợp lệ: {}",
+                    FIELDS.join(", ")
+                ));
+            }
+        }
+        fields.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        let out_of_scope = f
+            .out_of_scope
+            .into_iter()
+            .map(|o| (o.keywords.iter().map(|k| tokens(k)).collect(), o))
+            .collect();
+        let max_synonym_len = synonyms.iter().map(|(k, _)| k.len()).max().unwrap_or(1);
+        Ok(Self {
+            synonyms,
+            fields,
+            stopwords: f.stopwords.words.iter().flat_map(|w| tokens(w)).collect(),
+            out_of_scope,
+            known: HashMap::new(),
+            max_synonym_len,
+        })
+    }
+
+    /// Learn the tokens of the knowledge (for typo and Telex correction).
+    pub fn learn<'a>(&mut self, docs: impl IntoIterator<Item = &'a str>) {
+        for d in docs {
+            let mut seen = HashSet::new();
+            for t in tokens(d) {
+                if seen.insert(t.clone()) {
+                    *self.known.entry(t).or_default() += 1;
+                }
+            }
+        }
+        let extra: Vec<String> = self
+            .synonyms
+            .iter()
+            .flat_map(|(k, v)| k.iter().chain(v.iter()).cloned())
+            .chain(self.fields.iter().flat_map(|(p, _)| p.iter().cloned()))
+            .chain(self.stopwords.iter().cloned())
+            .chain(
+                self.out_of_scope
+                    .iter()
+                    .flat_map(|(ps, _)| ps.iter().flatten().cloned()),
+            )
+            .collect();
+        for t in extra {
+            self.known.entry(t).or_insert(1);
+        }
+    }
+
+    pub fn is_stopword(&self, t: &str) -> bool {
+        self.stopwords.contains(t)
+    }
+
+    /// Fix one token: Telex leftovers ("sinhf", "ddang", "kys"), then one typo.
+    fn correct(&self, t: &str) -> String {
+        if self.known.contains_key(t) || t.chars().any(|c| c.is_ascii_digit()) {
+            return t.to_string();
+        }
+        for cand in telex_candidates(t) {
+            if self.known.contains_key(&cand) {
+                return cand;
+            }
+        }
+        if t.len() >= 4 {
+            // Swapped letters first (the commonest slip on a phone), then a
+            // missing or extra letter, then a wrong one; among equals, the commoner word.
+            let mut best: Option<(&String, (u8, u32))> = None;
+            for (k, df) in &self.known {
+                if k.len().abs_diff(t.len()) > 1 {
+                    continue;
+                }
+                if let Some(kind) = edit_kind(t, k) {
+                    let rank = (3 - kind, *df);
+                    if best.is_none_or(|(_, b)| rank > b) {
+                        best = Some((k, rank));
+                    }
+                }
+            }
+            if let Some((k, _)) = best {
+                return k.clone();
+            }
+        }
+        t.to_string()
+    }
+
+    pub fn parse_question(&self, q: &str) -> Parsed {
+        let raw: Vec<String> = tokens(q).iter().map(|t| self.correct(t)).collect();
+        // Synonyms, longest phrase first, left to right.
+        let mut all = Vec::with_capacity(raw.len());
+        let mut i = 0;
+        'outer: while i < raw.len() {
+            for n in (1..=self.max_synonym_len.min(raw.len() - i)).rev() {
+                if let Some((_, to)) = self
+                    .synonyms
+                    .iter()
+                    .find(|(k, _)| k.len() == n && raw[i..i + n] == k[..])
+                {
+                    all.extend(to.iter().cloned());
+                    i += n;
+                    continue 'outer;
+                }
+            }
+            all.push(raw[i].clone());
+            i += 1;
+        }
+        let out_of_scope = self
+            .out_of_scope
+            .iter()
+            .position(|(phrases, _)| phrases.iter().any(|p| find(&all, p).is_some()));
+        // Field phrases: mark their tokens so they do not count as content.
+        let mut used = vec![false; all.len()];
+        let mut fields = Vec::new();
+        for (p, name) in &self.fields {
+            let mut start = 0;
+            while let Some(pos) = find(&all[start..], p).map(|x| x + start) {
+                if !used[pos..pos + p.len()].iter().any(|u| *u) {
+                    used[pos..pos + p.len()].iter_mut().for_each(|u| *u = true);
+                    if !fields.contains(name) {
+                        fields.push(*name);
+                    }
+                }
+                start = pos + 1;
+            }
+        }
+        fields.sort_by_key(|f| FIELDS.iter().position(|x| x == f));
+        let content = all
+            .iter()
+            .enumerate()
+            .zip(&used)
+            .filter(|((i, t), u)| {
+                !**u && !self.stopwords.contains(t.as_str()) && !is_need_word(&all, *i)
+            })
+            .map(|((_, t), _)| t.clone())
+            .collect();
+        Parsed {
+            all,
+            content,
+            fields,
+            out_of_scope,
+        }
+    }
+}
+
+/// "cần" (need) and "căn" (as in căn cước, căn hộ) fold to the same "can":
+/// it is a question word unless a noun that makes it "căn" follows.
+fn is_need_word(all: &[String], i: usize) -> bool {
+    all[i] == "can"
+        && !matches!(
+            all.get(i + 1).map(String::as_str),
+            Some("cuoc") | Some("ho") | Some("cu")
+        )
+}
+
+/// Readings of a token typed with Telex but not converted: a trailing tone
+/// key (s f r x j), doubled vowels (aa ee oo), w-marks (aw ow uw), dd.
+fn telex_candidates(t: &str) -> Vec<String> {
+    let mut bases = vec![t.to_string()];
+    if t.len() > 2 && t.ends_with(['s', 'f', 'r', 'x', 'j']) {
+        bases.push(t[..t.len() - 1].to_string());
+    }
+    let mut out = Vec::new();
+    for b in bases {
+        let collapsed = b
+            .replace("dd", "d")
+            .replace("aa", "a")
+            .replace("aw", "a")
+            .replace("ee", "e")
+            .replace("oo", "o")
+            .replace("ow", "o")
+            .replace("uw", "u");
+        out.push(collapsed.clone());
+        if collapsed.ends_with('w') && collapsed.len() > 2 {
+            out.push(collapsed[..collapsed.len() - 1].to_string());
+        }
+        out.push(b);
+    }
+    out.retain(|c| c != t);
+    out
+}
+
+/// One edit apart (ASCII)? 0: swapped neighbours, 1: a letter missing or
+/// extra, 2: a wrong letter. `None` if further apart (or equal).
+fn edit_kind(a: &str, b: &str) -> Option<u8> {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a == b {
+        return None;
+    }
+    match a.len() as isize - b.len() as isize {
+        0 => {
+            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            if diff.len() == 1 {
+                Some(2)
+            } else if diff.len() == 2
+                && diff[1] == diff[0] + 1
+                && a[diff[0]] == b[diff[1]]
+                && a[diff[1]] == b[diff[0]]
+            {
+                Some(0)
+            } else {
+                None
+            }
+        }
+        1 | -1 => {
+            let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+            let i = (0..short.len())
+                .find(|&i| long[i] != short[i])
+                .unwrap_or(short.len());
+            (long[i + 1..] == short[i..]).then_some(1)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocabulary {
+        let text = crate::knowledge::EMBEDDED
+            .iter()
+            .find(|(p, _)| *p == "vocabulary.toml")
+            .map(|(_, t)| *t)
+            .unwrap_or("");
+        let mut v = Vocabulary::parse(text).unwrap_or_else(|e| panic!("{e}"));
+        v.learn([
+            "Thủ tục đăng ký khai sinh",
+            "Đăng ký kết hôn",
+            "Chứng thực bản sao từ bản chính",
+            "Đăng ký thường trú",
+        ]);
+        v
+    }
+
+    #[test]
+    fn telex_typos_and_everyday_words() {
+        let v = vocab();
+        assert_eq!(v.parse_question("khai sinhf").content, vec!["khai", "sinh"]);
+        assert_eq!(
+            v.parse_question("ddang kys khai sinh").content,
+            vec!["dang", "ky", "khai", "sinh"]
+        );
+        assert_eq!(
+            v.parse_question("dang ky khia sinh").content,
+            vec!["dang", "ky", "khai", "sinh"]
+        );
+        assert_eq!(
+            v.parse_question("lấy vợ cần giấy tờ gì").content,
+            vec!["ket", "hon"]
+        );
+        let p = v.parse_question("làm sổ hộ khẩu ở mô");
+        assert_eq!(p.content, vec!["thuong", "tru"]);
+        assert_eq!(p.fields, vec!["place"]);
+        let p = v.parse_question("chứng thực bản sao phí bao nhiêu");
+        assert_eq!(p.fields, vec!["fees"]);
+        assert_eq!(p.content, vec!["chung", "thuc", "ban", "sao"]);
+        let nfd =
+            v.parse_question("\u{0111}a\u{0306}ng ky\u{0301} ke\u{0302}\u{0301}t ho\u{0302}n");
+        assert_eq!(nfd.content, vec!["dang", "ky", "ket", "hon"]);
+        assert!(v
+            .parse_question("ly hôn thì làm sao")
+            .out_of_scope
+            .is_some());
+        assert_eq!(
+            v.parse_question("con em mới đẻ").content,
+            vec!["con", "moi", "sinh"]
+        );
+    }
+
+    #[test]
+    fn edits() {
+        assert_eq!(edit_kind("khia", "khai"), Some(0));
+        assert_eq!(edit_kind("sinh", "snh"), Some(1));
+        assert_eq!(edit_kind("thuong", "thuongg"), Some(1));
+        assert_eq!(edit_kind("khia", "chia"), Some(2));
+        assert_eq!(edit_kind("khai", "khoi1"), None);
+    }
+}
