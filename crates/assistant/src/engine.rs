@@ -1,7 +1,7 @@
 //! The assistant: finds the procedure a question is about, decides whether
 //! to answer, ask back or decline, and composes a grounded answer.
 
-use crate::index::Index;
+use crate::index::{Index, Match};
 use crate::knowledge::{CatalogueEntry, Knowledge, ProcedureRecord};
 use crate::text::{Parsed, Vocabulary};
 use serde::{Deserialize, Serialize};
@@ -62,11 +62,26 @@ pub struct Assistant {
     pub province: String,
 }
 
+/// A name without the level it is performed at: the catalogue lists
+/// "Cấp lại thẻ căn cước (thực hiện tại cấp tỉnh)" and "(... cấp huyện)"
+/// separately; for a citizen they are one procedure.
+fn level_free(name: &str) -> String {
+    let f = vntext::fold(name);
+    match f.find("(thuc hien tai cap") {
+        Some(i) => f[..i].trim().to_string(),
+        None => f,
+    }
+}
+
 pub const DEFAULT_CONTACT: &str =
     "Bộ phận Một cửa (Trung tâm Phục vụ hành chính công) của UBND xã, trong giờ hành chính";
 
 /// Scores within this share of the best are "just as likely": ask back.
 const CLOSE: f32 = 0.9;
+/// When the question is vaguer than every candidate, a wider band.
+const CLOSE_LOOSE: f32 = 0.75;
+/// Precision at which a question names a procedure exactly.
+const EXACT: f32 = 0.8;
 /// Below this share of the question's words matched, the match is too weak to answer.
 const MIN_COVERAGE: f32 = 0.5;
 
@@ -86,7 +101,7 @@ impl Assistant {
         for (i, r) in knowledge.records.iter().enumerate() {
             let d = docs.len();
             by_code.insert(r.code.clone(), d);
-            by_name.insert(vntext::fold(&r.name), d);
+            by_name.insert(level_free(&r.name), d);
             docs.push(Doc {
                 code: r.code.clone(),
                 name: r.name.clone(),
@@ -103,7 +118,7 @@ impl Assistant {
             if by_code.contains_key(&e.code) {
                 continue;
             }
-            let key = vntext::fold(&e.name);
+            let key = level_free(&e.name);
             if let Some(&d) = by_name.get(&key) {
                 by_code.insert(e.code.clone(), d);
                 continue;
@@ -130,7 +145,7 @@ impl Assistant {
         let phrases: Vec<Vec<Vec<String>>> = docs
             .iter()
             .map(|d| {
-                let mut ps = vec![vocab.parse_question(&d.name).content];
+                let mut ps = vec![vocab.parse_name(&d.name).content];
                 if let Some(r) = d.record {
                     ps.extend(
                         knowledge.records[r]
@@ -142,7 +157,7 @@ impl Assistant {
                 ps
             })
             .collect();
-        let index = Index::build(&phrases);
+        let index = Index::build(&phrases, &vocab.generic);
         Ok(Self {
             knowledge,
             vocab,
@@ -194,14 +209,17 @@ impl Assistant {
         reply.unwrap_or_else(|| self.ask("", &State::default()))
     }
 
-    fn hits(&self, content: &[String], limit: usize) -> Vec<(usize, f32, f32)> {
-        let mut hits: Vec<(usize, f32, f32)> = self
+    fn hits(&self, content: &[String], limit: usize) -> Vec<Match> {
+        let mut hits: Vec<Match> = self
             .index
-            .search(content, limit * 3)
+            .search(content, limit * 4)
             .into_iter()
-            .map(|(d, s, c)| (d, s * self.docs[d].boost, c))
+            .map(|m| Match {
+                score: m.score * self.docs[m.doc].boost * (0.6 + 0.4 * m.precision),
+                ..m
+            })
             .collect();
-        hits.sort_by(|a, b| b.1.total_cmp(&a.1));
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
         hits.truncate(limit);
         hits
     }
@@ -219,20 +237,26 @@ impl Assistant {
                 return self.answer(&code, &p.fields);
             }
         }
+        // An out-of-scope matter ("ly hôn") wins unless the question also names a procedure.
+        if let Some(i) = p.out_of_scope {
+            let rest: Vec<String> = p
+                .content
+                .iter()
+                .filter(|t| !self.vocab.out_of_scope_words(i).contains(t))
+                .cloned()
+                .collect();
+            if rest.is_empty() || self.specificity(&rest) < 5.0 {
+                return self.out_of_scope(Some(i));
+            }
+        }
         let hits = self.hits(&p.content, 8);
         let top = hits.first().copied();
-        let weak = top.is_none_or(|(_, _, cov)| cov < MIN_COVERAGE);
+        let weak = top.is_none_or(|m| m.coverage < MIN_COVERAGE);
         // A follow-up about the procedure under discussion: "còn phí?", "thế nộp ở đâu".
         if let Some(last) = &state.last_code {
             let generic = p.content.is_empty() || self.specificity(&p.content) < 5.0 || weak;
-            if generic && (!p.fields.is_empty() || p.content.is_empty()) && p.out_of_scope.is_none()
-            {
+            if generic && (!p.fields.is_empty() || p.content.is_empty()) {
                 return self.answer(last, &p.fields);
-            }
-        }
-        if let Some(i) = p.out_of_scope {
-            if top.is_none_or(|(_, _, cov)| cov < 0.8) {
-                return self.out_of_scope(Some(i));
             }
         }
         if p.content.is_empty() {
@@ -244,19 +268,32 @@ impl Assistant {
                 state: state.clone(),
             };
         }
-        let Some((top_doc, top_score, _)) = top.filter(|_| !weak) else {
+        let Some(best) = top.filter(|_| !weak) else {
             return self.out_of_scope(None);
         };
-        let close: Vec<(usize, f32, f32)> = hits
-            .iter()
-            .copied()
-            .filter(|(_, s, _)| *s >= top_score * CLOSE)
-            .take(4)
-            .collect();
+        // The question names one procedure exactly (nothing it says is left
+        // out, nothing specific in the name is missing): answer it. Otherwise,
+        // if several procedures fit as well, ask which.
+        let exact = |m: &Match| m.precision >= EXACT && m.coverage >= 0.9;
+        let close: Vec<Match> = if exact(&best) {
+            hits.iter()
+                .copied()
+                .filter(|m| exact(m) && m.score >= best.score * CLOSE)
+                .take(4)
+                .collect()
+        } else {
+            hits.iter()
+                .copied()
+                .filter(|m| {
+                    m.score >= best.score * CLOSE_LOOSE && m.coverage >= best.coverage - 0.15
+                })
+                .take(4)
+                .collect()
+        };
         if close.len() >= 2 {
             let procedures: Vec<Hit> = close
                 .iter()
-                .map(|&(d, s, _)| self.hit(d, s / top_score))
+                .map(|m| self.hit(m.doc, m.score / best.score))
                 .collect();
             let mut text = String::from(
                 "Bạn hỏi thủ tục nào dưới đây? Trả lời bằng số thứ tự (ví dụ: \"số 1\"):\n",
@@ -275,12 +312,12 @@ impl Assistant {
                 answer_text: text.trim_end().to_string(),
             };
         }
-        let code = self.docs[top_doc].code.clone();
+        let code = self.docs[best.doc].code.clone();
         let mut r = self.answer(&code, &p.fields);
         r.procedures = hits
             .iter()
             .take(3)
-            .map(|&(d, s, _)| self.hit(d, s / top_score))
+            .map(|m| self.hit(m.doc, m.score / best.score))
             .collect();
         r
     }
@@ -336,8 +373,8 @@ impl Assistant {
         let hits = self.index.search(&p.content, self.index.docs);
         let mut among: Vec<(String, f32)> = hits
             .into_iter()
-            .filter(|(d, _, _)| state.candidates.contains(&self.docs[*d].code))
-            .map(|(d, s, _)| (self.docs[d].code.clone(), s))
+            .filter(|m| state.candidates.contains(&self.docs[m.doc].code))
+            .map(|m| (self.docs[m.doc].code.clone(), m.score))
             .collect();
         among.sort_by(|a, b| b.1.total_cmp(&a.1));
         match among.as_slice() {

@@ -10,10 +10,26 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 const BIGRAM_WEIGHT: f32 = 1.6;
 
+/// How one document matches a question.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Match {
+    pub doc: usize,
+    pub score: f32,
+    /// Share of the question's weight found in the document's best phrase.
+    pub coverage: f32,
+    /// Share of that phrase's specific syllables the question used: 1.0 means
+    /// the question names this procedure exactly, less means the procedure
+    /// is about something more than was asked.
+    pub precision: f32,
+}
+
 pub struct Index {
     /// term -> list of (doc, phrase, tf)
     postings: HashMap<String, Vec<(u32, u16, u16)>>,
     phrase_len: Vec<Vec<u16>>,
+    /// Idf mass of each phrase's specific syllables.
+    phrase_mass: Vec<Vec<f32>>,
+    generic: std::collections::HashSet<String>,
     avg_len: f32,
     idf: HashMap<String, f32>,
     pub docs: usize,
@@ -29,8 +45,9 @@ pub fn terms(content: &[String]) -> Vec<(String, f32)> {
 }
 
 impl Index {
-    /// `docs[i]` = the content tokens of each phrase of document i.
-    pub fn build(docs: &[Vec<Vec<String>>]) -> Self {
+    /// `docs[i]` = the content tokens of each phrase of document i;
+    /// `generic` = syllables that do not count towards precision.
+    pub fn build(docs: &[Vec<Vec<String>>], generic: &std::collections::HashSet<String>) -> Self {
         let mut postings: HashMap<String, Vec<(u32, u16, u16)>> = HashMap::new();
         let mut df: HashMap<String, u32> = HashMap::new();
         let mut phrase_len = Vec::with_capacity(docs.len());
@@ -57,13 +74,36 @@ impl Index {
             phrase_len.push(lens);
         }
         let n = docs.len() as f32;
-        let idf = df
+        let idf: HashMap<String, f32> = df
             .into_iter()
             .map(|(t, f)| (t, ((n - f as f32 + 0.5) / (f as f32 + 0.5) + 1.0).ln()))
+            .collect();
+        let specific = |t: &String| {
+            if generic.contains(t) {
+                0.0
+            } else {
+                idf.get(t).copied().unwrap_or(0.0)
+            }
+        };
+        let phrase_mass = docs
+            .iter()
+            .map(|phrases| {
+                phrases
+                    .iter()
+                    .map(|toks| {
+                        let mut uniq: Vec<&String> = toks.iter().collect();
+                        uniq.sort();
+                        uniq.dedup();
+                        uniq.into_iter().map(specific).sum()
+                    })
+                    .collect()
+            })
             .collect();
         Self {
             postings,
             phrase_len,
+            phrase_mass,
+            generic: generic.clone(),
             avg_len: total as f32 / count.max(1) as f32,
             idf,
             docs: docs.len(),
@@ -74,14 +114,20 @@ impl Index {
         self.idf.get(term).copied().unwrap_or(0.0)
     }
 
-    /// Best-phrase BM25 score per document, with the share of the query's
-    /// weight that phrase covers: (doc, score, coverage), best first.
-    pub fn search(&self, content: &[String], limit: usize) -> Vec<(usize, f32, f32)> {
+    /// Best-phrase BM25 score per document, best first.
+    pub fn search(&self, content: &[String], limit: usize) -> Vec<Match> {
         let q = terms(content);
         let q_mass: f32 = q.iter().map(|(t, w)| self.idf(t) * w).sum();
-        let mut acc: HashMap<(u32, u16), (f32, f32)> = HashMap::new();
+        // (score, query mass matched, specific phrase mass matched)
+        let mut acc: HashMap<(u32, u16), (f32, f32, f32)> = HashMap::new();
+        let mut seen_unigram: Vec<&str> = Vec::new();
         for (t, w) in &q {
             let idf = self.idf(t);
+            let is_unigram = !t.contains(' ');
+            let first_time = is_unigram && !seen_unigram.contains(&t.as_str());
+            if is_unigram {
+                seen_unigram.push(t);
+            }
             if let Some(list) = self.postings.get(t) {
                 for &(d, p, tf) in list {
                     let len = self.phrase_len[d as usize][p as usize] as f32;
@@ -91,21 +137,32 @@ impl Index {
                     let e = acc.entry((d, p)).or_default();
                     e.0 += s;
                     e.1 += idf * w;
+                    if first_time && !self.generic.contains(t) {
+                        e.2 += idf;
+                    }
                 }
             }
         }
-        let mut best: HashMap<u32, (f32, f32)> = HashMap::new();
-        for ((d, _), (s, m)) in acc {
-            let e = best.entry(d).or_default();
-            if s > e.0 {
-                *e = (s, m);
+        let mut best: HashMap<u32, Match> = HashMap::new();
+        for ((d, p), (s, m, pm)) in acc {
+            let mass = self.phrase_mass[d as usize][p as usize];
+            let m = Match {
+                doc: d as usize,
+                score: s,
+                coverage: if q_mass > 0.0 { m / q_mass } else { 0.0 },
+                precision: if mass > 0.0 {
+                    (pm / mass).min(1.0)
+                } else {
+                    1.0
+                },
+            };
+            let e = best.entry(d).or_insert(m);
+            if s > e.score {
+                *e = m;
             }
         }
-        let mut out: Vec<(usize, f32, f32)> = best
-            .into_iter()
-            .map(|(d, (s, m))| (d as usize, s, if q_mass > 0.0 { m / q_mass } else { 0.0 }))
-            .collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut out: Vec<Match> = best.into_values().collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
         out.truncate(limit);
         out
     }

@@ -33,6 +33,7 @@ struct Stopwords {
 #[derive(Debug, Clone, Deserialize)]
 struct VocabularyFile {
     synonyms: HashMap<String, String>,
+    generic: Stopwords,
     fields: HashMap<String, Vec<String>>,
     stopwords: Stopwords,
     #[serde(default)]
@@ -55,6 +56,8 @@ pub struct Vocabulary {
     synonyms: Vec<(Phrase, Phrase)>,
     fields: Vec<(Phrase, &'static str)>,
     stopwords: HashSet<String>,
+    /// Syllables that frame names without saying what they are about.
+    pub generic: HashSet<String>,
     pub out_of_scope: Vec<(Vec<Phrase>, OutOfScope)>,
     /// Every token the knowledge knows, with how many documents use it.
     known: HashMap<String, u32>,
@@ -116,6 +119,7 @@ impl Vocabulary {
             synonyms,
             fields,
             stopwords: f.stopwords.words.iter().flat_map(|w| tokens(w)).collect(),
+            generic: f.generic.words.iter().flat_map(|w| tokens(w)).collect(),
             out_of_scope,
             known: HashMap::new(),
             max_synonym_len,
@@ -147,6 +151,14 @@ impl Vocabulary {
         for t in extra {
             self.known.entry(t).or_insert(1);
         }
+    }
+
+    /// The syllables of an out-of-scope topic's keywords.
+    pub fn out_of_scope_words(&self, i: usize) -> Vec<String> {
+        self.out_of_scope
+            .get(i)
+            .map(|(ps, _)| ps.iter().flatten().cloned().collect())
+            .unwrap_or_default()
     }
 
     pub fn is_stopword(&self, t: &str) -> bool {
@@ -185,13 +197,26 @@ impl Vocabulary {
         t.to_string()
     }
 
+    /// An official name: its own words only (no corrections, no synonyms).
+    pub fn parse_name(&self, name: &str) -> Parsed {
+        self.parse_tokens(tokens(name), false)
+    }
+
     pub fn parse_question(&self, q: &str) -> Parsed {
-        let raw: Vec<String> = tokens(q).iter().map(|t| self.correct(t)).collect();
+        self.parse_tokens(tokens(q).iter().map(|t| self.correct(t)).collect(), true)
+    }
+
+    fn parse_tokens(&self, raw: Vec<String>, synonyms: bool) -> Parsed {
         // Synonyms, longest phrase first, left to right.
         let mut all = Vec::with_capacity(raw.len());
         let mut i = 0;
         'outer: while i < raw.len() {
-            for n in (1..=self.max_synonym_len.min(raw.len() - i)).rev() {
+            let longest = if synonyms {
+                self.max_synonym_len.min(raw.len() - i)
+            } else {
+                0
+            };
+            for n in (1..=longest).rev() {
                 if let Some((_, to)) = self
                     .synonyms
                     .iter()

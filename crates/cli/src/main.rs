@@ -1,6 +1,7 @@
 //! `hocvuso`: the command line. It only parses arguments and calls into the
 //! library crates, so tests start exactly what production starts.
 
+mod ask;
 mod bench;
 mod commands;
 
@@ -90,6 +91,24 @@ enum Command {
         #[arg(long, env = "HOCVUSO_BENCH_PG_URL")]
         pg_url: Option<String>,
     },
+    /// Hỏi trợ lý ảo hành chính (không cần mạng).
+    Ask {
+        /// Câu hỏi, ví dụ "làm giấy khai sinh ở đâu".
+        question: Option<String>,
+        /// Đọc từ đầu vào chuẩn mỗi dòng một JSON {"turns": [...]} và in mỗi dòng một JSON trả lời.
+        #[arg(long)]
+        jsonl: bool,
+    },
+    /// Đánh giá: `hocvuso eval assistant TỆP.jsonl` in bảng độ chính xác và độ trễ.
+    Eval {
+        /// Chỉ có `assistant`.
+        what: String,
+        /// Bộ câu hỏi JSONL (mặc định: bộ phát triển trong knowledge/eval).
+        file: Option<PathBuf>,
+        /// In từng câu trả lời sai.
+        #[arg(long)]
+        failures: bool,
+    },
     /// Thêm xóm, kèm đơn vị xóm và Tổ công nghệ số cộng đồng của xóm.
     Hamlet {
         /// Ví dụ "Xóm Khuôn Lặng"
@@ -168,6 +187,12 @@ async fn main() {
             })
             .await
         }
+        Command::Ask { question, jsonl } => ask::ask(question, jsonl),
+        Command::Eval {
+            what,
+            file,
+            failures,
+        } => ask::eval(&what, file, failures),
         Command::Hamlet { name } => commands::hamlet(db, name).await,
     };
     if let Err(e) = result {
