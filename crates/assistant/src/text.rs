@@ -108,7 +108,7 @@ impl Vocabulary {
                 ));
             }
         }
-        fields.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        fields.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
         let out_of_scope = f
             .out_of_scope
             .into_iter()
@@ -268,6 +268,50 @@ impl Vocabulary {
     }
 }
 
+/// A question as it may be logged: phone numbers, citizen ID numbers and
+/// e-mail addresses replaced, so no personal number is kept.
+pub fn redact(q: &str) -> String {
+    let mut out = String::with_capacity(q.len());
+    let chars: Vec<char> = q.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit()
+            || (chars[i] == '+' && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()))
+        {
+            // A number, allowing the spaces, dots and dashes people type inside one.
+            let mut j = i + 1;
+            let mut digits = usize::from(chars[i].is_ascii_digit());
+            while j < chars.len()
+                && (chars[j].is_ascii_digit()
+                    || (matches!(chars[j], ' ' | '.' | '-')
+                        && chars.get(j + 1).is_some_and(|c| c.is_ascii_digit())))
+            {
+                digits += usize::from(chars[j].is_ascii_digit());
+                j += 1;
+            }
+            if digits >= 8 {
+                out.push_str("[số đã ẩn]");
+            } else {
+                out.extend(&chars[i..j]);
+            }
+            i = j;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out.split_whitespace()
+        .map(|w| {
+            if w.contains('@') && w.contains('.') {
+                "[email đã ẩn]"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// "cần" (need) and "căn" (as in căn cước, căn hộ) fold to the same "can":
 /// it is a question word unless a noun that makes it "căn" follows.
 fn is_need_word(all: &[String], i: usize) -> bool {
@@ -391,6 +435,20 @@ mod tests {
             v.parse_question("con em mới đẻ").content,
             vec!["con", "moi", "sinh"]
         );
+    }
+
+    #[test]
+    fn redaction() {
+        assert_eq!(
+            redact("số cccd 019062012345 mất rồi"),
+            "số cccd [số đã ẩn] mất rồi"
+        );
+        assert_eq!(
+            redact("gọi 0912 345 678 hoặc +84912345678"),
+            "gọi [số đã ẩn] hoặc [số đã ẩn]"
+        );
+        assert_eq!(redact("phí 2.000 đồng, 15 ngày"), "phí 2.000 đồng, 15 ngày");
+        assert_eq!(redact("mail a.b@gmail.com nhé"), "mail [email đã ẩn] nhé");
     }
 
     #[test]

@@ -20,7 +20,9 @@ mod rows;
 pub use audit::{AuditEvent, AuditWriter};
 pub use connect::{Engine, StoreOptions};
 pub use error::StoreError;
-pub use ops::{DemoLoadSummary, ImportSummary, NewUser, SessionRecord, User};
+pub use ops::{
+    DemoLoadSummary, ImportSummary, NewUser, QuestionLog, QuestionRow, SessionRecord, User,
+};
 
 use sqlx::{Pool, Postgres, Sqlite};
 

@@ -276,6 +276,30 @@ engine_tests! {
         assert!(rows[0].groups.contains("Cán bộ"));
     }
 
+    async fn assistant_questions_are_logged_and_rated(store: Store) {
+        let id = store
+            .log_question(&hocvuso_storage::QuestionLog {
+                user_id: Some(1),
+                resident_id: Some(42),
+                question: "ly hôn thì sao".into(),
+                behavior: "out_of_scope".into(),
+                code: None,
+            })
+            .await
+            .unwrap();
+        let ok = store
+            .log_question(&hocvuso_storage::QuestionLog { question: "khai sinh".into(), behavior: "answer".into(), code: Some("1.001193".into()), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(store.questions_needing_review(10).await.unwrap().len(), 1, "answered, unrated questions need no review");
+        assert!(store.rate_question(ok, -1).await.unwrap());
+        assert!(!store.rate_question(ok + 100, 1).await.unwrap());
+        let review = store.questions_needing_review(10).await.unwrap();
+        assert_eq!(review.iter().map(|q| q.id).collect::<Vec<_>>(), vec![ok, id]);
+        assert_eq!(review[0].rating, Some(-1));
+        assert_eq!(store.residents_using_assistant().await.unwrap(), 1);
+    }
+
     async fn settings_round_trip(store: Store) {
         assert_eq!(store.get_setting("commune_name").await.unwrap(), None);
         store.set_setting("commune_name", "xã Dân Tiến").await.unwrap();

@@ -68,7 +68,8 @@ pub fn generate_password() -> String {
     format!("{}-{:04}", parts.join("-"), rng.next_u32() % 10000)
 }
 
-fn token_hash(token: &str) -> String {
+/// What the database keeps of a session token.
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

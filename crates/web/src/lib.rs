@@ -4,6 +4,7 @@
 //! merges them. Pages are rendered on the server (askama templates), work
 //! without JavaScript, and stay small for 3G phones.
 
+pub mod assistant;
 pub mod auth;
 pub mod error;
 pub mod hamlets;
@@ -22,6 +23,7 @@ use tower_http::compression::CompressionLayer;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
+        .merge(assistant::router())
         .merge(auth::router())
         .merge(registry::router())
         .merge(import::router())

@@ -24,11 +24,15 @@ pub struct Nav {
 
 impl Nav {
     pub fn of(u: &CurrentUser) -> Self {
-        let role = u.role();
+        Self::from_parts(&u.user, &u.csrf_token)
+    }
+
+    pub fn from_parts(user: &hocvuso_storage::User, csrf: &str) -> Self {
+        let role = user.role;
         Nav {
-            display_name: u.user.display_name.clone(),
+            display_name: user.display_name.clone(),
             role_label: role.kind().label().to_string(),
-            csrf: u.csrf_token.clone(),
+            csrf: csrf.to_string(),
             can_list: role.can_list_residents(),
             can_import: role.can_import_export(),
             can_admin: role.can_manage_users(),

@@ -927,3 +927,140 @@ async fn the_office_adds_a_hamlet_with_its_digital_team() {
     let (hc, _) = app.login("truongxom").await;
     assert_eq!(app.get(&hc, "/xom").await.0, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_assistant_answers_in_a_plain_form_and_logs_without_numbers() {
+    let app = spawn_app().await;
+    let c = client();
+    let page = c
+        .get(app.url("/tro-ly"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    let r = c
+        .post(app.url("/tro-ly"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("q", "lam giay khai sinh o dau, sdt 0912 345 678"),
+            ("lich_su", "[]"),
+            ("ma", "[]"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("đăng ký khai sinh") && html.contains("1.001193"),
+        "{html}"
+    );
+    // The next turn carries the conversation: a follow-up about the same procedure.
+    let history = html
+        .split("name=\"lich_su\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"");
+    let ids = html
+        .split("name=\"ma\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = c
+        .post(app.url("/tro-ly"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("q", "còn phí?"),
+            ("lich_su", history.as_str()),
+            ("ma", ids.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.matches("1.001193").count() >= 2,
+        "follow-up answers about khai sinh: {html}"
+    );
+    let review = app.store.questions_needing_review(100).await.unwrap();
+    assert!(review.is_empty(), "answered questions need no review");
+    // The stored question has the phone number removed.
+    let (c2, _) = app.login("vhxh").await;
+    let id: i64 = ids.trim_matches(|c| c == '[' || c == ']').parse().unwrap();
+    assert!(app.store.rate_question(id, -1).await.unwrap());
+    let (status, html) = app.get(&c2, "/tro-ly/cau-hoi").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("[số đã ẩn]") && !html.contains("0912"),
+        "{html}"
+    );
+    // Without the chat token the form is refused.
+    let r = client()
+        .post(app.url("/tro-ly"))
+        .form(&[("csrf", "x"), ("q", "khai sinh")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (hc, _) = app.login("truongxom").await;
+    assert_eq!(
+        app.get(&hc, "/tro-ly/cau-hoi").await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn the_assistant_json_api_understands_a_conversation() {
+    let app = spawn_app().await;
+    let c = client();
+    let r = c
+        .post(app.url("/api/tro-ly"))
+        .json(&serde_json::json!({"turns": ["ly hôn thì làm thế nào"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["behavior"], "out_of_scope");
+    assert!(v["answer_text"].as_str().unwrap().contains("Tòa án"));
+    let v: serde_json::Value = c
+        .post(app.url("/api/tro-ly"))
+        .json(&serde_json::json!({"turns": ["chứng thực"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["behavior"], "clarify");
+    let second = v["procedures"][1]["code"].as_str().unwrap().to_string();
+    let v: serde_json::Value = c
+        .post(app.url("/api/tro-ly"))
+        .json(&serde_json::json!({"turns": ["chứng thực", "cái thứ hai", "phí bao nhiêu"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["behavior"], "answer");
+    assert_eq!(v["procedures"][0]["code"], second.as_str());
+    assert_eq!(v["fields"][0], "fees");
+    let r = c
+        .post(app.url("/api/tro-ly"))
+        .json(&serde_json::json!({"turns": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
