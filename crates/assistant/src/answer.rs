@@ -161,13 +161,9 @@ pub fn numbers_not_in(answer: &str, source: &str) -> Vec<String> {
         .into_iter()
         .map(|n| digits_only(&n))
         .collect();
-    let src_digits = digits_only(source);
     number_runs(answer)
         .into_iter()
-        .filter(|n| {
-            let d = digits_only(n);
-            !src_numbers.contains(&d) && !src_digits.contains(&d)
-        })
+        .filter(|n| !src_numbers.contains(&digits_only(n)))
         .collect()
 }
 

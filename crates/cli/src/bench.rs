@@ -301,6 +301,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         WebConfig {
             secure_cookies: false,
             today: Some(today()),
+            llm: None,
         },
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -102,7 +102,13 @@ async fn demo_admin(store: &Store) -> Result<Option<String>> {
     }
 }
 
-pub async fn serve(db: DbArgs, demo: bool, bind: String, secure_cookies: bool) -> Result<()> {
+pub async fn serve(
+    db: DbArgs,
+    demo: bool,
+    bind: String,
+    secure_cookies: bool,
+    llm: Option<hocvuso_web::llm::LlmConfig>,
+) -> Result<()> {
     let store = open(&db).await?;
     let mut one_time = None;
     if demo {
@@ -124,6 +130,7 @@ pub async fn serve(db: DbArgs, demo: bool, bind: String, secure_cookies: bool) -
         WebConfig {
             secure_cookies,
             today: None,
+            llm,
         },
     );
     hocvuso_web::serve(state, listener).await?;

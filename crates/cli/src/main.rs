@@ -50,6 +50,12 @@ enum Command {
         /// Đánh dấu cookie Secure (khi chạy sau HTTPS).
         #[arg(long, env = "HOCVUSO_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// LLM cục bộ kiểu OpenAI (llama.cpp, Ollama, vLLM) để diễn đạt lại câu trả lời, ví dụ http://127.0.0.1:8081/v1.
+        #[arg(long, env = "HOCVUSO_LLM_URL")]
+        llm_url: Option<String>,
+        /// Tên mô hình gửi cho LLM.
+        #[arg(long, env = "HOCVUSO_LLM_MODEL", default_value = "local")]
+        llm_model: String,
     },
     /// Tạo xã mẫu (hoặc dữ liệu cỡ tỉnh với --scale) mà không chạy web.
     Demo {
@@ -169,7 +175,16 @@ async fn main() {
             demo,
             bind,
             secure_cookies,
-        } => commands::serve(db, demo, bind, secure_cookies).await,
+            llm_url,
+            llm_model,
+        } => {
+            let llm = llm_url.map(|base_url| hocvuso_web::llm::LlmConfig {
+                base_url,
+                model: llm_model,
+                timeout: std::time::Duration::from_secs(20),
+            });
+            commands::serve(db, demo, bind, secure_cookies, llm).await
+        }
         Command::Demo { scale, seed } => commands::demo(db, scale, seed).await,
         Command::Import { file, dry_run } => commands::import(db, file, dry_run).await,
         Command::Export { out } => commands::export(db, out).await,

@@ -203,7 +203,12 @@ async fn chat(
         history.drain(..cut);
         ids.drain(..cut.min(ids.len()));
     }
-    let replies = replay(a, &history);
+    let mut replies = replay(a, &history);
+    if let (Some(cfg), false) = (&state.config.llm, q.is_empty()) {
+        if let Some(last) = replies.pop() {
+            replies.push(crate::llm::rephrase(cfg, &q, last).await);
+        }
+    }
     if !q.is_empty() {
         let user = optional_session(&state, &headers).await.map(|s| s.user);
         if let Some(last) = replies.last() {
@@ -297,7 +302,15 @@ async fn api(
         )));
     }
     let a = assistant()?;
-    let reply = a.converse(&req.turns);
+    let mut reply = a.converse(&req.turns);
+    if let Some(cfg) = &state.config.llm {
+        reply = crate::llm::rephrase(
+            cfg,
+            req.turns.last().map(String::as_str).unwrap_or(""),
+            reply,
+        )
+        .await;
+    }
     let user = optional_session(&state, &headers).await.map(|s| s.user);
     let last = req.turns.last().map(String::as_str).unwrap_or("");
     let question_id = log(&state, &user, last, &reply).await?;

@@ -10,6 +10,7 @@ pub mod error;
 pub mod hamlets;
 mod health;
 mod import;
+pub mod llm;
 mod pages;
 mod registry;
 pub mod state;

@@ -10,6 +10,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Fixed "today" for tests and demos; `None` means the real date.
     pub today: Option<NaiveDate>,
+    /// A local LLM that rephrases the assistant's answers (optional).
+    pub llm: Option<crate::llm::LlmConfig>,
 }
 
 #[derive(Clone)]

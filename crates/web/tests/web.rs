@@ -39,6 +39,10 @@ async fn add_user(store: &Store, username: &str, role: Role, must_change: bool) 
 }
 
 async fn spawn_app() -> TestApp {
+    spawn_app_with(None).await
+}
+
+async fn spawn_app_with(llm: Option<hocvuso_web::llm::LlmConfig>) -> TestApp {
     let dir = tempfile::tempdir().expect("tmp");
     let store = Store::connect(&StoreOptions::sqlite_file(&dir.path().join("t.sqlite")))
         .await
@@ -94,6 +98,7 @@ async fn spawn_app() -> TestApp {
         WebConfig {
             secure_cookies: false,
             today: Some(today()),
+            llm,
         },
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -1063,4 +1068,73 @@ async fn the_assistant_json_api_understands_a_conversation() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
+
+/// A stand-in for an OpenAI-compatible LLM server: answers every chat
+/// completion with `content`, and counts the calls.
+async fn fake_llm(content: String) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::routing::post;
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let c2 = calls.clone();
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        post(move |axum::Json(body): axum::Json<serde_json::Value>| {
+            let content = content.clone();
+            let calls = c2.clone();
+            async move {
+                calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                assert!(body["messages"][1]["content"].as_str().unwrap_or("").contains("1.001193"), "the grounded answer is sent");
+                axum::Json(serde_json::json!({"choices": [{"message": {"role": "assistant", "content": content}}]}))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, calls)
+}
+
+#[tokio::test]
+async fn a_local_llm_rephrases_but_cannot_invent_numbers() {
+    for (content, used) in [
+        (
+            "Bạn đến Bộ phận Một cửa của xã để đăng ký khai sinh nhé (mã 1.001193).",
+            true,
+        ),
+        (
+            "Đăng ký khai sinh (mã 1.001193) mất 7 ngày và tốn 50.000 đồng.",
+            false,
+        ),
+    ] {
+        let (url, calls) = fake_llm(content.to_string()).await;
+        let cfg = hocvuso_web::llm::LlmConfig {
+            base_url: url,
+            model: "test".into(),
+            timeout: std::time::Duration::from_secs(5),
+        };
+        let app = spawn_app_with(Some(cfg)).await;
+        let v: serde_json::Value = client()
+            .post(app.url("/api/tro-ly"))
+            .json(&serde_json::json!({"turns": ["lam giay khai sinh o dau"]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            calls.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "the endpoint was called"
+        );
+        let text = v["answer_text"].as_str().unwrap();
+        if used {
+            assert_eq!(text, content);
+        } else {
+            assert!(
+                !text.contains("50.000") && text.starts_with("Thủ tục đăng ký khai sinh"),
+                "template kept: {text}"
+            );
+        }
+    }
 }
