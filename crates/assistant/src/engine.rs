@@ -251,7 +251,10 @@ impl Assistant {
         }
         let hits = self.hits(&p.content, 8);
         let top = hits.first().copied();
-        let weak = top.is_none_or(|m| m.coverage < MIN_COVERAGE);
+        // Weak: little of the question found, or its words found only apart
+        // (meaning in Vietnamese lives in syllable pairs: "mua" alone is not "mua bán").
+        let weak =
+            top.is_none_or(|m| m.coverage < MIN_COVERAGE || (p.content.len() >= 2 && m.pairs == 0));
         // A follow-up about the procedure under discussion: "còn phí?", "thế nộp ở đâu".
         if let Some(last) = &state.last_code {
             let generic = p.content.is_empty() || self.specificity(&p.content) < 5.0 || weak;

@@ -21,6 +21,8 @@ pub struct Match {
     /// the question names this procedure exactly, less means the procedure
     /// is about something more than was asked.
     pub precision: f32,
+    /// Syllable pairs of the question found together in the phrase.
+    pub pairs: u16,
 }
 
 pub struct Index {
@@ -119,7 +121,7 @@ impl Index {
         let q = terms(content);
         let q_mass: f32 = q.iter().map(|(t, w)| self.idf(t) * w).sum();
         // (score, query mass matched, specific phrase mass matched)
-        let mut acc: HashMap<(u32, u16), (f32, f32, f32)> = HashMap::new();
+        let mut acc: HashMap<(u32, u16), (f32, f32, f32, u16)> = HashMap::new();
         let mut seen_unigram: Vec<&str> = Vec::new();
         for (t, w) in &q {
             let idf = self.idf(t);
@@ -140,11 +142,14 @@ impl Index {
                     if first_time && !self.generic.contains(t) {
                         e.2 += idf;
                     }
+                    if !is_unigram {
+                        e.3 += 1;
+                    }
                 }
             }
         }
         let mut best: HashMap<u32, Match> = HashMap::new();
-        for ((d, p), (s, m, pm)) in acc {
+        for ((d, p), (s, m, pm, pairs)) in acc {
             let mass = self.phrase_mass[d as usize][p as usize];
             let m = Match {
                 doc: d as usize,
@@ -155,6 +160,7 @@ impl Index {
                 } else {
                     1.0
                 },
+                pairs,
             };
             let e = best.entry(d).or_insert(m);
             if s > e.score {
