@@ -109,7 +109,8 @@ pub fn compose(
         if let Some(first) = r.legal_basis.first() {
             out.push_str(&format!("\n\nCăn cứ: {first}"));
             if r.legal_basis.len() > 1 {
-                out.push_str(&format!(" và {} văn bản khác", r.legal_basis.len() - 1));
+                // No count here: every number in an answer comes from the record.
+                out.push_str(" và các văn bản khác (hỏi \"căn cứ pháp lý\" để xem đủ)");
             }
             out.push('.');
         }

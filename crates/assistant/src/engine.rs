@@ -55,6 +55,8 @@ pub struct Assistant {
     vocab: Vocabulary,
     index: Index,
     docs: Vec<Doc>,
+    /// The specific words of each procedure's official name.
+    name_words: Vec<std::collections::HashSet<String>>,
     by_code: HashMap<String, usize>,
     /// Who to ask for help, at the end of answers.
     pub contact: String,
@@ -83,7 +85,7 @@ const CLOSE_LOOSE: f32 = 0.75;
 /// Precision at which a question names a procedure exactly.
 const EXACT: f32 = 0.8;
 /// Below this share of the question's words matched, the match is too weak to answer.
-const MIN_COVERAGE: f32 = 0.5;
+const MIN_COVERAGE: f32 = 0.35;
 
 impl Assistant {
     pub fn new(knowledge: Knowledge, vocabulary_toml: &str) -> Result<Self, String> {
@@ -158,11 +160,22 @@ impl Assistant {
             })
             .collect();
         let index = Index::build(&phrases, &vocab.generic);
+        let name_words = phrases
+            .iter()
+            .map(|ps| {
+                ps[0]
+                    .iter()
+                    .filter(|w| !vocab.generic.contains(*w))
+                    .cloned()
+                    .collect()
+            })
+            .collect();
         Ok(Self {
             knowledge,
             vocab,
             index,
             docs,
+            name_words,
             by_code,
             contact: DEFAULT_CONTACT.to_string(),
             province: "Thái Nguyên".into(),
@@ -224,6 +237,12 @@ impl Assistant {
         hits
     }
 
+    /// Whether procedure `a`'s name says all that `b`'s says and more.
+    fn is_variant_of(&self, a: usize, b: usize) -> bool {
+        let (sa, sb) = (&self.name_words[a], &self.name_words[b]);
+        sb.len() < sa.len() && !sb.is_empty() && sb.iter().all(|w| sa.contains(w))
+    }
+
     fn specificity(&self, content: &[String]) -> f32 {
         content.iter().map(|t| self.index.idf(t)).sum()
     }
@@ -237,20 +256,21 @@ impl Assistant {
                 return self.answer(&code, &p.fields);
             }
         }
-        // An out-of-scope matter ("ly hôn") wins unless the question also names a procedure.
+        let hits = self.hits(&p.content, 8);
+        let top = hits.first().copied();
+        // An out-of-scope matter ("ly hôn") wins unless the question also
+        // names a procedure we hold a record of, clearly.
         if let Some(i) = p.out_of_scope {
-            let rest: Vec<String> = p
-                .content
-                .iter()
-                .filter(|t| !self.vocab.out_of_scope_words(i).contains(t))
-                .cloned()
-                .collect();
-            if rest.is_empty() || self.specificity(&rest) < 5.0 {
+            let named = top.is_some_and(|m| {
+                self.docs[m.doc].record.is_some()
+                    && m.coverage >= 0.8
+                    && m.pairs > 0
+                    && m.precision >= EXACT
+            });
+            if !named {
                 return self.out_of_scope(Some(i));
             }
         }
-        let hits = self.hits(&p.content, 8);
-        let top = hits.first().copied();
         // Weak: little of the question found, or its words found only apart
         // (meaning in Vietnamese lives in syllable pairs: "mua" alone is not "mua bán").
         let weak =
@@ -277,22 +297,36 @@ impl Assistant {
         // The question names one procedure exactly (nothing it says is left
         // out, nothing specific in the name is missing): answer it. Otherwise,
         // if several procedures fit as well, ask which.
-        let exact = |m: &Match| m.precision >= EXACT && m.coverage >= 0.9;
-        let close: Vec<Match> = if exact(&best) {
-            hits.iter()
+        let exact = |m: &Match| m.precision >= EXACT;
+        let near: Vec<Match> = hits
+            .iter()
+            .copied()
+            .filter(|m| m.score >= best.score * CLOSE_LOOSE && m.coverage >= best.coverage - 0.15)
+            .collect();
+        let mut close: Vec<Match> = match near.iter().find(|m| exact(m)).copied() {
+            // Named exactly: the best such, unless another is named as well.
+            Some(lead) => near
+                .iter()
                 .copied()
-                .filter(|m| exact(m) && m.score >= best.score * CLOSE)
-                .take(4)
-                .collect()
-        } else {
-            hits.iter()
-                .copied()
-                .filter(|m| {
-                    m.score >= best.score * CLOSE_LOOSE && m.coverage >= best.coverage - 0.15
-                })
-                .take(4)
-                .collect()
+                .filter(|m| exact(m) && m.score >= lead.score * CLOSE)
+                .collect(),
+            None => near,
         };
+        // A variant ("đăng ký lại ...", "... có yếu tố nước ngoài") says
+        // everything its base procedure says and more: when both fit, the
+        // question did not ask for the "more", so the base stays.
+        let variants: Vec<usize> = close
+            .iter()
+            .filter(|m| {
+                close
+                    .iter()
+                    .any(|o| o.doc != m.doc && self.is_variant_of(m.doc, o.doc))
+            })
+            .map(|m| m.doc)
+            .collect();
+        close.retain(|m| !variants.contains(&m.doc));
+        close.truncate(4);
+        let best = close.first().copied().unwrap_or(best);
         if close.len() >= 2 {
             let procedures: Vec<Hit> = close
                 .iter()
@@ -317,10 +351,11 @@ impl Assistant {
         }
         let code = self.docs[best.doc].code.clone();
         let mut r = self.answer(&code, &p.fields);
-        r.procedures = hits
-            .iter()
+        // The answered procedure first, then the next best as alternatives.
+        r.procedures = std::iter::once(best)
+            .chain(hits.iter().copied().filter(|m| m.doc != best.doc))
             .take(3)
-            .map(|m| self.hit(m.doc, m.score / best.score))
+            .map(|m| self.hit(m.doc, (m.score / best.score).min(1.0)))
             .collect();
         r
     }
