@@ -1,0 +1,178 @@
+//! The assistant on the questions the issue names, and on the development
+//! set's accuracy goals. (Latency is measured by `hocvuso eval`, not here.)
+
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
+use hocvuso_assistant::{Assistant, Behavior, State};
+use std::sync::OnceLock;
+
+fn a() -> &'static Assistant {
+    static A: OnceLock<Assistant> = OnceLock::new();
+    A.get_or_init(|| Assistant::embedded().unwrap())
+}
+
+fn ask(turns: &[&str]) -> hocvuso_assistant::Reply {
+    a().converse(turns)
+}
+
+#[test]
+fn birth_registration_however_it_is_typed() {
+    for q in [
+        "lam giay khai sinh o dau",
+        "làm giấy khai sinh ở đâu",
+        "con em mới đẻ đăng ký giấy tờ gì",
+        "ddang kys khai sinhf cho con",
+        "dang ky khia sinh cho con",
+        "l\u{00e0}m gi\u{1ea5}y khai sinh",           // NFC
+        "la\u{0300}m gia\u{0302}\u{0301}y khai sinh", // NFD
+    ] {
+        let r = ask(&[q]);
+        assert_eq!(r.behavior, Behavior::Answer, "{q}: {}", r.answer_text);
+        assert_eq!(r.procedures[0].code, "1.001193", "{q}");
+        assert!(r.answer_text.contains("1.001193"));
+    }
+    let r = ask(&["lam giay khai sinh o dau"]);
+    assert_eq!(r.fields, vec!["place"]);
+    assert!(r.answer_text.contains("Nơi nộp hồ sơ"), "{}", r.answer_text);
+    let r = ask(&["con em mới đẻ đăng ký giấy tờ gì"]);
+    assert_eq!(r.fields, vec!["documents"]);
+    assert!(r.answer_text.contains("Giấy tờ cần nộp"));
+}
+
+#[test]
+fn variants_are_told_apart_by_their_words() {
+    assert_eq!(
+        ask(&["đăng ký lại khai sinh vì mất sổ gốc"]).procedures[0].code,
+        "1.004884"
+    );
+    assert_eq!(
+        ask(&["khai sinh cho con có yếu tố nước ngoài"]).procedures[0].code,
+        "2.000528"
+    );
+    assert_eq!(
+        ask(&["khai sinh"]).procedures[0].code,
+        "1.001193",
+        "the base procedure when nothing else is said"
+    );
+}
+
+#[test]
+fn obsolete_and_everyday_words() {
+    let r = ask(&["làm sổ hộ khẩu ở mô"]);
+    assert_eq!(r.behavior, Behavior::Answer);
+    assert!(
+        r.procedures[0].name.to_lowercase().contains("thường trú"),
+        "{:?}",
+        r.procedures
+    );
+    assert_eq!(r.fields, vec!["place"]);
+    let r = ask(&["lấy vợ cần giấy tờ gì"]);
+    assert_eq!(r.procedures[0].code, "1.000894");
+    let r = ask(&["bố em mới mất, báo tử ở đâu"]);
+    assert_eq!(r.procedures[0].code, "1.000656");
+}
+
+#[test]
+fn vague_questions_are_asked_back_and_the_reply_understood() {
+    let r = ask(&["chứng thực"]);
+    assert_eq!(r.behavior, Behavior::Clarify, "{}", r.answer_text);
+    assert!(r.procedures.len() >= 2);
+    assert!(r.answer_text.contains("1. ") && r.answer_text.contains("2. "));
+    let second = r.procedures[1].code.clone();
+    let third = r.procedures.get(2).map(|h| h.code.clone());
+    let r2 = a().ask("cái thứ hai", &r.state);
+    assert_eq!(
+        (r2.behavior, r2.procedures[0].code.clone()),
+        (Behavior::Answer, second)
+    );
+    if let Some(third) = third {
+        let r3 = a().ask("số 3, phí bao nhiêu", &r.state);
+        assert_eq!(r3.procedures[0].code, third);
+        assert_eq!(r3.fields, vec!["fees"]);
+    }
+}
+
+#[test]
+fn follow_ups_keep_the_procedure() {
+    let r = ask(&["đăng ký kết hôn", "còn phí?"]);
+    assert_eq!(
+        (r.behavior, r.procedures[0].code.as_str()),
+        (Behavior::Answer, "1.000894")
+    );
+    assert_eq!(r.fields, vec!["fees"]);
+    let r = ask(&["đăng ký kết hôn", "thế nộp ở đâu"]);
+    assert_eq!(r.procedures[0].code, "1.000894");
+    assert_eq!(r.fields, vec!["place"]);
+    let r = ask(&["phí bao nhiêu"]);
+    assert_eq!(
+        r.behavior,
+        Behavior::Clarify,
+        "a field with no procedure: ask which"
+    );
+}
+
+#[test]
+fn out_of_scope_says_where_to_go() {
+    for (q, place) in [
+        ("ly hôn thì làm sao", "Tòa án"),
+        ("đổi bằng lái xe", "giấy phép lái xe"),
+        ("xin việc làm ở đâu", "Dịch vụ việc làm"),
+    ] {
+        let r = ask(&[q]);
+        assert_eq!(r.behavior, Behavior::OutOfScope, "{q}");
+        assert!(r.answer_text.contains(place), "{q}: {}", r.answer_text);
+    }
+}
+
+#[test]
+fn unknown_facts_are_said_to_be_unknown_never_guessed() {
+    // Every answer's numbers come from the record; an empty field is named as unknown.
+    for code in a().knowledge.records.iter().map(|r| r.code.clone()) {
+        let r = a().answer(&code, &hocvuso_assistant::text::FIELDS);
+        let invented =
+            hocvuso_assistant::answer::numbers_not_in(&r.answer_text, &a().source_text(&code));
+        assert!(invented.is_empty(), "{code}: {invented:?}");
+        let rec = a().record(&code).unwrap();
+        if rec.processing_time.is_empty() {
+            assert!(
+                r.answer_text
+                    .contains("Thời hạn giải quyết: chưa có trong dữ liệu"),
+                "{code}"
+            );
+        }
+    }
+    let _ = State::default();
+}
+
+#[test]
+fn development_set_meets_the_goals() {
+    let mut cases = Vec::new();
+    for (path, text) in hocvuso_assistant::knowledge::EMBEDDED
+        .iter()
+        .filter(|(p, _)| p.starts_with("eval/"))
+    {
+        cases.extend(
+            hocvuso_assistant::eval::parse_cases(text).unwrap_or_else(|e| panic!("{path}: {e}")),
+        );
+    }
+    assert!(
+        cases.len() >= 300,
+        "at least 300 development questions ({})",
+        cases.len()
+    );
+    let without: usize = cases
+        .iter()
+        .filter(|c| c.turns.iter().all(|t| t.is_ascii()))
+        .count();
+    assert!(
+        without * 2 >= cases.len(),
+        "half without diacritics ({without}/{})",
+        cases.len()
+    );
+    let r = hocvuso_assistant::eval::run(a(), &cases);
+    let top1 = r.top1 as f64 / r.answer_cases as f64;
+    let top3 = r.top3 as f64 / r.answer_cases as f64;
+    assert!(top1 >= 0.90, "top-1 {top1:.3}\n{}", r.table());
+    assert!(top3 >= 0.97, "top-3 {top3:.3}\n{}", r.table());
+    assert!(r.invented_numbers.is_empty(), "{:?}", r.invented_numbers);
+}
