@@ -184,7 +184,14 @@ impl Assistant {
 
     /// The built-in knowledge and vocabulary.
     pub fn embedded() -> Result<Self, String> {
-        let k = crate::knowledge::load_embedded().map_err(|e| e.to_string())?;
+        Self::embedded_with(Vec::new())
+    }
+
+    /// The built-in knowledge with records edited by the office.
+    pub fn embedded_with(edited: Vec<ProcedureRecord>) -> Result<Self, String> {
+        let k = crate::knowledge::load_embedded()
+            .map_err(|e| e.to_string())?
+            .with_overrides(edited);
         let vocab = crate::knowledge::EMBEDDED
             .iter()
             .find(|(p, _)| *p == "vocabulary.toml")

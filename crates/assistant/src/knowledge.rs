@@ -4,7 +4,7 @@
 //! `legal_basis` / `sources`. A field that is not known stays empty, and the
 //! assistant says so instead of guessing.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -26,7 +26,7 @@ pub struct CatalogueEntry {
     pub commune_level_2025_04: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// e.g. "Tờ khai đăng ký khai sinh theo mẫu".
@@ -40,7 +40,7 @@ pub struct Document {
     pub note: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     /// "Lệ phí", "Phí" and what for.
@@ -55,7 +55,7 @@ pub struct Fee {
     pub basis: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub title: String,
@@ -64,7 +64,7 @@ pub struct Source {
 }
 
 /// A detailed procedure record, keyed by its national code.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProcedureRecord {
     /// National code, e.g. "1.001193". Codes published after the catalogue
@@ -105,7 +105,7 @@ pub struct ProcedureRecord {
     pub last_checked: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct ProcedureFile {
     #[serde(default)]
@@ -250,6 +250,49 @@ pub fn load_embedded() -> Result<Knowledge, KnowledgeError> {
     load(EMBEDDED)
 }
 
+/// One record as TOML, the way the office edits it.
+pub fn record_to_toml(r: &ProcedureRecord) -> String {
+    toml::to_string(&ProcedureFile {
+        procedure: vec![r.clone()],
+    })
+    .unwrap_or_default()
+}
+
+/// Parse an edited record: exactly one `[[procedure]]`, with the given code.
+pub fn parse_edited(code: &str, text: &str) -> Result<ProcedureRecord, KnowledgeError> {
+    let mut records = parse_procedure_file("bản sửa", text)?;
+    if records.len() != 1 {
+        return Err(err(
+            "bản sửa",
+            format!("cần đúng một mục [[procedure]] (đang có {})", records.len()),
+        ));
+    }
+    let r = records.remove(0);
+    if r.code != code {
+        return Err(err(
+            "bản sửa",
+            format!("trường `code` phải giữ là {code} (đang là {})", r.code),
+        ));
+    }
+    Ok(r)
+}
+
+impl Knowledge {
+    /// Replace (or add) records with edited ones.
+    pub fn with_overrides(mut self, edited: Vec<ProcedureRecord>) -> Self {
+        for r in edited {
+            match self.by_code.get(&r.code) {
+                Some(&i) => self.records[i] = r,
+                None => {
+                    self.by_code.insert(r.code.clone(), self.records.len());
+                    self.records.push(r);
+                }
+            }
+        }
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,5 +325,26 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("feild"));
+    }
+}
+
+#[cfg(test)]
+mod edit_tests {
+    use super::*;
+
+    #[test]
+    fn a_record_survives_the_edit_round_trip() {
+        let k = load_embedded().unwrap_or_else(|e| panic!("{e}"));
+        for r in &k.records {
+            let text = record_to_toml(r);
+            let back =
+                parse_edited(&r.code, &text).unwrap_or_else(|e| panic!("{}: {e}\n{text}", r.code));
+            assert_eq!(format!("{back:?}"), format!("{r:?}"));
+        }
+        let first = &k.records[0];
+        let e = parse_edited("9.999999", &record_to_toml(first)).unwrap_err();
+        assert!(e.message.contains("`code`"), "{e}");
+        let e = parse_edited(&first.code, "[[procedure]]\ncode = 1\n").unwrap_err();
+        assert!(e.message.contains("dòng"), "{e}");
     }
 }

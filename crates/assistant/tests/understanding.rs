@@ -176,3 +176,18 @@ fn development_set_meets_the_goals() {
     assert!(top3 >= 0.97, "top-3 {top3:.3}\n{}", r.table());
     assert!(r.invented_numbers.is_empty(), "{:?}", r.invented_numbers);
 }
+
+#[test]
+fn answers_are_the_same_every_time() {
+    for q in ["chứng thực", "ho kinh doanh", "giay khai sinh", "so do"] {
+        let first = ask(&[q]);
+        for _ in 0..20 {
+            let again = ask(&[q]);
+            assert_eq!(
+                again.procedures.iter().map(|h| &h.code).collect::<Vec<_>>(),
+                first.procedures.iter().map(|h| &h.code).collect::<Vec<_>>(),
+                "{q}"
+            );
+        }
+    }
+}

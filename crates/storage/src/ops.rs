@@ -1176,6 +1176,25 @@ macro_rules! store_ops {
                 Ok(ids.iter().map(|(_, r)| r.len()).sum())
             }
 
+            async fn procedure_overrides(&self) -> Result<Vec<(String, String)>> {
+                let rows = sqlx::query::<$DB>("SELECT code, toml FROM procedure_overrides ORDER BY code").fetch_all(&self.read).await?;
+                rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+            }
+
+            async fn save_procedure_override(&self, code: &str, toml: &str, by: &str) -> Result<()> {
+                sqlx::query::<$DB>(
+                    "INSERT INTO procedure_overrides (code, toml, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (code) DO UPDATE SET toml = excluded.toml, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                )
+                .bind(code)
+                .bind(toml)
+                .bind(by)
+                .bind(Utc::now())
+                .execute(&self.write)
+                .await?;
+                Ok(())
+            }
+
             async fn log_question(&self, q: &QuestionLog) -> Result<i64> {
                 Ok(sqlx::query_scalar::<$DB, i64>(
                     "INSERT INTO assistant_questions (at, user_id, resident_id, question, behavior, code) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -1526,6 +1545,14 @@ impl Store {
         hamlet_ids: &[i64],
     ) -> Result<usize> {
         dispatch!(self, s => s.load_households_batch(households, hamlet_ids).await)
+    }
+    /// Procedure records edited from the web: (code, TOML of one record).
+    pub async fn procedure_overrides(&self) -> Result<Vec<(String, String)>> {
+        dispatch!(self, s => s.procedure_overrides().await)
+    }
+    /// Save an edited procedure record (already validated by the caller).
+    pub async fn save_procedure_override(&self, code: &str, toml: &str, by: &str) -> Result<()> {
+        dispatch!(self, s => s.save_procedure_override(code, toml, by).await)
     }
     /// Log a question to the assistant (already redacted); returns its id for feedback.
     pub async fn log_question(&self, q: &QuestionLog) -> Result<i64> {

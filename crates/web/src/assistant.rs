@@ -21,18 +21,36 @@ use axum::{Form, Json, Router};
 use hocvuso_assistant::{Assistant, Reply};
 use hocvuso_storage::QuestionLog;
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 const CHAT_COOKIE: &str = "hv_chat";
 const MAX_TURNS: usize = 20;
 const MAX_QUESTION_CHARS: usize = 500;
 
-/// The assistant, built once per process from the embedded knowledge.
-pub fn assistant() -> AppResult<&'static Assistant> {
-    static A: OnceLock<Result<Assistant, String>> = OnceLock::new();
-    A.get_or_init(Assistant::embedded)
-        .as_ref()
-        .map_err(|e| AppError::Internal(format!("dữ liệu trợ lý ảo lỗi: {e}")))
+/// The assistant with the office's edits, built once and shared.
+pub async fn assistant(state: &AppState) -> AppResult<Arc<Assistant>> {
+    if let Some(a) = state.assistant.read().await.as_ref() {
+        return Ok(a.clone());
+    }
+    rebuild(state).await
+}
+
+/// Build the assistant again from the embedded knowledge and the edited records.
+pub async fn rebuild(state: &AppState) -> AppResult<Arc<Assistant>> {
+    let mut edited = Vec::new();
+    for (code, text) in state.store.procedure_overrides().await? {
+        match hocvuso_assistant::knowledge::parse_edited(&code, &text) {
+            Ok(r) => edited.push(r),
+            Err(e) => tracing::error!(code, error = %e, "edited procedure record ignored"),
+        }
+    }
+    let built = tokio::task::spawn_blocking(move || Assistant::embedded_with(edited))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("dữ liệu trợ lý ảo lỗi: {e}")))?;
+    let built = Arc::new(built);
+    *state.assistant.write().await = Some(built.clone());
+    Ok(built)
 }
 
 pub fn router() -> Router<AppState> {
@@ -41,6 +59,11 @@ pub fn router() -> Router<AppState> {
         .route("/tro-ly/danh-gia", post(rate))
         .route("/tro-ly/cau-hoi", get(review))
         .route("/api/tro-ly", post(api))
+        .route("/tro-ly/thu-tuc", get(records))
+        .route(
+            "/tro-ly/thu-tuc/{code}",
+            get(edit_record_page).post(edit_record),
+        )
 }
 
 pub struct TurnView {
@@ -191,7 +214,7 @@ async fn chat(
     if f.csrf != csrf {
         return Err(AppError::Csrf);
     }
-    let a = assistant()?;
+    let a = assistant(&state).await?;
     let mut history: Vec<String> = serde_json::from_str(&f.lich_su).unwrap_or_default();
     let mut ids: Vec<i64> = serde_json::from_str(&f.ma).unwrap_or_default();
     let q: String = f.q.trim().chars().take(MAX_QUESTION_CHARS).collect();
@@ -203,7 +226,7 @@ async fn chat(
         history.drain(..cut);
         ids.drain(..cut.min(ids.len()));
     }
-    let mut replies = replay(a, &history);
+    let mut replies = replay(&a, &history);
     if let (Some(cfg), false) = (&state.config.llm, q.is_empty()) {
         if let Some(last) = replies.pop() {
             replies.push(crate::llm::rephrase(cfg, &q, last).await);
@@ -256,8 +279,8 @@ async fn rate(
     }
     state.store.rate_question(f.id, f.rating).await?;
     let history: Vec<String> = serde_json::from_str(&f.lich_su).unwrap_or_default();
-    let a = assistant()?;
-    let replies = replay(a, &history);
+    let a = assistant(&state).await?;
+    let replies = replay(&a, &history);
     let turns = history
         .iter()
         .zip(&replies)
@@ -301,7 +324,7 @@ async fn api(
             "Cần 1–{MAX_TURNS} lượt hỏi, mỗi lượt tối đa {MAX_QUESTION_CHARS} ký tự"
         )));
     }
-    let a = assistant()?;
+    let a = assistant(&state).await?;
     let mut reply = a.converse(&req.turns);
     if let Some(cfg) = &state.config.llm {
         reply = crate::llm::rephrase(
@@ -357,4 +380,139 @@ async fn review(State(state): State<AppState>, user: CurrentUser) -> AppResult<H
         }
         .render()?,
     ))
+}
+
+pub struct RecordView {
+    pub code: String,
+    pub name: String,
+    pub field: String,
+    pub last_checked: String,
+    pub edited: bool,
+}
+
+#[derive(Template)]
+#[template(path = "records.html")]
+struct RecordsPage {
+    nav: Option<Nav>,
+    rows: Vec<RecordView>,
+}
+
+async fn records(State(state): State<AppState>, user: CurrentUser) -> AppResult<Html<String>> {
+    if !user.role().can_import_export() {
+        return Err(AppError::Forbidden);
+    }
+    let a = assistant(&state).await?;
+    let edited: Vec<String> = state
+        .store
+        .procedure_overrides()
+        .await?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let mut rows: Vec<RecordView> = a
+        .knowledge
+        .records
+        .iter()
+        .map(|r| RecordView {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            field: r.field.clone(),
+            last_checked: r.last_checked.clone(),
+            edited: edited.contains(&r.code),
+        })
+        .collect();
+    rows.sort_by(|a, b| a.field.cmp(&b.field).then(a.code.cmp(&b.code)));
+    Ok(Html(
+        RecordsPage {
+            nav: Some(Nav::of(&user)),
+            rows,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "record_edit.html")]
+struct RecordEditPage {
+    nav: Option<Nav>,
+    code: String,
+    name: String,
+    text: String,
+    error: Option<String>,
+    saved: bool,
+}
+
+async fn edit_record_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> AppResult<Html<String>> {
+    if !user.role().can_import_export() {
+        return Err(AppError::Forbidden);
+    }
+    let a = assistant(&state).await?;
+    let r = a.record(&code).ok_or(AppError::NotFound)?;
+    let page = RecordEditPage {
+        nav: Some(Nav::of(&user)),
+        code: code.clone(),
+        name: r.name.clone(),
+        text: hocvuso_assistant::knowledge::record_to_toml(r),
+        error: None,
+        saved: false,
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Deserialize)]
+struct RecordForm {
+    csrf: String,
+    text: String,
+}
+
+async fn edit_record(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Form(f): Form<RecordForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    if !user.role().can_import_export() {
+        return Err(AppError::Forbidden);
+    }
+    let a = assistant(&state).await?;
+    let name = a
+        .record(&code)
+        .map(|r| r.name.clone())
+        .ok_or(AppError::NotFound)?;
+    let text = f.text.replace("\r\n", "\n");
+    match hocvuso_assistant::knowledge::parse_edited(&code, &text) {
+        Ok(_) => {
+            state
+                .store
+                .save_procedure_override(&code, &text, &user.user.username)
+                .await?;
+            rebuild(&state).await?;
+            user.audit(&state, "sua", "thu_tuc", &code, "");
+            let page = RecordEditPage {
+                nav: Some(Nav::of(&user)),
+                code,
+                name,
+                text,
+                error: None,
+                saved: true,
+            };
+            Ok(Html(page.render()?).into_response())
+        }
+        Err(e) => {
+            let page = RecordEditPage {
+                nav: Some(Nav::of(&user)),
+                code,
+                name,
+                text,
+                error: Some(e.message),
+                saved: false,
+            };
+            Ok((axum::http::StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+        }
+    }
 }

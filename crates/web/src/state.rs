@@ -20,6 +20,9 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub(crate) throttle: Arc<Throttle>,
     pub(crate) imports: Arc<ImportJobs>,
+    /// The assistant, built on first use from the embedded knowledge plus the
+    /// records edited by the office; rebuilt after an edit.
+    pub(crate) assistant: Arc<tokio::sync::RwLock<Option<Arc<hocvuso_assistant::Assistant>>>>,
 }
 
 impl AppState {
@@ -29,6 +32,7 @@ impl AppState {
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
             imports: Arc::new(ImportJobs::default()),
+            assistant: Arc::new(tokio::sync::RwLock::new(None)),
         }
     }
 

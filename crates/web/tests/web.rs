@@ -1138,3 +1138,76 @@ async fn a_local_llm_rephrases_but_cannot_invent_numbers() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_office_edits_a_procedure_record_from_the_web() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("vhxh").await;
+    let (status, list) = app.get(&c, "/tro-ly/thu-tuc").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("1.000894"), "records are listed");
+    let (_, page) = app.get(&c, "/tro-ly/thu-tuc/1.000894").await;
+    let start = page.find("<textarea name=\"text\"").unwrap();
+    let body_start = page[start..].find('>').unwrap() + start + 1;
+    let end = page[body_start..].find("</textarea>").unwrap() + body_start;
+    let text = page[body_start..end]
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'");
+    assert!(text.contains("code = \"1.000894\""), "{text}");
+    // A broken edit is refused with the line and nothing changes.
+    let broken = text.replacen("name =", "name = = ", 1);
+    let r = c
+        .post(app.url("/tro-ly/thu-tuc/1.000894"))
+        .form(&[("csrf", csrf.as_str()), ("text", broken.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.text().await.unwrap().contains("dòng"),
+        "the error names the line"
+    );
+    // A good edit is used by the assistant at once.
+    let marker = "Theo bản sửa của xã: trả kết quả trong ngày";
+    let edited = match text.find("processing_time = ") {
+        Some(i) => {
+            let line_end = text[i..].find('\n').map(|e| e + i).unwrap_or(text.len());
+            format!(
+                "{}processing_time = \"{marker}\"{}",
+                &text[..i],
+                &text[line_end..]
+            )
+        }
+        None => text.replacen(
+            "[[procedure]]\n",
+            &format!("[[procedure]]\nprocessing_time = \"{marker}\"\n"),
+            1,
+        ),
+    };
+    let r = c
+        .post(app.url("/tro-ly/thu-tuc/1.000894"))
+        .form(&[("csrf", csrf.as_str()), ("text", edited.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = client()
+        .post(app.url("/api/tro-ly"))
+        .json(&serde_json::json!({"turns": ["đăng ký kết hôn mất bao lâu"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(v["answer_text"].as_str().unwrap().contains(marker), "{v}");
+    let (hc, _) = app.login("truongxom").await;
+    assert_eq!(
+        app.get(&hc, "/tro-ly/thu-tuc/1.000894").await.0,
+        StatusCode::FORBIDDEN
+    );
+}
