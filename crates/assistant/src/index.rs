@@ -150,7 +150,7 @@ impl Index {
         }
         let mut best: HashMap<u32, Match> = HashMap::new();
         // In phrase order, so that ties between phrases resolve the same way every time.
-        let mut acc: Vec<((u32, u16), (f32, f32, f32, u16))> = acc.into_iter().collect();
+        let mut acc: Vec<_> = acc.into_iter().collect();
         acc.sort_by_key(|(k, _)| *k);
         for ((d, p), (s, m, pm, pairs)) in acc {
             let mass = self.phrase_mass[d as usize][p as usize];
