@@ -632,6 +632,47 @@ async function main() {
       }
     }
 
+    // ------------------------------------------------ 6. the administrative assistant
+    console.log('# 6. administrative virtual assistant (no login)');
+    {
+      const ask = async (q) => {
+        const box = page.getByLabel('Câu hỏi của bạn');
+        await box.fill(q);
+        await Promise.all([page.waitForURL(pathIs('/tro-ly')), page.getByRole('button', { name: 'Hỏi', exact: true }).click()]);
+        const answers = page.locator('.chat .bot');
+        return (await answers.last().innerText()).trim();
+      };
+      const s1 = await step(page, 'the assistant answers "lam giay khai sinh o dau" with the place and the code', async () => {
+        await page.goto('/tro-ly');
+        const a = await ask('lam giay khai sinh o dau');
+        assert(a.includes('1.001193') && a.includes('Nơi nộp hồ sơ'), a.slice(0, 200));
+        const noScroll = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+        assert(noScroll, 'horizontal scroll on the chat page');
+        return a.split('\n')[0];
+      });
+      if (s1) {
+        await step(page, 'a follow-up "còn phí?" stays on the same procedure', async () => {
+          const a = await ask('còn phí?');
+          assert(a.includes('1.001193') && a.includes('Phí, lệ phí'), a.slice(0, 200));
+          return a.split('\n').slice(0, 3).join(' / ');
+        });
+        await step(page, '"chứng thực" is asked back, "số 2" picks one', async () => {
+          await page.goto('/tro-ly');
+          const q = await ask('chứng thực');
+          assert(q.includes('1.') && q.includes('2.'), q.slice(0, 200));
+          const a = await ask('số 2');
+          assert(/\(mã \d\.\d{6}\)/.test(a), a.slice(0, 200));
+          return a.split('\n')[0];
+        });
+        await step(page, 'the feedback button records a rating', async () => {
+          await Promise.all([page.waitForURL(pathIs('/tro-ly/danh-gia')), page.getByRole('button', { name: 'Có', exact: true }).last().click()]);
+          await expectText(page, 'Cảm ơn bạn đã đánh giá');
+        });
+      } else {
+        skip(['a follow-up "còn phí?" stays on the same procedure', '"chứng thực" is asked back, "số 2" picks one', 'the feedback button records a rating'], 'first answer failed');
+      }
+    }
+
     await step(null, 'no server errors (5xx) during the run', async () => {
       assert(serverErrors.length === 0, serverErrors.join(', '));
     });

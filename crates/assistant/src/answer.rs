@@ -118,9 +118,11 @@ pub fn compose(
     if let Some(e) = entry.filter(|e| !e.url.is_empty()) {
         out.push_str(&format!("\nXem trên Cổng Dịch vụ công quốc gia: {}", e.url));
     }
+    let checked = chrono::NaiveDate::parse_from_str(&r.last_checked, "%Y-%m-%d")
+        .map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_else(|_| r.last_checked.clone());
     out.push_str(&format!(
-        "\nThông tin kiểm tra ngày {}. Cần hỗ trợ: {contact}.",
-        r.last_checked
+        "\nThông tin kiểm tra ngày {checked}. Cần hỗ trợ: {contact}."
     ));
     out
 }
