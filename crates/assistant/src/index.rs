@@ -23,6 +23,8 @@ pub struct Match {
     pub precision: f32,
     /// Syllable pairs of the question found together in the phrase.
     pub pairs: u16,
+    /// Whether the best phrase is the official name (not an everyday alias).
+    pub by_name: bool,
 }
 
 pub struct Index {
@@ -164,6 +166,7 @@ impl Index {
                     1.0
                 },
                 pairs,
+                by_name: p == 0,
             };
             let e = best.entry(d).or_insert(m);
             if s > e.score {
