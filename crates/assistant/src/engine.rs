@@ -250,6 +250,24 @@ impl Assistant {
         sb.len() < sa.len() && !sb.is_empty() && sb.iter().all(|w| sa.contains(w))
     }
 
+    /// The ranked matches of a question, for tuning (not used in answers).
+    pub fn debug_hits(&self, q: &str) -> String {
+        let p = self.vocab.parse_question(q);
+        let mut out = format!("content {:?} fields {:?}\n", p.content, p.fields);
+        for m in self.hits(&p.content, 6) {
+            out.push_str(&format!(
+                "{} {:.2} cov {:.2} prec {:.2} pairs {} {}\n",
+                self.docs[m.doc].code,
+                m.score,
+                m.coverage,
+                m.precision,
+                m.pairs,
+                self.docs[m.doc].name
+            ));
+        }
+        out
+    }
+
     fn specificity(&self, content: &[String]) -> f32 {
         content.iter().map(|t| self.index.idf(t)).sum()
     }
