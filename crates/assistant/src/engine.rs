@@ -247,7 +247,11 @@ impl Assistant {
     /// Whether procedure `a`'s name says all that `b`'s says and more.
     fn is_variant_of(&self, a: usize, b: usize) -> bool {
         let (sa, sb) = (&self.name_words[a], &self.name_words[b]);
-        sb.len() < sa.len() && !sb.is_empty() && sb.iter().all(|w| sa.contains(w))
+        // A variant adds a few words ("lại", "có yếu tố nước ngoài"), not a whole new clause.
+        sb.len() < sa.len()
+            && sa.len() <= sb.len() + 5
+            && !sb.is_empty()
+            && sb.iter().all(|w| sa.contains(w))
     }
 
     /// The ranked matches of a question, for tuning (not used in answers).
