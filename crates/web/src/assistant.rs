@@ -163,6 +163,21 @@ async fn chat_page(State(state): State<AppState>, headers: HeaderMap) -> AppResu
     render(&state, &headers, vec![], &[], &[], false).await
 }
 
+/// The conversation as shown: each question with its answer and log id.
+fn turn_views(history: &[String], replies: &[Reply], ids: &[i64]) -> Vec<TurnView> {
+    history
+        .iter()
+        .zip(replies)
+        .zip(ids.iter().copied().chain(std::iter::repeat(0)))
+        .map(|((q, r), id)| TurnView {
+            question: q.clone(),
+            answer: r.answer_text.clone(),
+            log_id: id,
+            procedures: procedures_of(r),
+        })
+        .collect()
+}
+
 fn procedures_of(r: &Reply) -> Vec<(String, String)> {
     r.procedures
         .iter()
@@ -238,17 +253,7 @@ async fn chat(
             ids.push(log(&state, &user, &q, last).await?);
         }
     }
-    let turns = history
-        .iter()
-        .zip(&replies)
-        .zip(ids.iter().copied().chain(std::iter::repeat(0)))
-        .map(|((q, r), id)| TurnView {
-            question: q.clone(),
-            answer: r.answer_text.clone(),
-            log_id: id,
-            procedures: procedures_of(r),
-        })
-        .collect();
+    let turns = turn_views(&history, &replies, &ids);
     render(&state, &headers, turns, &history, &ids, false).await
 }
 
@@ -281,17 +286,7 @@ async fn rate(
     let history: Vec<String> = serde_json::from_str(&f.lich_su).unwrap_or_default();
     let a = assistant(&state).await?;
     let replies = replay(&a, &history);
-    let turns = history
-        .iter()
-        .zip(&replies)
-        .zip(ids.iter().copied().chain(std::iter::repeat(0)))
-        .map(|((q, r), id)| TurnView {
-            question: q.clone(),
-            answer: r.answer_text.clone(),
-            log_id: id,
-            procedures: procedures_of(r),
-        })
-        .collect();
+    let turns = turn_views(&history, &replies, &ids);
     render(&state, &headers, turns, &history, &ids, true).await
 }
 
