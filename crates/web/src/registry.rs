@@ -361,6 +361,23 @@ async fn edit_page(
     ))
 }
 
+/// An optional form field: empty is `None`; a value that does not parse
+/// adds (field, what to fix) to `errors`.
+fn optional_field<T>(
+    errors: &mut Vec<(String, String)>,
+    label: &str,
+    raw: &str,
+    parse: impl Fn(&str) -> Result<T, hocvuso_domain::FieldError>,
+) -> Option<T> {
+    let text = vntext::normalize(raw);
+    if text.is_empty() {
+        return None;
+    }
+    parse(&text)
+        .map_err(|e| errors.push((label.to_string(), e.message)))
+        .ok()
+}
+
 /// Parse the edit form into a resident, or the list of (field, what to fix).
 fn parse_form(
     f: &EditForm,
@@ -374,46 +391,16 @@ fn parse_form(
             "Ghi đủ họ và tên (ít nhất hai chữ)".into(),
         ));
     }
-    let opt = |raw: &str| -> Option<String> {
-        let t = vntext::normalize(raw);
-        (!t.is_empty()).then_some(t)
-    };
-    let sex_raw = opt(&f.sex);
-    let birth_raw = opt(&f.birth);
-    let phone_raw = opt(&f.phone);
-    let cid_raw = opt(&f.citizen_id);
-    let eth_raw = opt(&f.ethnicity);
-    let sex = sex_raw
-        .map(|s| Sex::parse(&s))
-        .transpose()
-        .map_err(|e| errors.push(("Giới tính".into(), e.message)))
-        .ok()
-        .flatten();
-    let birth = birth_raw
-        .map(|s| BirthDate::parse(&s, today))
-        .transpose()
-        .map_err(|e| errors.push(("Ngày sinh".into(), e.message)))
-        .ok()
-        .flatten();
-    let phone = phone_raw
-        .map(|s| PhoneNumber::parse(&s))
-        .transpose()
-        .map_err(|e| errors.push(("Số điện thoại".into(), e.message)))
-        .ok()
-        .flatten();
-    let citizen_id = cid_raw
-        .map(|s| CitizenId::parse(&s))
-        .transpose()
-        .map_err(|e| errors.push(("Số CCCD".into(), e.message)))
-        .ok()
-        .flatten();
-    let ethnicity = eth_raw
-        .map(|s| canonical_ethnicity(&s).map(str::to_string))
-        .transpose()
-        .map_err(|e| errors.push(("Dân tộc".into(), e.message)))
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let sex = optional_field(&mut errors, "Giới tính", &f.sex, Sex::parse);
+    let birth = optional_field(&mut errors, "Ngày sinh", &f.birth, |s| {
+        BirthDate::parse(s, today)
+    });
+    let phone = optional_field(&mut errors, "Số điện thoại", &f.phone, PhoneNumber::parse);
+    let citizen_id = optional_field(&mut errors, "Số CCCD", &f.citizen_id, CitizenId::parse);
+    let ethnicity = optional_field(&mut errors, "Dân tộc", &f.ethnicity, |s| {
+        canonical_ethnicity(s).map(str::to_string)
+    })
+    .unwrap_or_default();
     if let Some(c) = &citizen_id {
         if let Err(e) = c.check_against(sex, birth.map(|b| b.year())) {
             errors.push(("Số CCCD".into(), e.message));
