@@ -1,13 +1,29 @@
 //! `hocvuso ask` and `hocvuso eval assistant`: the assistant from the command line.
 
+use crate::DbArgs;
 use anyhow::{anyhow, bail, Context, Result};
 use hocvuso_assistant::{Assistant, State};
 use serde::Deserialize;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
-fn assistant() -> Result<Assistant> {
-    Assistant::embedded().map_err(|e| anyhow!("dữ liệu trợ lý ảo lỗi: {e}"))
+/// The built-in knowledge, plus the records the office edited on the web
+/// when this machine has the commune's database (never required: `ask`
+/// works with no database and no network).
+async fn assistant(db: &DbArgs) -> Result<Assistant> {
+    let mut edited = Vec::new();
+    let has_db = db.database_url.is_some() || db.data_dir.join("hocvuso.sqlite").exists();
+    if has_db {
+        let store = crate::commands::open(db).await?;
+        for (code, text) in store.procedure_overrides().await? {
+            match hocvuso_assistant::knowledge::parse_edited(&code, &text) {
+                Ok(r) => edited.push(r),
+                Err(e) => eprintln!("Bỏ qua hồ sơ sửa trên web {code}: {e}"),
+            }
+        }
+        store.close().await;
+    }
+    Assistant::embedded_with(edited).map_err(|e| anyhow!("dữ liệu trợ lý ảo lỗi: {e}"))
 }
 
 #[derive(Deserialize)]
@@ -15,8 +31,8 @@ struct Conversation {
     turns: Vec<String>,
 }
 
-pub fn ask(question: Option<String>, jsonl: bool) -> Result<()> {
-    let a = assistant()?;
+pub async fn ask(db: DbArgs, question: Option<String>, jsonl: bool) -> Result<()> {
+    let a = assistant(&db).await?;
     if jsonl {
         let stdin = std::io::stdin();
         let mut out = std::io::stdout().lock();
@@ -59,12 +75,12 @@ pub fn ask(question: Option<String>, jsonl: bool) -> Result<()> {
     }
 }
 
-pub fn eval(what: &str, file: Option<PathBuf>, failures: bool) -> Result<()> {
+pub async fn eval(db: DbArgs, what: &str, file: Option<PathBuf>, failures: bool) -> Result<()> {
     if what != "assistant" {
         bail!("Chỉ có `hocvuso eval assistant TỆP`");
     }
     let started = std::time::Instant::now();
-    let a = assistant()?;
+    let a = assistant(&db).await?;
     let load = started.elapsed();
     let cases = match file {
         Some(f) => {

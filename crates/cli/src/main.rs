@@ -202,12 +202,12 @@ async fn main() {
             })
             .await
         }
-        Command::Ask { question, jsonl } => ask::ask(question, jsonl),
+        Command::Ask { question, jsonl } => ask::ask(db, question, jsonl).await,
         Command::Eval {
             what,
             file,
             failures,
-        } => ask::eval(&what, file, failures),
+        } => ask::eval(db, &what, file, failures).await,
         Command::Hamlet { name } => commands::hamlet(db, name).await,
     };
     if let Err(e) = result {

@@ -129,3 +129,67 @@ fn scale_generates_a_streamed_data_set() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("Đã tạo 12000 cư dân"), "{}", text(&o));
 }
+
+#[test]
+fn ask_answers_offline_and_uses_the_offices_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // No database: the built-in records, and nothing is created.
+    let o = hocvuso(&data, &["ask", "lam giay khai sinh o dau"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("1.001193") && text(&o).contains("Nơi nộp hồ sơ"),
+        "{}",
+        text(&o)
+    );
+    assert!(!data.exists(), "ask does not create a database");
+    // JSONL: one JSON object per conversation.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hocvuso"))
+        .args(["ask", "--jsonl", "--data-dir"])
+        .arg(&data)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("{\"turns\": [\"chứng thực\", \"cái thứ hai\", \"phí bao nhiêu\"]}\n{\"turns\": [\"ly hôn\"]}\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["behavior"], "answer");
+    assert_eq!(lines[0]["fields"][0], "fees");
+    assert_eq!(lines[1]["behavior"], "out_of_scope");
+    // With the commune's database, a record edited on the web is used.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        std::fs::create_dir_all(&data).unwrap();
+        let store = hocvuso_storage::Store::connect(&hocvuso_storage::StoreOptions::sqlite_file(
+            &data.join("hocvuso.sqlite"),
+        ))
+        .await
+        .unwrap();
+        let a = hocvuso_assistant::Assistant::embedded().unwrap();
+        let mut r = a.record("1.000894").unwrap().clone();
+        r.processing_time = "Theo bản sửa của xã: ngay trong ngày".into();
+        store
+            .save_procedure_override(
+                "1.000894",
+                &hocvuso_assistant::knowledge::record_to_toml(&r),
+                "test",
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let o = hocvuso(&data, &["ask", "đăng ký kết hôn mất bao lâu"]);
+    assert!(text(&o).contains("Theo bản sửa của xã"), "{}", text(&o));
+}
