@@ -325,24 +325,18 @@ async fn edit_page(
         .await?
         .ok_or(AppError::NotFound)?;
     user.audit(&state, "xem", "cu_dan", id, "mở trang sửa");
+    // The form shows the fields as the resident page does.
+    let v = ResidentView::of(&r, &HashMap::new());
     let f = EditForm {
         csrf: String::new(),
-        full_name: r.full_name.clone(),
-        sex: r.sex.map(|s| s.label().to_string()).unwrap_or_default(),
-        birth: r.birth.map(|b| b.display()).unwrap_or_default(),
-        ethnicity: r.ethnicity.clone(),
-        phone: r
-            .phone
-            .as_ref()
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_default(),
-        citizen_id: r
-            .citizen_id
-            .as_ref()
-            .map(|c| c.as_str().to_string())
-            .unwrap_or_default(),
-        relation: r.relation.clone(),
-        notes: r.notes.clone(),
+        full_name: v.full_name,
+        sex: v.sex,
+        birth: v.birth,
+        ethnicity: v.ethnicity,
+        phone: v.phone,
+        citizen_id: v.citizen_id,
+        relation: v.relation,
+        notes: v.notes,
         hoc_sinh: r
             .groups
             .contains(&TargetGroup::Students)
