@@ -14,12 +14,17 @@ mod audit;
 mod cache;
 mod connect;
 mod error;
+mod learning;
 mod ops;
 mod rows;
 
 pub use audit::{AuditEvent, AuditWriter};
 pub use connect::{Engine, StoreOptions};
 pub use error::StoreError;
+pub use learning::{
+    valid_client_id, AttemptOutcome, CertificateRow, CourseProgress, LearningMode, NewAttempt,
+    NewCertificate,
+};
 pub use ops::{
     DemoLoadSummary, ImportSummary, NewUser, QuestionLog, QuestionRow, SessionRecord, User,
 };

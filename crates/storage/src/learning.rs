@@ -1,0 +1,288 @@
+//! Learning records: lessons read, quiz attempts, certificates. Written once
+//! for both engines, like [`crate::ops`].
+
+use crate::{Inner, PgStore, Result, SqliteStore, Store, StoreError};
+use chrono::{DateTime, Utc};
+
+/// How an attempt was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LearningMode {
+    /// The resident, on their own account.
+    SelfStudy,
+    /// A team member, at a class.
+    Class,
+    /// A team member, at a home visit.
+    HomeVisit,
+}
+
+impl LearningMode {
+    pub fn code(self) -> &'static str {
+        match self {
+            LearningMode::SelfStudy => "tu_hoc",
+            LearningMode::Class => "lop_hoc",
+            LearningMode::HomeVisit => "tai_nha",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::SelfStudy, Self::Class, Self::HomeVisit]
+            .into_iter()
+            .find(|m| m.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LearningMode::SelfStudy => "Tự học",
+            LearningMode::Class => "Tại lớp học",
+            LearningMode::HomeVisit => "Tại nhà (Tổ công nghệ số cộng đồng)",
+        }
+    }
+}
+
+/// A graded quiz attempt to record.
+#[derive(Debug, Clone)]
+pub struct NewAttempt {
+    /// Made by the page (kept across an offline resend) or by the server.
+    pub client_id: String,
+    pub resident_id: i64,
+    pub course_id: String,
+    pub correct: i32,
+    pub total: i32,
+    pub passed: bool,
+    /// The chosen answers, as JSON.
+    pub answers: String,
+    pub mode: LearningMode,
+    pub recorded_by: Option<i64>,
+    pub answered_at: DateTime<Utc>,
+    /// Issued if this is the resident's first pass of the course.
+    pub certificate: Option<NewCertificate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCertificate {
+    pub code: String,
+    pub holder_name: String,
+    pub course_title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptOutcome {
+    pub attempt_id: i64,
+    /// The same `client_id` was recorded before: nothing new was written.
+    pub duplicate: bool,
+    pub passed: bool,
+    pub correct: i32,
+    pub total: i32,
+    /// The resident's certificate for the course, new or earlier.
+    pub certificate: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CertificateRow {
+    pub code: String,
+    pub resident_id: i64,
+    pub course_id: String,
+    pub holder_name: String,
+    pub course_title: String,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// A resident's progress in one course.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CourseProgress {
+    pub course_id: String,
+    pub lessons_read: Vec<String>,
+    pub attempts: i64,
+    pub best_percent: Option<i64>,
+    pub certificate: Option<String>,
+}
+
+/// A client id: what a page may send. Letters, digits and '-', 8–64 long.
+pub fn valid_client_id(id: &str) -> bool {
+    (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+macro_rules! learning_ops {
+    ($Store:ident, $DB:ty) => {
+        impl $Store {
+            async fn record_lesson_read(&self, resident_id: i64, course: &str, lesson: &str) -> Result<bool> {
+                Ok(sqlx::query::<$DB>(
+                    "INSERT INTO lesson_reads (resident_id, course_id, lesson_id, first_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (resident_id, course_id, lesson_id) DO NOTHING",
+                )
+                .bind(resident_id)
+                .bind(course)
+                .bind(lesson)
+                .bind(Utc::now())
+                .execute(&self.write)
+                .await?
+                .rows_affected()
+                    > 0)
+            }
+
+            async fn record_attempt(&self, a: &NewAttempt) -> Result<AttemptOutcome> {
+                let mut tx = self.write.begin().await?;
+                let inserted: Option<i64> = sqlx::query_scalar::<$DB, i64>(
+                    "INSERT INTO quiz_attempts (client_id, resident_id, course_id, correct, total, passed, answers, mode, recorded_by, answered_at, received_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (client_id) DO NOTHING RETURNING id",
+                )
+                .bind(&a.client_id)
+                .bind(a.resident_id)
+                .bind(&a.course_id)
+                .bind(a.correct)
+                .bind(a.total)
+                .bind(a.passed)
+                .bind(&a.answers)
+                .bind(a.mode.code())
+                .bind(a.recorded_by)
+                .bind(a.answered_at)
+                .bind(Utc::now())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (attempt_id, duplicate, passed, correct, total) = match inserted {
+                    Some(id) => (id, false, a.passed, a.correct, a.total),
+                    None => {
+                        let (id, resident, course, passed, correct, total): (i64, i64, String, bool, i32, i32) = sqlx::query_as::<$DB, (i64, i64, String, bool, i32, i32)>(
+                            "SELECT id, resident_id, course_id, passed, correct, total FROM quiz_attempts WHERE client_id = $1",
+                        )
+                        .bind(&a.client_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        if resident != a.resident_id || course != a.course_id {
+                            return Err(StoreError::Invalid(
+                                "Mã bài làm đã được dùng cho một bài làm khác; hãy làm lại bài kiểm tra".into(),
+                            ));
+                        }
+                        (id, true, passed, correct, total)
+                    }
+                };
+                if passed && !duplicate {
+                    if let Some(c) = &a.certificate {
+                        sqlx::query::<$DB>(
+                            "INSERT INTO certificates (code, resident_id, course_id, holder_name, course_title, attempt_id, issued_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (resident_id, course_id) DO NOTHING",
+                        )
+                        .bind(&c.code)
+                        .bind(a.resident_id)
+                        .bind(&a.course_id)
+                        .bind(&c.holder_name)
+                        .bind(&c.course_title)
+                        .bind(attempt_id)
+                        .bind(a.answered_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                let certificate: Option<String> = sqlx::query_scalar::<$DB, String>(
+                    "SELECT code FROM certificates WHERE resident_id = $1 AND course_id = $2",
+                )
+                .bind(a.resident_id)
+                .bind(&a.course_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(AttemptOutcome { attempt_id, duplicate, passed, correct, total, certificate })
+            }
+
+            async fn learning_progress(&self, resident_id: i64) -> Result<Vec<CourseProgress>> {
+                let reads: Vec<(String, String)> = sqlx::query_as::<$DB, (String, String)>(
+                    "SELECT course_id, lesson_id FROM lesson_reads WHERE resident_id = $1 ORDER BY course_id, lesson_id",
+                )
+                .bind(resident_id)
+                .fetch_all(&self.read)
+                .await?;
+                let attempts: Vec<(String, i64, Option<i64>)> = sqlx::query_as::<$DB, (String, i64, Option<i64>)>(
+                    "SELECT course_id, COUNT(*), MAX(CAST(correct * 100 / total AS BIGINT)) FROM quiz_attempts \
+                     WHERE resident_id = $1 AND total > 0 GROUP BY course_id",
+                )
+                .bind(resident_id)
+                .fetch_all(&self.read)
+                .await?;
+                let certs: Vec<(String, String)> = sqlx::query_as::<$DB, (String, String)>(
+                    "SELECT course_id, code FROM certificates WHERE resident_id = $1",
+                )
+                .bind(resident_id)
+                .fetch_all(&self.read)
+                .await?;
+                let mut out: std::collections::BTreeMap<String, CourseProgress> = Default::default();
+                fn at<'a>(out: &'a mut std::collections::BTreeMap<String, CourseProgress>, c: String) -> &'a mut CourseProgress {
+                    out.entry(c.clone()).or_insert_with(|| CourseProgress { course_id: c, ..Default::default() })
+                }
+                for (c, l) in reads {
+                    at(&mut out, c).lessons_read.push(l);
+                }
+                for (c, n, best) in attempts {
+                    let p = at(&mut out, c);
+                    p.attempts = n;
+                    p.best_percent = best;
+                }
+                for (c, code) in certs {
+                    at(&mut out, c).certificate = Some(code);
+                }
+                Ok(out.into_values().collect())
+            }
+
+            async fn certificate(&self, code: &str) -> Result<Option<CertificateRow>> {
+                Ok(sqlx::query_as::<$DB, CertificateRow>(
+                    "SELECT code, resident_id, course_id, holder_name, course_title, issued_at FROM certificates WHERE code = $1",
+                )
+                .bind(code)
+                .fetch_optional(&self.read)
+                .await?)
+            }
+
+            async fn certificate_for(&self, resident_id: i64, course: &str) -> Result<Option<CertificateRow>> {
+                Ok(sqlx::query_as::<$DB, CertificateRow>(
+                    "SELECT code, resident_id, course_id, holder_name, course_title, issued_at FROM certificates WHERE resident_id = $1 AND course_id = $2",
+                )
+                .bind(resident_id)
+                .bind(course)
+                .fetch_optional(&self.read)
+                .await?)
+            }
+        }
+    };
+}
+
+learning_ops!(SqliteStore, sqlx::Sqlite);
+learning_ops!(PgStore, sqlx::Postgres);
+
+macro_rules! dispatch {
+    ($self:expr, $s:ident => $body:expr) => {
+        match &$self.inner {
+            Inner::Sqlite($s) => $body,
+            Inner::Postgres($s) => $body,
+        }
+    };
+}
+
+impl Store {
+    /// Note that a resident opened a lesson; true the first time.
+    pub async fn record_lesson_read(&self, resident_id: i64, course: &str, lesson: &str) -> Result<bool> {
+        dispatch!(self, s => s.record_lesson_read(resident_id, course, lesson).await)
+    }
+
+    /// Record a graded attempt once (by `client_id`), and issue the
+    /// certificate at the first pass.
+    pub async fn record_attempt(&self, attempt: &NewAttempt) -> Result<AttemptOutcome> {
+        if !valid_client_id(&attempt.client_id) {
+            return Err(StoreError::Invalid("Mã bài làm không hợp lệ; hãy tải lại trang và làm lại".into()));
+        }
+        dispatch!(self, s => s.record_attempt(attempt).await)
+    }
+
+    /// Progress of a resident in every course they touched, by course id.
+    pub async fn learning_progress(&self, resident_id: i64) -> Result<Vec<CourseProgress>> {
+        dispatch!(self, s => s.learning_progress(resident_id).await)
+    }
+
+    /// A certificate by its public code.
+    pub async fn certificate(&self, code: &str) -> Result<Option<CertificateRow>> {
+        dispatch!(self, s => s.certificate(code).await)
+    }
+
+    /// A resident's certificate for a course.
+    pub async fn certificate_for(&self, resident_id: i64, course: &str) -> Result<Option<CertificateRow>> {
+        dispatch!(self, s => s.certificate_for(resident_id, course).await)
+    }
+}
