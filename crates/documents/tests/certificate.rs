@@ -1,0 +1,24 @@
+use chrono::NaiveDate;
+use hocvuso_documents::{certificate_pdf, CertificateData};
+
+#[test]
+fn certificate_is_a_small_pdf_with_the_text_and_font_embedded() {
+    let pdf = certificate_pdf(&CertificateData {
+        holder_name: "Hoàng Thị Ngọc Diễm",
+        course_title: "An toàn trên không gian mạng và phòng chống lừa đảo",
+        issuer: "Ủy ban nhân dân xã Dân Tiến",
+        place: "Dân Tiến",
+        issued_on: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        code: "K7QM-3XPA-9TZD-W2RB",
+        verify_url: "http://127.0.0.1:8080/xac-thuc/K7QM-3XPA-9TZD-W2RB",
+    })
+    .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    // Subset fonts: a certificate stays small enough for a 3G phone.
+    assert!(pdf.len() < 120_000, "{} bytes", pdf.len());
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/FontFile2") || text.contains("/FontFile3"), "font embedded");
+    if let Some(dir) = std::env::var_os("HOCVUSO_WRITE_SAMPLES") {
+        std::fs::write(std::path::Path::new(&dir).join("chung-chi.pdf"), &pdf).unwrap();
+    }
+}
