@@ -302,6 +302,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             secure_cookies: false,
             today: Some(today()),
             llm: None,
+            ..Default::default()
         },
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

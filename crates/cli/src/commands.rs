@@ -108,7 +108,9 @@ pub async fn serve(
     bind: String,
     secure_cookies: bool,
     llm: Option<hocvuso_web::llm::LlmConfig>,
+    commune: String,
 ) -> Result<()> {
+    let catalog = crate::courses::load(&db)?;
     let store = open(&db).await?;
     let mut one_time = None;
     if demo {
@@ -131,8 +133,10 @@ pub async fn serve(
             secure_cookies,
             today: None,
             llm,
+            commune,
         },
-    );
+    )
+    .with_catalog(catalog);
     hocvuso_web::serve(state, listener).await?;
     Ok(())
 }

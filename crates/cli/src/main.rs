@@ -4,6 +4,7 @@
 mod ask;
 mod bench;
 mod commands;
+mod courses;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -56,6 +57,17 @@ enum Command {
         /// Tên mô hình gửi cho LLM.
         #[arg(long, env = "HOCVUSO_LLM_MODEL", default_value = "local")]
         llm_model: String,
+        /// Tên xã ghi trên giấy chứng nhận.
+        #[arg(long, env = "HOCVUSO_COMMUNE", default_value = "xã Dân Tiến")]
+        commune: String,
+    },
+    /// Danh mục khóa học (có sẵn và trong <thư mục dữ liệu>/courses); `courses check THƯ_MỤC` kiểm tra tệp khóa học.
+    Courses {
+        /// In danh mục dạng JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<CoursesAction>,
     },
     /// Tạo xã mẫu (hoặc dữ liệu cỡ tỉnh với --scale) mà không chạy web.
     Demo {
@@ -129,6 +141,15 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+pub enum CoursesAction {
+    /// Kiểm tra các tệp khóa học trong một thư mục; in mọi lỗi kèm tệp và dòng.
+    Check {
+        /// Thư mục chứa các khóa học (mỗi khóa một thư mục con).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum UserAction {
     /// Tạo tài khoản với mật khẩu một lần (chỉ in một lần).
     Add {
@@ -177,13 +198,14 @@ async fn main() {
             secure_cookies,
             llm_url,
             llm_model,
+            commune,
         } => {
             let llm = llm_url.map(|base_url| hocvuso_web::llm::LlmConfig {
                 base_url,
                 model: llm_model,
                 timeout: std::time::Duration::from_secs(20),
             });
-            commands::serve(db, demo, bind, secure_cookies, llm).await
+            commands::serve(db, demo, bind, secure_cookies, llm, commune).await
         }
         Command::Demo { scale, seed } => commands::demo(db, scale, seed).await,
         Command::Import { file, dry_run } => commands::import(db, file, dry_run).await,
@@ -209,6 +231,10 @@ async fn main() {
             failures,
         } => ask::eval(db, &what, file, failures).await,
         Command::Hamlet { name } => commands::hamlet(db, name).await,
+        Command::Courses { json, action } => {
+            let check = action.map(|CoursesAction::Check { dir }| dir);
+            courses::run(db, check, json)
+        }
     };
     if let Err(e) = result {
         eprintln!("Lỗi: {e:#}");

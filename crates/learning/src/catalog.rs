@@ -269,6 +269,8 @@ struct RawCore {
     basic_knowledge: BTreeMap<String, Vec<String>>,
 }
 
+/// Pages of a course (`/hoc/<khoa>/kiem-tra`...) that a lesson id may not take.
+pub const RESERVED_LESSON_IDS: [&str; 2] = ["kiem-tra", "chung-chi"];
 pub const MIN_LESSONS: usize = 4;
 pub const MAX_LESSONS: usize = 8;
 pub const MIN_QUESTIONS: usize = 5;
@@ -763,6 +765,13 @@ fn parse_lesson(
     let at = |key: &str| line_of_key(text, key, 1);
     if !valid_id(&raw.id) {
         errors.push(file, at("id"), "`id` chỉ gồm chữ thường không dấu a-z, số 0-9 và dấu '-'");
+    }
+    if RESERVED_LESSON_IDS.contains(&raw.id.as_str()) {
+        errors.push(
+            file,
+            at("id"),
+            format!("`id = \"{}\"` trùng tên một trang của khóa học; hãy đặt tên khác", raw.id),
+        );
     }
     if raw.title.trim().is_empty() {
         errors.push(file, at("title"), "`title` (tên bài học) đang trống");

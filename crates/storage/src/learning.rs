@@ -222,6 +222,17 @@ macro_rules! learning_ops {
                 Ok(out.into_values().collect())
             }
 
+            async fn is_team_member(&self, resident_id: i64) -> Result<bool> {
+                Ok(sqlx::query_scalar::<$DB, i64>(
+                    "SELECT COUNT(*) FROM unit_members m JOIN units u ON u.id = m.unit_id \
+                     WHERE m.resident_id = $1 AND u.unit_type = 'to_cnscd'",
+                )
+                .bind(resident_id)
+                .fetch_one(&self.read)
+                .await?
+                    > 0)
+            }
+
             async fn certificate(&self, code: &str) -> Result<Option<CertificateRow>> {
                 Ok(sqlx::query_as::<$DB, CertificateRow>(
                     "SELECT code, resident_id, course_id, holder_name, course_title, issued_at FROM certificates WHERE code = $1",
@@ -274,6 +285,11 @@ impl Store {
     /// Progress of a resident in every course they touched, by course id.
     pub async fn learning_progress(&self, resident_id: i64) -> Result<Vec<CourseProgress>> {
         dispatch!(self, s => s.learning_progress(resident_id).await)
+    }
+
+    /// Whether a resident is a member of a community digital team.
+    pub async fn is_team_member(&self, resident_id: i64) -> Result<bool> {
+        dispatch!(self, s => s.is_team_member(resident_id).await)
     }
 
     /// A certificate by its public code.

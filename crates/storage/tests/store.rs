@@ -306,6 +306,71 @@ engine_tests! {
         store.set_setting("commune_name", "xã Dân Tiến (mới)").await.unwrap();
         assert_eq!(store.get_setting("commune_name").await.unwrap().as_deref(), Some("xã Dân Tiến (mới)"));
     }
+
+    async fn learning_attempts_are_recorded_once_and_certify_the_first_pass(store: Store) {
+        store.load_demo(&small_demo(), today()).await.unwrap();
+        let people = all(&store).await;
+        let (a, b) = (people[0].id, people[1].id);
+        assert!(store.record_lesson_read(a, "k", "bai-1").await.unwrap());
+        assert!(!store.record_lesson_read(a, "k", "bai-1").await.unwrap(), "read once");
+        store.record_lesson_read(a, "k", "bai-2").await.unwrap();
+        let attempt = |client: &str, who: i64, correct: i32, code: &str| hocvuso_storage::NewAttempt {
+            client_id: client.into(),
+            resident_id: who,
+            course_id: "k".into(),
+            correct,
+            total: 8,
+            passed: correct >= 7,
+            answers: "[]".into(),
+            mode: hocvuso_storage::LearningMode::SelfStudy,
+            recorded_by: None,
+            answered_at: Utc::now() - Duration::hours(2),
+            certificate: (correct >= 7).then(|| hocvuso_storage::NewCertificate {
+                code: code.into(),
+                holder_name: "Lò Văn A".into(),
+                course_title: "Khóa K".into(),
+            }),
+        };
+        let failed = store.record_attempt(&attempt("c-0000000001", a, 3, "")).await.unwrap();
+        assert!(!failed.passed && failed.certificate.is_none() && !failed.duplicate);
+        let pass = store.record_attempt(&attempt("c-0000000002", a, 8, "AAAA-1111")).await.unwrap();
+        assert_eq!(pass.certificate.as_deref(), Some("AAAA-1111"));
+        // The same answers sent again (offline resend): nothing new.
+        let again = store.record_attempt(&attempt("c-0000000002", a, 8, "BBBB-2222")).await.unwrap();
+        assert!(again.duplicate);
+        assert_eq!(again.attempt_id, pass.attempt_id);
+        assert_eq!(again.certificate.as_deref(), Some("AAAA-1111"));
+        // A later pass keeps the first certificate.
+        let later = store.record_attempt(&attempt("c-0000000003", a, 8, "CCCC-3333")).await.unwrap();
+        assert_eq!(later.certificate.as_deref(), Some("AAAA-1111"));
+        // A client id cannot be reused for someone else.
+        assert!(store.record_attempt(&attempt("c-0000000002", b, 8, "DDDD-4444")).await.is_err());
+        assert!(store.record_attempt(&attempt("bad id!", b, 8, "DDDD-4444")).await.is_err());
+        let p = store.learning_progress(a).await.unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].lessons_read, vec!["bai-1".to_string(), "bai-2".to_string()]);
+        assert_eq!(p[0].attempts, 3);
+        assert_eq!(p[0].best_percent, Some(100));
+        let cert = store.certificate("AAAA-1111").await.unwrap().unwrap();
+        assert_eq!((cert.resident_id, cert.holder_name.as_str()), (a, "Lò Văn A"));
+        assert!(store.certificate("CCCC-3333").await.unwrap().is_none());
+        assert!(store.learning_progress(b).await.unwrap().is_empty());
+        // Team membership comes from the community digital team units.
+        let mut team = std::collections::HashSet::new();
+        for u in store.list_units().await.unwrap() {
+            if u.unit_type == UnitType::DigitalTeam {
+                for (rid, _, _) in store.unit_members(u.id).await.unwrap() {
+                    team.insert(rid);
+                }
+            }
+        }
+        assert!(!team.is_empty(), "the demo has team members");
+        for r in people.iter().take(40) {
+            assert_eq!(store.is_team_member(r.id).await.unwrap(), team.contains(&r.id));
+        }
+        let member = *team.iter().next().unwrap();
+        assert!(store.is_team_member(member).await.unwrap());
+    }
 }
 
 #[tokio::test]

@@ -98,7 +98,7 @@ struct ChatForm {
 }
 
 /// The logged-in session, if any (the chat is open to everyone).
-async fn optional_session(
+pub(crate) async fn optional_session(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Option<hocvuso_storage::SessionRecord> {

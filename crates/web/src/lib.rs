@@ -8,6 +8,7 @@ pub mod assistant;
 pub mod auth;
 pub mod error;
 pub mod hamlets;
+pub(crate) mod learning;
 mod health;
 mod import;
 pub mod llm;
@@ -25,6 +26,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(assistant::router())
+        .merge(learning::router())
         .merge(auth::router())
         .merge(registry::router())
         .merge(import::router())

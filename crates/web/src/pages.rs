@@ -124,6 +124,11 @@ fn action_label(a: &str) -> &str {
     }
 }
 
+/// The calendar date in Vietnam (UTC+7) of a moment.
+pub fn vn_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    (at + chrono::Duration::hours(7)).date_naive()
+}
+
 /// A timestamp in Vietnam's time (UTC+7), as people read it.
 pub fn vn_time(at: chrono::DateTime<chrono::Utc>) -> String {
     match chrono::FixedOffset::east_opt(7 * 3600) {

@@ -201,6 +201,9 @@ struct ResidentPage {
     r: ResidentView,
     can_edit: bool,
     can_see_household: bool,
+    learning: Vec<crate::learning::LearningRow>,
+    basic: bool,
+    can_record: bool,
 }
 
 async fn show(
@@ -216,11 +219,15 @@ async fn show(
         .ok_or(AppError::NotFound)?;
     user.audit(&state, "xem", "cu_dan", id, "");
     let names = hamlet_names(&state.store.list_hamlets().await?);
+    let (learning, basic) = crate::learning::resident_learning(&state, &r).await?;
     let html = ResidentPage {
         nav: Some(Nav::of(&user)),
         r: ResidentView::of(&r, &names),
         can_edit: role.can_edit_residents(),
         can_see_household: role.can_list_residents(),
+        learning,
+        basic,
+        can_record: role.can_list_residents(),
     }
     .render()?;
     Ok(Html(html))

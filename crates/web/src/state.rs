@@ -12,6 +12,17 @@ pub struct WebConfig {
     pub today: Option<NaiveDate>,
     /// A local LLM that rephrases the assistant's answers (optional).
     pub llm: Option<crate::llm::LlmConfig>,
+    /// The commune, as certificates name it ("xã Dân Tiến" when empty).
+    pub commune: String,
+}
+
+impl WebConfig {
+    pub fn commune_name(&self) -> &str {
+        match self.commune.trim() {
+            "" => "xã Dân Tiến",
+            c => c,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -23,6 +34,8 @@ pub struct AppState {
     /// The assistant, built on first use from the embedded knowledge plus the
     /// records edited by the office; rebuilt after an edit.
     pub(crate) assistant: Arc<tokio::sync::RwLock<Option<Arc<hocvuso_assistant::Assistant>>>>,
+    /// The courses: those built in, plus the office's own (see `with_catalog`).
+    pub catalog: Arc<hocvuso_learning::Catalog>,
 }
 
 impl AppState {
@@ -33,7 +46,20 @@ impl AppState {
             throttle: Arc::new(Throttle::default()),
             imports: Arc::new(ImportJobs::default()),
             assistant: Arc::new(tokio::sync::RwLock::new(None)),
+            catalog: Arc::new(hocvuso_learning::Catalog::embedded().unwrap_or_else(|errors| {
+                for e in errors {
+                    tracing::error!("khóa học lỗi: {e}");
+                }
+                hocvuso_learning::Catalog::default()
+            })),
         }
+    }
+
+    /// Use this course catalogue (built-in courses plus the office's own,
+    /// validated by the caller).
+    pub fn with_catalog(mut self, catalog: hocvuso_learning::Catalog) -> Self {
+        self.catalog = Arc::new(catalog);
+        self
     }
 
     pub fn today(&self) -> NaiveDate {

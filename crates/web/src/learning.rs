@@ -1,0 +1,693 @@
+//! Learning pages: the course list, courses, lessons (public, readable
+//! offline), quizzes (a resident on their own account, or a team member on a
+//! resident's behalf at a class or a home visit), certificates (PDF) and the
+//! public verify page. The service worker and the page script that make
+//! lessons and quiz answers work offline are served from here too.
+
+use crate::assistant::optional_session;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::pages::Nav;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use hocvuso_learning::{competence_name, grade, Audience, Course};
+use hocvuso_storage::{
+    AttemptOutcome, CourseProgress, LearningMode, NewAttempt, NewCertificate,
+};
+use rand::Rng;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+const HOC_JS: &str = include_str!("../static/hoc.js");
+const SW_JS: &str = include_str!("../static/sw.js");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/hoc", get(courses))
+        .route("/hoc/{course}", get(course))
+        .route("/hoc/{course}/kiem-tra", get(quiz_page).post(submit_quiz))
+        .route("/hoc/{course}/chung-chi", get(certificate))
+        .route("/hoc/{course}/{lesson}", get(lesson))
+        .route("/xac-thuc/{code}", get(verify))
+        .route("/sw.js", get(service_worker))
+        .route("/static/hoc.js", get(page_script))
+}
+
+async fn service_worker() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        SW_JS,
+    )
+        .into_response()
+}
+
+async fn page_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        HOC_JS,
+    )
+        .into_response()
+}
+
+/// Who is looking, for public pages: nav and, for a resident, their id.
+async fn viewer(state: &AppState, headers: &HeaderMap) -> (Option<Nav>, Option<i64>) {
+    match optional_session(state, headers).await {
+        Some(s) if !s.user.must_change_password => {
+            let own = s.user.role.resident_id();
+            (Some(Nav::from_parts(&s.user, &s.csrf_token)), own)
+        }
+        _ => (None, None),
+    }
+}
+
+fn find_course<'a>(state: &'a AppState, id: &str) -> AppResult<&'a Course> {
+    state.catalog.course(id).ok_or(AppError::NotFound)
+}
+
+fn groups_text(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| Audience::label_of(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn competences_text(numbers: &[u8]) -> String {
+    numbers
+        .iter()
+        .map(|n| format!("{n}. {}", competence_name(*n)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub struct CourseCard {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub groups: String,
+    pub lessons: usize,
+    pub minutes: u32,
+    pub read: usize,
+    pub passed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "courses.html")]
+struct CoursesPage {
+    nav: Option<Nav>,
+    cards: Vec<CourseCard>,
+    learner: bool,
+    basic: bool,
+}
+
+async fn progress_of(state: &AppState, resident: Option<i64>) -> AppResult<HashMap<String, CourseProgress>> {
+    Ok(match resident {
+        Some(id) => state
+            .store
+            .learning_progress(id)
+            .await?
+            .into_iter()
+            .map(|p| (p.course_id.clone(), p))
+            .collect(),
+        None => HashMap::new(),
+    })
+}
+
+async fn courses(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Html<String>> {
+    let (nav, me) = viewer(&state, &headers).await;
+    let progress = progress_of(&state, me).await?;
+    let cards = state
+        .catalog
+        .courses
+        .iter()
+        .map(|c| {
+            let p = progress.get(&c.id);
+            CourseCard {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                summary: c.summary.clone(),
+                groups: groups_text(&c.groups),
+                lessons: c.lessons.len(),
+                minutes: c.minutes(),
+                read: p.map(|p| p.lessons_read.len()).unwrap_or(0),
+                passed: p.is_some_and(|p| p.certificate.is_some()),
+            }
+        })
+        .collect();
+    let basic = match me {
+        Some(id) => match state
+            .store
+            .get_resident(hocvuso_domain::auth::ResidentScope::Own(id), id)
+            .await?
+        {
+            Some(r) => basic_knowledge(&state, &r, &progress).await?,
+            None => false,
+        },
+        None => false,
+    };
+    Ok(Html(
+        CoursesPage {
+            nav,
+            cards,
+            learner: me.is_some(),
+            basic,
+        }
+        .render()?,
+    ))
+}
+
+/// Whether a resident has basic digital knowledge (see `courses/core.toml`).
+async fn basic_knowledge(
+    state: &AppState,
+    r: &hocvuso_domain::Resident,
+    progress: &HashMap<String, CourseProgress>,
+) -> AppResult<bool> {
+    let mut groups: Vec<String> = r.groups.iter().map(|g| g.code().to_string()).collect();
+    if state.store.is_team_member(r.id).await? {
+        groups.push("to_cnscd".into());
+    }
+    let passed = progress
+        .values()
+        .filter(|p| p.certificate.is_some())
+        .map(|p| p.course_id.clone())
+        .collect();
+    Ok(state.catalog.basic_knowledge_met(&groups, &passed))
+}
+
+/// One course on a resident's page.
+pub struct LearningRow {
+    pub course_id: String,
+    pub title: String,
+    pub read: usize,
+    pub lessons: usize,
+    pub attempts: i64,
+    pub best_percent: String,
+    pub certificate: Option<String>,
+}
+
+/// A resident's learning, for their registry page: every course, and
+/// whether they count as having basic digital knowledge.
+pub(crate) async fn resident_learning(
+    state: &AppState,
+    r: &hocvuso_domain::Resident,
+) -> AppResult<(Vec<LearningRow>, bool)> {
+    let progress = progress_of(state, Some(r.id)).await?;
+    let rows = state
+        .catalog
+        .courses
+        .iter()
+        .map(|c| {
+            let p = progress.get(&c.id);
+            LearningRow {
+                course_id: c.id.clone(),
+                title: c.title.clone(),
+                read: p.map(|p| p.lessons_read.len()).unwrap_or(0),
+                lessons: c.lessons.len(),
+                attempts: p.map(|p| p.attempts).unwrap_or(0),
+                best_percent: p
+                    .and_then(|p| p.best_percent)
+                    .map(|v| format!("{v}%"))
+                    .unwrap_or_else(|| "—".into()),
+                certificate: p.and_then(|p| p.certificate.clone()),
+            }
+        })
+        .collect();
+    let basic = basic_knowledge(state, r, &progress).await?;
+    Ok((rows, basic))
+}
+
+pub struct LessonLink {
+    pub id: String,
+    pub title: String,
+    pub minutes: u8,
+    pub read: bool,
+}
+
+#[derive(Template)]
+#[template(path = "course.html")]
+struct CoursePage<'a> {
+    nav: Option<Nav>,
+    c: &'a Course,
+    groups: String,
+    competences: String,
+    lessons: Vec<LessonLink>,
+    /// URLs to store for offline reading.
+    offline_urls: String,
+    certificate: Option<String>,
+}
+
+async fn course(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> AppResult<Html<String>> {
+    let c = find_course(&state, &id)?;
+    let (nav, me) = viewer(&state, &headers).await;
+    let progress = progress_of(&state, me).await?;
+    let p = progress.get(&c.id);
+    let lessons = c
+        .lessons
+        .iter()
+        .map(|l| LessonLink {
+            id: l.id.clone(),
+            title: l.title.clone(),
+            minutes: l.minutes,
+            read: p.is_some_and(|p| p.lessons_read.contains(&l.id)),
+        })
+        .collect();
+    let mut urls: Vec<String> = vec![format!("/hoc/{}", c.id)];
+    urls.extend(c.lessons.iter().map(|l| format!("/hoc/{}/{}", c.id, l.id)));
+    if nav.is_some() {
+        urls.push(format!("/hoc/{}/kiem-tra", c.id));
+    }
+    urls.push("/static/app.css".into());
+    urls.push("/static/hoc.js".into());
+    let html = CoursePage {
+        nav,
+        c,
+        groups: groups_text(&c.groups),
+        competences: competences_text(&c.competences()),
+        lessons,
+        offline_urls: urls.join(" "),
+        certificate: p.and_then(|p| p.certificate.clone()),
+    }
+    .render()?;
+    Ok(Html(html))
+}
+
+#[derive(Template)]
+#[template(path = "lesson.html")]
+struct LessonPage<'a> {
+    nav: Option<Nav>,
+    c: &'a Course,
+    l: &'a hocvuso_learning::Lesson,
+    competences: String,
+    prev: Option<(String, String)>,
+    next: Option<(String, String)>,
+    total: usize,
+}
+
+async fn lesson(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((course_id, lesson_id)): Path<(String, String)>,
+) -> AppResult<Html<String>> {
+    let c = find_course(&state, &course_id)?;
+    let idx = c
+        .lessons
+        .iter()
+        .position(|l| l.id == lesson_id)
+        .ok_or(AppError::NotFound)?;
+    let l = &c.lessons[idx];
+    let (nav, me) = viewer(&state, &headers).await;
+    if let Some(resident) = me {
+        state
+            .store
+            .record_lesson_read(resident, &c.id, &l.id)
+            .await?;
+    }
+    let link = |i: usize| {
+        c.lessons
+            .get(i)
+            .map(|x| (format!("/hoc/{}/{}", c.id, x.id), x.title.clone()))
+    };
+    let html = LessonPage {
+        nav,
+        c,
+        l,
+        competences: competences_text(&l.competences),
+        prev: idx.checked_sub(1).and_then(link),
+        next: link(idx + 1),
+        total: c.lessons.len(),
+    }
+    .render()?;
+    Ok(Html(html))
+}
+
+/// Whose quiz it is: the resident themself, or one a team member acts for.
+struct Learner {
+    resident_id: i64,
+    name: String,
+    on_behalf: bool,
+}
+
+async fn learner_of(state: &AppState, user: &CurrentUser, cu_dan: Option<i64>) -> AppResult<Learner> {
+    let role = user.role();
+    let (id, on_behalf) = match (cu_dan, role.resident_id()) {
+        (Some(id), _) if role.can_list_residents() => (id, true),
+        (None, Some(own)) => (own, false),
+        (Some(id), Some(own)) if id == own => (own, false),
+        (None, None) => {
+            return Err(AppError::BadRequest(
+                "Tài khoản cán bộ ghi kết quả cho người dân: hãy mở trang hồ sơ của người đó rồi chọn «Ghi kết quả kiểm tra»".into(),
+            ))
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    let r = state
+        .store
+        .get_resident(role.resident_scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Learner {
+        resident_id: r.id,
+        name: r.full_name,
+        on_behalf,
+    })
+}
+
+#[derive(Deserialize)]
+struct LearnerQuery {
+    cu_dan: Option<i64>,
+}
+
+pub struct QuestionView {
+    pub index: usize,
+    pub text: String,
+    pub choices: Vec<(usize, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "quiz.html")]
+struct QuizPage<'a> {
+    nav: Option<Nav>,
+    c: &'a Course,
+    questions: Vec<QuestionView>,
+    csrf: String,
+    client_id: String,
+    learner_name: String,
+    on_behalf: Option<i64>,
+    certificate: Option<String>,
+}
+
+fn new_client_id() -> String {
+    format!("s-{}", crate::auth::random_token(16))
+}
+
+async fn quiz_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(course_id): Path<String>,
+    Query(q): Query<LearnerQuery>,
+) -> AppResult<Html<String>> {
+    let c = find_course(&state, &course_id)?;
+    let who = learner_of(&state, &user, q.cu_dan).await?;
+    let certificate = state
+        .store
+        .certificate_for(who.resident_id, &c.id)
+        .await?
+        .map(|c| c.code);
+    let questions = c
+        .quiz
+        .iter()
+        .enumerate()
+        .map(|(i, q)| QuestionView {
+            index: i,
+            text: q.text.clone(),
+            choices: q.choices.iter().cloned().enumerate().collect(),
+        })
+        .collect();
+    let html = QuizPage {
+        nav: Some(Nav::of(&user)),
+        c,
+        questions,
+        csrf: user.csrf_token.clone(),
+        client_id: new_client_id(),
+        learner_name: who.name,
+        on_behalf: who.on_behalf.then_some(who.resident_id),
+        certificate,
+    }
+    .render()?;
+    Ok(Html(html))
+}
+
+pub struct AnswerView {
+    pub text: String,
+    pub given: String,
+    pub right: String,
+    pub correct: bool,
+    pub explain: String,
+}
+
+#[derive(Template)]
+#[template(path = "quiz_result.html")]
+struct ResultPage<'a> {
+    nav: Option<Nav>,
+    c: &'a Course,
+    outcome: AttemptOutcome,
+    percent: i32,
+    answers: Vec<AnswerView>,
+    learner_name: String,
+    on_behalf: Option<i64>,
+}
+
+/// A certificate code: 16 characters of Crockford's base32 (80 random
+/// bits), in groups of four. Not guessable, easy to read out on the phone.
+fn certificate_code() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut rng = rand::rngs::OsRng;
+    let chars: Vec<char> = (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// When the answers were given: the page's clock if it was offline, within
+/// reason, or now.
+fn answered_at(ms: Option<&String>) -> DateTime<Utc> {
+    let now = Utc::now();
+    ms.and_then(|v| v.trim().parse::<i64>().ok())
+        .and_then(DateTime::<Utc>::from_timestamp_millis)
+        .filter(|t| *t <= now + chrono::Duration::minutes(5) && *t >= now - chrono::Duration::days(60))
+        .unwrap_or(now)
+}
+
+async fn submit_quiz(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(course_id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    user.check_csrf(get("csrf"))?;
+    let c = find_course(&state, &course_id)?;
+    let cu_dan = match get("cu_dan") {
+        "" => None,
+        v => Some(
+            v.parse::<i64>()
+                .map_err(|_| AppError::BadRequest("Mã cư dân không hợp lệ".into()))?,
+        ),
+    };
+    let who = learner_of(&state, &user, cu_dan).await?;
+    let mode = if who.on_behalf {
+        LearningMode::from_code(get("hinh_thuc"))
+            .filter(|m| *m != LearningMode::SelfStudy)
+            .ok_or_else(|| {
+                AppError::BadRequest("Hãy chọn hình thức: tại lớp học hay tại nhà".into())
+            })?
+    } else {
+        LearningMode::SelfStudy
+    };
+    let answers: Vec<Option<usize>> = (0..c.quiz.len())
+        .map(|i| {
+            form.get(&format!("q{i}"))
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|v| *v < c.quiz[i].choices.len())
+        })
+        .collect();
+    let score = grade(c, &answers);
+    let attempt = NewAttempt {
+        client_id: match get("client_id") {
+            "" => new_client_id(),
+            v => v.to_string(),
+        },
+        resident_id: who.resident_id,
+        course_id: c.id.clone(),
+        correct: score.correct as i32,
+        total: score.total as i32,
+        passed: score.passed,
+        answers: serde_json::to_string(&answers).unwrap_or_else(|_| "[]".into()),
+        mode,
+        recorded_by: Some(user.user.id),
+        answered_at: answered_at(form.get("answered_at")),
+        certificate: score.passed.then(|| NewCertificate {
+            code: certificate_code(),
+            holder_name: who.name.clone(),
+            course_title: c.title.clone(),
+        }),
+    };
+    let outcome = state.store.record_attempt(&attempt).await?;
+    if who.on_behalf {
+        user.audit(
+            &state,
+            "ghi_ket_qua_hoc",
+            "cu_dan",
+            who.resident_id,
+            format!("{}: {}/{} ({})", c.id, outcome.correct, outcome.total, mode.code()),
+        );
+    }
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        return Ok(Json(serde_json::json!({
+            "recorded": !outcome.duplicate,
+            "duplicate": outcome.duplicate,
+            "correct": outcome.correct,
+            "total": outcome.total,
+            "passed": outcome.passed,
+            "certificate": outcome.certificate,
+        }))
+        .into_response());
+    }
+    let views = c
+        .quiz
+        .iter()
+        .zip(&answers)
+        .map(|(q, a)| AnswerView {
+            text: q.text.clone(),
+            given: a
+                .and_then(|a| q.choices.get(a).cloned())
+                .unwrap_or_else(|| "(bỏ trống)".into()),
+            right: q.choices.get(q.answer).cloned().unwrap_or_default(),
+            correct: *a == Some(q.answer),
+            explain: q.explain.clone(),
+        })
+        .collect();
+    let percent = (outcome.correct * 100).checked_div(outcome.total).unwrap_or(0);
+    Ok(Html(
+        ResultPage {
+            nav: Some(Nav::of(&user)),
+            c,
+            outcome,
+            percent,
+            answers: views,
+            learner_name: who.name,
+            on_behalf: who.on_behalf.then_some(who.resident_id),
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+/// The public address of this server, as the request reached it.
+fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)));
+    let https = state.config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    match host {
+        Some(h) => format!("{}://{h}", if https { "https" } else { "http" }),
+        None => String::new(),
+    }
+}
+
+async fn certificate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(course_id): Path<String>,
+    Query(q): Query<LearnerQuery>,
+) -> AppResult<Response> {
+    let c = find_course(&state, &course_id)?;
+    let who = learner_of(&state, &user, q.cu_dan).await?;
+    let cert = state
+        .store
+        .certificate_for(who.resident_id, &c.id)
+        .await?
+        .ok_or_else(|| {
+            AppError::BadRequest("Chưa có chứng nhận: cần làm đạt bài kiểm tra của khóa học trước".into())
+        })?;
+    user.audit(&state, "tai_chung_chi", "cu_dan", who.resident_id, c.id.clone());
+    let verify_url = format!("{}/xac-thuc/{}", public_base(&state, &headers), cert.code);
+    let commune = state.config.commune_name();
+    let issuer = format!("Ủy ban nhân dân {commune}");
+    let place = commune
+        .strip_prefix("xã ")
+        .or_else(|| commune.strip_prefix("phường "))
+        .unwrap_or(commune);
+    let pdf = hocvuso_documents::certificate_pdf(&hocvuso_documents::CertificateData {
+        holder_name: &cert.holder_name,
+        course_title: &cert.course_title,
+        issuer: &issuer,
+        place,
+        issued_on: crate::pages::vn_date(cert.issued_at),
+        code: &cert.code,
+        verify_url: &verify_url,
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"chung-chi-{}.pdf\"", c.id),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    nav: Option<Nav>,
+    found: Option<(String, String, String)>,
+    code: String,
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let code = code.trim().to_ascii_uppercase();
+    let (nav, _) = viewer(&state, &headers).await;
+    let found = if code.len() <= 24 {
+        state.store.certificate(&code).await?
+    } else {
+        None
+    };
+    let status = if found.is_some() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::NOT_FOUND
+    };
+    let page = VerifyPage {
+        nav,
+        found: found.map(|c| {
+            (
+                c.holder_name,
+                c.course_title,
+                crate::pages::vn_date(c.issued_at).format("%d/%m/%Y").to_string(),
+            )
+        }),
+        code,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
