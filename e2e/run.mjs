@@ -11,8 +11,8 @@
 // Prints one line per step ("ok - ..." / "not ok - ..."), saves screenshots in
 // e2e/artifacts/, and exits non-zero if any step failed.
 
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,13 +116,13 @@ function fold(s) {
 // ---------------------------------------------------------------- server
 
 /** Start `hocvuso serve --demo` on a free port; resolves with {url, password, stop}. */
-function startServer(dataDir) {
+function startServer(dataDir, { bind = '127.0.0.1:0', needPassword = true } = {}) {
   return new Promise((resolveStart, rejectStart) => {
     if (!existsSync(BIN)) {
       rejectStart(new Error(`không thấy ${BIN}: chạy "cargo build --bin hocvuso" trước, hoặc đặt HOCVUSO_BIN`));
       return;
     }
-    const child = spawn(BIN, ['serve', '--demo', '--data-dir', dataDir, '--bind', '127.0.0.1:0'], {
+    const child = spawn(BIN, ['serve', '--demo', '--data-dir', dataDir, '--bind', bind], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     });
@@ -151,7 +151,7 @@ function startServer(dataDir) {
       if (u) url = u[1];
       const p = stdout.match(/mật khẩu một lần (\S+)/);
       if (p) password = p[1];
-      if (url && password && !settled) {
+      if (url && (password || !needPassword) && !settled) {
         settled = true;
         clearTimeout(timer);
         resolveStart({ url, password, stop, log: () => stderr });
@@ -673,6 +673,10 @@ async function main() {
       }
     }
 
+    // ------------------------------------------------ 7. learning
+    console.log('# 7. learning: course, quiz, certificate, verify, offline');
+    server = await learning(browser, base, dataDir, server, serverErrors, weights);
+
     await step(null, 'no server errors (5xx) during the run', async () => {
       assert(serverErrors.length === 0, serverErrors.join(', '));
     });
@@ -688,6 +692,190 @@ async function main() {
     const passed = results.filter((r) => r.ok).length;
     console.log(`# ${results.length} steps, ${passed} passed, ${failures} failed, ${secs} s; screenshots in ${ARTIFACTS}`);
   }
+}
+
+// ---------------------------------------------------------------- learning
+
+/** The right answers of a course quiz, 0-based, read from its quiz.toml. */
+function rightAnswers(course) {
+  const text = readFileSync(resolve(HERE, '..', 'courses', course, 'quiz.toml'), 'utf8');
+  return [...text.matchAll(/^answer\s*=\s*(\d+)/gm)].map((m) => Number(m[1]) - 1);
+}
+
+function lessonIds(course) {
+  return readdirSync(resolve(HERE, '..', 'courses', course))
+    .filter((f) => /^\d\d-.+\.md$/.test(f))
+    .sort()
+    .map((f) => f.slice(3, -3));
+}
+
+async function answerQuiz(page, course) {
+  const answers = rightAnswers(course);
+  const sets = page.locator('form#bai-kiem-tra fieldset');
+  assert((await sets.count()) === answers.length, `quiz shows ${await sets.count()} questions, file has ${answers.length}`);
+  for (let i = 0; i < answers.length; i++) {
+    await page.locator(`input[name=q${i}][value="${answers[i]}"]`).check();
+  }
+  return answers.length;
+}
+
+/**
+ * A resident learns on their phone: opens a course, passes its quiz, downloads
+ * the certificate, and the verify page confirms it. Then the server goes away
+ * (a cut network): a saved lesson still opens, a quiz is answered offline, and
+ * once the server is back the answers are recorded. Returns the running server.
+ */
+async function learning(browser, base, dataDir, server, serverErrors, weights) {
+  // Page weight, measured with no service worker in the way.
+  {
+    const ctx = await browser.newContext({ ...VIEWPORT, baseURL: base, serviceWorkers: 'block' });
+    const page = await ctx.newPage();
+    const meter = await attachMeter(ctx, page);
+    await step(page, 'course list under 100 KB and a lesson with its pictures under 50 KB', async () => {
+      meter.reset();
+      await page.goto('/hoc', { waitUntil: 'load' });
+      weights.courses = await meter.total();
+      meter.reset();
+      await page.goto('/hoc/an-toan-lua-dao/link-ung-dung-gia', { waitUntil: 'load' });
+      weights.lesson = await meter.total();
+      assert(weights.courses.encoded < 100 * 1024, describeWeight(weights.courses));
+      assert(weights.lesson.encoded < 50 * 1024, describeWeight(weights.lesson));
+      assert((await page.locator('figure.hinh svg').count()) >= 1, 'no illustration');
+      const noScroll = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+      assert(noScroll, 'horizontal scroll on the lesson page');
+      return `list ${kb(weights.courses.encoded)}, lesson ${kb(weights.lesson.encoded)}`;
+    });
+    await ctx.close();
+  }
+
+  // A resident account, made by the office with the command line.
+  const out = execFileSync(BIN, ['--data-dir', dataDir, 'user', 'add', 'hocvien', '--role', 'nguoi_dan', '--resident', '1', '--name', 'Người học thử'], { encoding: 'utf8' });
+  const oneTime = out.match(/Mật khẩu một lần: (\S+)/)[1];
+  const learnerPassword = 'Hoc-tap-suot-doi-2026';
+  const ctx = await browser.newContext({ ...VIEWPORT, baseURL: base, acceptDownloads: true });
+  ctx.setDefaultTimeout(STEP_TIMEOUT);
+  const page = await ctx.newPage();
+  page.on('response', (r) => {
+    if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.url()}`);
+  });
+  const course = 'dien-thoai-thong-minh';
+  let certUrl = null;
+  const passed = await step(page, 'a resident logs in, opens a course and passes its quiz', async () => {
+    await page.goto('/dang-nhap');
+    await login(page, base, 'hocvien', oneTime);
+    await page.waitForURL(pathIs('/doi-mat-khau'));
+    await page.getByLabel('Mật khẩu hiện tại').fill(oneTime);
+    await page.getByLabel(/^Mật khẩu mới/).fill(learnerPassword);
+    await page.getByLabel('Nhập lại mật khẩu mới').fill(learnerPassword);
+    await Promise.all([page.waitForURL(pathIs('/dang-nhap')), (await submitButton(page, 'Đổi mật khẩu')).click()]);
+    await login(page, base, 'hocvien', learnerPassword);
+    await page.getByRole('link', { name: 'Học kỹ năng số' }).first().click();
+    await page.waitForURL(pathIs('/hoc'));
+    await page.getByRole('link', { name: 'Sử dụng điện thoại thông minh cơ bản' }).click();
+    await page.waitForURL(pathIs(`/hoc/${course}`));
+    await page.getByRole('link', { name: /Bật máy/ }).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.goto(`/hoc/${course}`);
+    await expectText(page, 'Đã đọc');
+    await page.getByRole('link', { name: /Làm bài kiểm tra/ }).click();
+    await page.waitForURL(pathIs(`/hoc/${course}/kiem-tra`));
+    const n = await answerQuiz(page, course);
+    await page.getByRole('button', { name: 'Nộp bài' }).click();
+    const result = await expectText(page, /Đúng \d+\/\d+ câu/);
+    const text = (await result.innerText()).trim();
+    assert(text.includes(`Đúng ${n}/${n}`) && text.includes('Đạt'), text);
+    return text.replace(/\s+/g, ' ');
+  });
+  if (passed) {
+    await step(page, 'the certificate downloads as a PDF with the holder and the course', async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải giấy chứng nhận (PDF)' }).click()]);
+      const file = join(ARTIFACTS, 'chung-chi.pdf');
+      await download.saveAs(file);
+      const bytes = readFileSync(file);
+      assert(bytes.subarray(0, 5).toString() === '%PDF-', 'not a PDF');
+      assert(bytes.length < 200 * 1024, `certificate is ${bytes.length} bytes`);
+      try {
+        execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', file, join(ARTIFACTS, 'chung-chi')]);
+        const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+        assert(text.includes('GIẤY CHỨNG NHẬN') && text.includes('Sử dụng điện thoại thông minh cơ bản'), text.slice(0, 300));
+        return `${kb(bytes.length)}, text and PNG checked`;
+      } catch (e) {
+        if (e.code === 'ENOENT') return `${kb(bytes.length)} (poppler-utils not installed: text not checked)`;
+        throw e;
+      }
+    });
+    await step(page, 'the public verify page confirms the certificate', async () => {
+      await page.getByRole('link', { name: 'trang xác thực' }).click();
+      await page.waitForURL((u) => u.pathname.startsWith('/xac-thuc/'));
+      certUrl = page.url();
+      await expectText(page, 'Giấy chứng nhận hợp lệ.');
+      await expectText(page, 'Sử dụng điện thoại thông minh cơ bản');
+      await expectText(page, 'Người được chứng nhận');
+      const anon = await browser.newContext({ ...VIEWPORT });
+      const p2 = await anon.newPage();
+      const r = await p2.goto(certUrl);
+      assert(r.status() === 200, `verify page for a stranger: ${r.status()}`);
+      const body = await p2.locator('main').innerText();
+      await anon.close();
+      assert(body.includes('hợp lệ'), body);
+      return new URL(certUrl).pathname;
+    });
+  } else {
+    skip(['the certificate downloads as a PDF with the holder and the course', 'the public verify page confirms the certificate'], 'quiz not passed');
+  }
+
+  // Offline: save a whole course, then the server goes away.
+  const offline = 'an-toan-lua-dao';
+  const lessons = lessonIds(offline);
+  const saved = await step(page, '"Lưu cả khóa" stores a course for offline reading', async () => {
+    await page.goto(`/hoc/${offline}`);
+    await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: STEP_TIMEOUT }).catch(async () => {
+      await page.reload();
+      await page.waitForFunction(() => navigator.serviceWorker.controller);
+    });
+    await page.getByRole('button', { name: 'Lưu cả khóa để đọc khi không có mạng' }).click();
+    const st = await expectText(page, /Đã lưu \d+ trang/);
+    return (await st.innerText()).trim();
+  });
+  if (!saved) {
+    skip(['with the server gone, a saved lesson still opens', 'a quiz answered offline is kept on the phone', 'back online, the offline answers are recorded'], 'course not saved');
+    await ctx.close();
+    return server;
+  }
+  const port = new URL(base).port;
+  await server.stop();
+  server = null;
+  await step(page, 'with the server gone, a saved lesson still opens', async () => {
+    const r = await fetch(base + '/healthz').then(() => 'up', () => 'down');
+    assert(r === 'down', 'the server should be unreachable');
+    const lesson = lessons[lessons.length - 1];
+    await page.goto(`/hoc/${offline}/${lesson}`);
+    const h1 = (await page.getByRole('heading', { level: 1 }).innerText()).trim();
+    assert((await page.locator('figure.hinh svg').count()) >= 1, 'illustration missing offline');
+    return `"${h1}"`;
+  });
+  await step(page, 'a quiz answered offline is kept on the phone', async () => {
+    await page.goto(`/hoc/${offline}/kiem-tra`);
+    await answerQuiz(page, offline);
+    await page.getByRole('button', { name: 'Nộp bài' }).click();
+    await expectText(page, 'Bài làm đã được lưu trên máy');
+    const queued = await page.evaluate(() => JSON.parse(localStorage.getItem('hocvuso-bai-lam-cho-gui') || '[]').length);
+    assert(queued === 1, `${queued} answers queued`);
+  });
+  server = await startServer(dataDir, { bind: `127.0.0.1:${port}`, needPassword: false });
+  await step(page, 'back online, the offline answers are recorded', async () => {
+    await page.reload();
+    const msg = await expectText(page, /Đã gửi bài làm lúc mất mạng/);
+    const text = (await msg.innerText()).trim();
+    assert(text.includes('Đạt'), text);
+    const left = await page.evaluate(() => JSON.parse(localStorage.getItem('hocvuso-bai-lam-cho-gui') || '[]').length);
+    assert(left === 0, `${left} answers still queued`);
+    await page.goto(`/hoc/${offline}`);
+    await expectText(page, 'Bạn đã đạt khóa học này.');
+    return text;
+  });
+  await ctx.close();
+  return server;
 }
 
 // ---------------------------------------------------------------- import data

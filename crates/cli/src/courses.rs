@@ -35,7 +35,10 @@ pub fn run(db: DbArgs, check: Option<PathBuf>, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&catalog.to_json())?);
         return Ok(());
     }
-    println!("{:<28} {:>4} {:>5} {:>6}  Tên khóa học", "Mã", "Bài", "Câu", "Phút");
+    println!(
+        "{:<28} {:>4} {:>5} {:>6}  Tên khóa học",
+        "Mã", "Bài", "Câu", "Phút"
+    );
     for c in &catalog.courses {
         println!(
             "{:<28} {:>4} {:>5} {:>6}  {}",

@@ -51,15 +51,36 @@ pub fn certificate_pdf(d: &CertificateData<'_>) -> Result<Vec<u8>, DocumentError
 
     // National title and motto, underlined as in administrative documents.
     s.set_fill(Some(pdf::fill(INK)));
-    pdf::centred(&mut s, &fonts.bold, 13.0, cx, 66.0, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
-    let motto_w = pdf::centred(&mut s, &fonts.bold, 13.0, cx, 84.0, "Độc lập - Tự do - Hạnh phúc");
+    pdf::centred(
+        &mut s,
+        &fonts.bold,
+        13.0,
+        cx,
+        66.0,
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    );
+    let motto_w = pdf::centred(
+        &mut s,
+        &fonts.bold,
+        13.0,
+        cx,
+        84.0,
+        "Độc lập - Tự do - Hạnh phúc",
+    );
     s.set_fill(None);
     s.set_stroke(Some(pdf::stroke(INK, 0.7)));
     pdf::line(&mut s, cx - motto_w / 2.0, 89.0, cx + motto_w / 2.0, 89.0);
     s.set_stroke(None);
 
     s.set_fill(Some(pdf::fill(INK)));
-    pdf::centred(&mut s, &fonts.regular, 13.0, cx, 116.0, &d.issuer.to_uppercase());
+    pdf::centred(
+        &mut s,
+        &fonts.regular,
+        13.0,
+        cx,
+        116.0,
+        &d.issuer.to_uppercase(),
+    );
 
     s.set_fill(Some(pdf::fill(RED)));
     pdf::centred(&mut s, &fonts.bold, 34.0, cx, 168.0, "GIẤY CHỨNG NHẬN");
@@ -80,9 +101,21 @@ pub fn certificate_pdf(d: &CertificateData<'_>) -> Result<Vec<u8>, DocumentError
     pdf::centred(&mut s, &fonts.bold, name_size, cx, 274.0, d.holder_name);
 
     s.set_fill(Some(pdf::fill(INK)));
-    pdf::centred(&mut s, &fonts.regular, 15.0, cx, 310.0, "đã học và đạt bài kiểm tra của khóa học");
+    pdf::centred(
+        &mut s,
+        &fonts.regular,
+        15.0,
+        cx,
+        310.0,
+        "đã học và đạt bài kiểm tra của khóa học",
+    );
     let mut y = 342.0;
-    for line in fonts.bold.wrap(d.course_title, 20.0, W - 220.0).iter().take(2) {
+    for line in fonts
+        .bold
+        .wrap(d.course_title, 20.0, W - 220.0)
+        .iter()
+        .take(2)
+    {
         pdf::centred(&mut s, &fonts.bold, 20.0, cx, y, line);
         y += 26.0;
     }
@@ -96,7 +129,14 @@ pub fn certificate_pdf(d: &CertificateData<'_>) -> Result<Vec<u8>, DocumentError
         d.issued_on.year()
     );
     pdf::centred(&mut s, &fonts.italic, 14.0, W - 230.0, 430.0, &date);
-    pdf::centred(&mut s, &fonts.bold, 14.0, W - 230.0, 452.0, &d.issuer.to_uppercase());
+    pdf::centred(
+        &mut s,
+        &fonts.bold,
+        14.0,
+        W - 230.0,
+        452.0,
+        &d.issuer.to_uppercase(),
+    );
     pdf::centred(
         &mut s,
         &fonts.italic,
@@ -115,7 +155,9 @@ pub fn certificate_pdf(d: &CertificateData<'_>) -> Result<Vec<u8>, DocumentError
     for (i, c) in qr.to_colors().iter().enumerate() {
         if *c == Color::Dark {
             let (col, row) = (i % modules, i / modules);
-            if let Some(r) = krilla::geom::Rect::from_xywh(qx + col as f32 * m, qy + row as f32 * m, m, m) {
+            if let Some(r) =
+                krilla::geom::Rect::from_xywh(qx + col as f32 * m, qy + row as f32 * m, m, m)
+            {
                 pb.push_rect(r);
             }
         }
@@ -125,11 +167,32 @@ pub fn certificate_pdf(d: &CertificateData<'_>) -> Result<Vec<u8>, DocumentError
     }
     s.set_fill(Some(pdf::fill(INK)));
     let tx = qx + size + 14.0;
-    pdf::text_at(&mut s, &fonts.regular, 11.0, tx, qy + 30.0, "Mã chứng nhận:");
+    pdf::text_at(
+        &mut s,
+        &fonts.regular,
+        11.0,
+        tx,
+        qy + 30.0,
+        "Mã chứng nhận:",
+    );
     pdf::text_at(&mut s, &fonts.bold, 13.0, tx, qy + 48.0, d.code);
-    pdf::text_at(&mut s, &fonts.regular, 10.0, tx, qy + 68.0, "Quét mã QR hoặc mở địa chỉ:");
+    pdf::text_at(
+        &mut s,
+        &fonts.regular,
+        10.0,
+        tx,
+        qy + 68.0,
+        "Quét mã QR hoặc mở địa chỉ:",
+    );
     for (i, part) in split_url(d.verify_url, 42).iter().enumerate() {
-        pdf::text_at(&mut s, &fonts.regular, 10.0, tx, qy + 82.0 + i as f32 * 12.0, part);
+        pdf::text_at(
+            &mut s,
+            &fonts.regular,
+            10.0,
+            tx,
+            qy + 82.0 + i as f32 * 12.0,
+            part,
+        );
     }
 
     s.finish();

@@ -106,7 +106,14 @@ pub(crate) fn text_at(surface: &mut Surface, face: &Face, size: f32, x: f32, y: 
 }
 
 /// Draw `text` centred on `cx`, baseline at `y`; returns its width.
-pub(crate) fn centred(surface: &mut Surface, face: &Face, size: f32, cx: f32, y: f32, text: &str) -> f32 {
+pub(crate) fn centred(
+    surface: &mut Surface,
+    face: &Face,
+    size: f32,
+    cx: f32,
+    y: f32,
+    text: &str,
+) -> f32 {
     let w = face.width(text, size);
     text_at(surface, face, size, cx - w / 2.0, y, text);
     w

@@ -361,7 +361,10 @@ impl Catalog {
 
     /// Build a catalogue from files given as (path relative to the courses
     /// folder, text); `prefix` names that folder in messages.
-    pub fn from_files(prefix: &str, files: &[(String, String)]) -> Result<Catalog, Vec<CourseError>> {
+    pub fn from_files(
+        prefix: &str,
+        files: &[(String, String)],
+    ) -> Result<Catalog, Vec<CourseError>> {
         let mut errors = Errors { list: Vec::new() };
         let mut by_dir: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
         let mut core: Option<(&str, &str)> = None;
@@ -427,7 +430,11 @@ impl Catalog {
             }
             for id in &ids {
                 if self.course(id).is_none() {
-                    errors.push(file, line, format!("khóa học `{id}` không có trong danh mục"));
+                    errors.push(
+                        file,
+                        line,
+                        format!("khóa học `{id}` không có trong danh mục"),
+                    );
                 }
             }
             self.basic_knowledge.insert(group, ids);
@@ -469,7 +476,11 @@ impl Catalog {
 
     /// Whether someone in `groups` who passed `passed` has basic digital
     /// knowledge: all the courses of at least one of their groups.
-    pub fn basic_knowledge_met<S: AsRef<str>>(&self, groups: &[S], passed: &BTreeSet<String>) -> bool {
+    pub fn basic_knowledge_met<S: AsRef<str>>(
+        &self,
+        groups: &[S],
+        passed: &BTreeSet<String>,
+    ) -> bool {
         groups.iter().any(|g| {
             self.basic_knowledge
                 .get(g.as_ref())
@@ -522,7 +533,11 @@ fn read_tree(root: &Path, dir: &Path, out: &mut Vec<(String, String)>, errors: &
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(&dir.display().to_string(), 0, format!("không đọc được thư mục: {e}"));
+            errors.push(
+                &dir.display().to_string(),
+                0,
+                format!("không đọc được thư mục: {e}"),
+            );
             return;
         }
     };
@@ -549,7 +564,11 @@ fn read_tree(root: &Path, dir: &Path, out: &mut Vec<(String, String)>, errors: &
                     "tệp không phải UTF-8: hãy lưu lại với bảng mã UTF-8",
                 ),
             },
-            Err(e) => errors.push(&path.display().to_string(), 0, format!("không đọc được tệp: {e}")),
+            Err(e) => errors.push(
+                &path.display().to_string(),
+                0,
+                format!("không đọc được tệp: {e}"),
+            ),
         }
     }
 }
@@ -592,10 +611,18 @@ fn parse_course(
         );
     }
     if raw.title.trim().is_empty() {
-        errors.push(&course_file, at("title"), "`title` (tên khóa học) đang trống");
+        errors.push(
+            &course_file,
+            at("title"),
+            "`title` (tên khóa học) đang trống",
+        );
     }
     if raw.summary.trim().is_empty() {
-        errors.push(&course_file, at("summary"), "`summary` (giới thiệu ngắn) đang trống");
+        errors.push(
+            &course_file,
+            at("summary"),
+            "`summary` (giới thiệu ngắn) đang trống",
+        );
     }
     check_groups(&raw.groups, &course_file, at("groups"), false, errors);
     if !(50..=100).contains(&raw.pass_percent) {
@@ -665,7 +692,11 @@ fn parse_course(
     let quiz_file = format!("{origin}/quiz.toml");
     let quiz = match find("quiz.toml") {
         None => {
-            errors.push(&quiz_file, 0, "thiếu tệp quiz.toml (bài kiểm tra của khóa học)");
+            errors.push(
+                &quiz_file,
+                0,
+                "thiếu tệp quiz.toml (bài kiểm tra của khóa học)",
+            );
             Vec::new()
         }
         Some(text) => parse_quiz(&quiz_file, text, &lessons, errors),
@@ -701,7 +732,13 @@ fn parse_course(
     })
 }
 
-fn check_groups(groups: &[String], file: &str, line: usize, allow_empty: bool, errors: &mut Errors) {
+fn check_groups(
+    groups: &[String],
+    file: &str,
+    line: usize,
+    allow_empty: bool,
+    errors: &mut Errors,
+) {
     if groups.is_empty() && !allow_empty {
         errors.push(file, line, "`groups` (nhóm đối tượng) đang trống");
     }
@@ -710,7 +747,10 @@ fn check_groups(groups: &[String], file: &str, line: usize, allow_empty: bool, e
             errors.push(
                 file,
                 line,
-                format!("mã nhóm `{g}` không có; dùng một trong: {}", audience_codes()),
+                format!(
+                    "mã nhóm `{g}` không có; dùng một trong: {}",
+                    audience_codes()
+                ),
             );
         }
     }
@@ -735,7 +775,11 @@ fn parse_lesson(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
     if lines.next().map(str::trim_end) != Some("+++") {
-        errors.push(file, 1, "bài học phải mở đầu bằng dòng `+++` (phần thông tin TOML)");
+        errors.push(
+            file,
+            1,
+            "bài học phải mở đầu bằng dòng `+++` (phần thông tin TOML)",
+        );
         return None;
     }
     let mut front = String::new();
@@ -764,13 +808,20 @@ fn parse_lesson(
     };
     let at = |key: &str| line_of_key(text, key, 1);
     if !valid_id(&raw.id) {
-        errors.push(file, at("id"), "`id` chỉ gồm chữ thường không dấu a-z, số 0-9 và dấu '-'");
+        errors.push(
+            file,
+            at("id"),
+            "`id` chỉ gồm chữ thường không dấu a-z, số 0-9 và dấu '-'",
+        );
     }
     if RESERVED_LESSON_IDS.contains(&raw.id.as_str()) {
         errors.push(
             file,
             at("id"),
-            format!("`id = \"{}\"` trùng tên một trang của khóa học; hãy đặt tên khác", raw.id),
+            format!(
+                "`id = \"{}\"` trùng tên một trang của khóa học; hãy đặt tên khác",
+                raw.id
+            ),
         );
     }
     if raw.title.trim().is_empty() {
@@ -780,7 +831,10 @@ fn parse_lesson(
         errors.push(
             file,
             at("minutes"),
-            format!("`minutes` = {}: bài học đọc trong 2 đến 5 phút", raw.minutes),
+            format!(
+                "`minutes` = {}: bài học đọc trong 2 đến 5 phút",
+                raw.minutes
+            ),
         );
     }
     if raw.competences.is_empty() {
@@ -795,7 +849,9 @@ fn parse_lesson(
             errors.push(
                 file,
                 at("competences"),
-                format!("miền năng lực {c} không có; Thông tư 02/2025/TT-BGDĐT có 6 miền, đánh số 1–6"),
+                format!(
+                    "miền năng lực {c} không có; Thông tư 02/2025/TT-BGDĐT có 6 miền, đánh số 1–6"
+                ),
             );
         }
     }
@@ -869,11 +925,18 @@ fn parse_quiz(file: &str, text: &str, lessons: &[Lesson], errors: &mut Errors) -
             errors.push(
                 file,
                 line,
-                format!("câu {n}: `lesson = \"{}\"` không phải bài học nào của khóa này", q.lesson),
+                format!(
+                    "câu {n}: `lesson = \"{}\"` không phải bài học nào của khóa này",
+                    q.lesson
+                ),
             );
         }
         if q.text.trim().is_empty() {
-            errors.push(file, line, format!("câu {n}: `text` (nội dung câu hỏi) đang trống"));
+            errors.push(
+                file,
+                line,
+                format!("câu {n}: `text` (nội dung câu hỏi) đang trống"),
+            );
         }
         if !(2..=5).contains(&q.choices.len()) {
             errors.push(
@@ -944,7 +1007,9 @@ fn check_svg(text: &str) -> Result<String, String> {
         "<!entity",
     ] {
         if lower.contains(bad) {
-            return Err(format!("hình có `{bad}`: không được dùng trong hình minh họa"));
+            return Err(format!(
+                "hình có `{bad}`: không được dùng trong hình minh họa"
+            ));
         }
     }
     let bytes = lower.as_bytes();
@@ -978,7 +1043,9 @@ mod tests {
         assert!(check_svg("<svg><rect/></svg>").is_err());
         assert!(check_svg(r#"<svg viewBox="0 0 1 1"><script>x</script></svg>"#).is_err());
         assert!(check_svg(r#"<svg viewBox="0 0 1 1" onload="x()"></svg>"#).is_err());
-        assert!(check_svg(r#"<svg viewBox="0 0 1 1"><text>Điện thoại online</text></svg>"#).is_ok());
+        assert!(
+            check_svg(r#"<svg viewBox="0 0 1 1"><text>Điện thoại online</text></svg>"#).is_ok()
+        );
         let big = format!(r#"<svg viewBox="0 0 1 1">{}</svg>"#, "x".repeat(7000));
         assert!(check_svg(&big).is_err());
     }

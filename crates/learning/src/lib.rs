@@ -10,12 +10,12 @@
 //! request (and one cache entry, offline) holds a whole lesson.
 
 mod catalog;
-mod render;
 mod quiz;
+mod render;
 
 pub use catalog::{
-    competence_name, Audience, Catalog, CatalogueJson, Competence, Course, CourseError, Lesson, Question, Source,
-    AUDIENCES, COMPETENCES,
+    competence_name, Audience, Catalog, CatalogueJson, Competence, Course, CourseError, Lesson,
+    Question, Source, AUDIENCES, COMPETENCES,
 };
 pub use quiz::{grade, Score};
 

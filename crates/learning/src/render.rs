@@ -31,7 +31,8 @@ pub(crate) fn lesson_html(
     first_line: usize,
     report: &mut dyn FnMut(usize, String),
 ) -> String {
-    let line_at = |offset: usize| first_line + body[..offset.min(body.len())].matches('\n').count() + 1;
+    let line_at =
+        |offset: usize| first_line + body[..offset.min(body.len())].matches('\n').count() + 1;
     let mut events: Vec<Event> = Vec::new();
     // While inside an image: (file, alt text so far).
     let mut image: Option<(String, String, usize)> = None;
@@ -40,7 +41,9 @@ pub(crate) fn lesson_html(
             match event {
                 Event::End(TagEnd::Image) => {
                     if let Some((file, alt, line)) = image.take() {
-                        events.push(Event::Html(CowStr::from(figure(&file, &alt, svgs, line, report))));
+                        events.push(Event::Html(CowStr::from(figure(
+                            &file, &alt, svgs, line, report,
+                        ))));
                     }
                 }
                 Event::Text(t) | Event::Code(t) => alt.push_str(&t),
@@ -90,7 +93,10 @@ fn figure(
         return String::new();
     };
     if alt.trim().is_empty() {
-        report(line, format!("hình `{file}` thiếu lời mô tả: ![mô tả]({file})"));
+        report(
+            line,
+            format!("hình `{file}` thiếu lời mô tả: ![mô tả]({file})"),
+        );
     }
     let alt = escape(alt.trim());
     // Label the picture with its description, unless the file already does.
@@ -125,7 +131,9 @@ mod tests {
     fn inlines_svg_with_alt() {
         let (html, errs) = render("Xin chào.\n\n![Màn hình khóa](a.svg)\n");
         assert!(errs.is_empty(), "{errs:?}");
-        assert!(html.contains("<figure class=\"hinh\"><svg role=\"img\" aria-label=\"Màn hình khóa\""));
+        assert!(
+            html.contains("<figure class=\"hinh\"><svg role=\"img\" aria-label=\"Màn hình khóa\"")
+        );
         assert!(html.contains("<figcaption>Màn hình khóa</figcaption>"));
     }
 

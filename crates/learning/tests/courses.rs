@@ -30,16 +30,28 @@ fn repository_courses_are_valid_and_complete() {
         "san-xuat-kinh-doanh-so",
         "ky-nang-so-can-bo",
     ] {
-        let c = cat.course(id).unwrap_or_else(|| panic!("course {id} missing"));
+        let c = cat
+            .course(id)
+            .unwrap_or_else(|| panic!("course {id} missing"));
         assert!((4..=8).contains(&c.lessons.len()), "{id}");
         assert!((5..=10).contains(&c.quiz.len()), "{id}");
         assert!(!c.competences().is_empty());
         for l in &c.lessons {
-            assert!(l.html.contains("<figure class=\"hinh\"><svg"), "{id}/{} has no illustration", l.id);
+            assert!(
+                l.html.contains("<figure class=\"hinh\"><svg"),
+                "{id}/{} has no illustration",
+                l.id
+            );
             assert!(!l.sources.is_empty(), "{id}/{} has no source", l.id);
             assert!(c.lesson_questions(&l.id) >= 1);
             // Content is NFC Vietnamese: no combining marks left.
-            assert!(!l.html.chars().any(|ch| ('\u{300}'..='\u{323}').contains(&ch)), "{id}/{}", l.id);
+            assert!(
+                !l.html
+                    .chars()
+                    .any(|ch| ('\u{300}'..='\u{323}').contains(&ch)),
+                "{id}/{}",
+                l.id
+            );
         }
     }
     // Every group of the plan has a basic-knowledge definition.
@@ -49,7 +61,10 @@ fn repository_courses_are_valid_and_complete() {
     let json = serde_json::to_value(cat.to_json()).unwrap();
     let first = &json["courses"][0];
     assert_eq!(first["id"], "dien-thoai-thong-minh");
-    assert!(first["lessons"][0]["path"].as_str().unwrap().starts_with("/hoc/dien-thoai-thong-minh/"));
+    assert!(first["lessons"][0]["path"]
+        .as_str()
+        .unwrap()
+        .starts_with("/hoc/dien-thoai-thong-minh/"));
     let sum: u64 = first["lessons"]
         .as_array()
         .unwrap()
@@ -125,7 +140,11 @@ fn broken_course_files_are_errors_with_file_and_line() {
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .min()
         .unwrap();
-    let name = first_lesson.file_name().unwrap().to_string_lossy().to_string();
+    let name = first_lesson
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
 
     // 1. A typo in the front matter: line 3 of the file.
     let text = std::fs::read_to_string(&first_lesson).unwrap();
@@ -143,28 +162,44 @@ fn broken_course_files_are_errors_with_file_and_line() {
     // 2. An answer that is not one of the choices: the line of its [[question]].
     let quiz = dir.join("quiz.toml");
     let qtext = std::fs::read_to_string(&quiz).unwrap();
-    let qline = qtext.lines().position(|l| l.trim() == "[[question]]").unwrap() + 1;
+    let qline = qtext
+        .lines()
+        .position(|l| l.trim() == "[[question]]")
+        .unwrap()
+        + 1;
     let broken = qtext.replacen("answer = ", "answer = 9", 1);
     std::fs::write(&quiz, broken).unwrap();
     let errs = errors_of(tmp.path());
     assert!(
-        errs.iter().any(|e| e.file.ends_with("quiz.toml") && e.line == qline && e.message.contains("answer")),
+        errs.iter().any(|e| e.file.ends_with("quiz.toml")
+            && e.line == qline
+            && e.message.contains("answer")),
         "{errs:?}"
     );
     std::fs::write(&quiz, &qtext).unwrap();
 
     // 3. A group code that does not exist, and a picture that is not there.
-    let broken = text
-        .replacen("+++\n", "+++\ngroups = [\"nong_dan\"]\n", 1)
+    let broken = text.replacen("+++\n", "+++\ngroups = [\"nong_dan\"]\n", 1)
         + "\n![Hình không có](khong-co.svg)\n";
     std::fs::write(&first_lesson, broken).unwrap();
     let errs = errors_of(tmp.path());
-    assert!(errs.iter().any(|e| e.message.contains("nong_dan") && e.line == 2), "{errs:?}");
-    assert!(errs.iter().any(|e| e.message.contains("khong-co.svg")), "{errs:?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.message.contains("nong_dan") && e.line == 2),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter().any(|e| e.message.contains("khong-co.svg")),
+        "{errs:?}"
+    );
     std::fs::write(&first_lesson, &text).unwrap();
 
     // 4. A missing quiz file.
     std::fs::remove_file(&quiz).unwrap();
     let errs = errors_of(tmp.path());
-    assert!(errs.iter().any(|e| e.file.ends_with("quiz.toml") && e.message.contains("thiếu")), "{errs:?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.file.ends_with("quiz.toml") && e.message.contains("thiếu")),
+        "{errs:?}"
+    );
 }

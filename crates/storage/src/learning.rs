@@ -269,7 +269,12 @@ macro_rules! dispatch {
 
 impl Store {
     /// Note that a resident opened a lesson; true the first time.
-    pub async fn record_lesson_read(&self, resident_id: i64, course: &str, lesson: &str) -> Result<bool> {
+    pub async fn record_lesson_read(
+        &self,
+        resident_id: i64,
+        course: &str,
+        lesson: &str,
+    ) -> Result<bool> {
         dispatch!(self, s => s.record_lesson_read(resident_id, course, lesson).await)
     }
 
@@ -277,7 +282,9 @@ impl Store {
     /// certificate at the first pass.
     pub async fn record_attempt(&self, attempt: &NewAttempt) -> Result<AttemptOutcome> {
         if !valid_client_id(&attempt.client_id) {
-            return Err(StoreError::Invalid("Mã bài làm không hợp lệ; hãy tải lại trang và làm lại".into()));
+            return Err(StoreError::Invalid(
+                "Mã bài làm không hợp lệ; hãy tải lại trang và làm lại".into(),
+            ));
         }
         dispatch!(self, s => s.record_attempt(attempt).await)
     }
@@ -298,7 +305,11 @@ impl Store {
     }
 
     /// A resident's certificate for a course.
-    pub async fn certificate_for(&self, resident_id: i64, course: &str) -> Result<Option<CertificateRow>> {
+    pub async fn certificate_for(
+        &self,
+        resident_id: i64,
+        course: &str,
+    ) -> Result<Option<CertificateRow>> {
         dispatch!(self, s => s.certificate_for(resident_id, course).await)
     }
 }

@@ -17,9 +17,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use hocvuso_learning::{competence_name, grade, Audience, Course};
-use hocvuso_storage::{
-    AttemptOutcome, CourseProgress, LearningMode, NewAttempt, NewCertificate,
-};
+use hocvuso_storage::{AttemptOutcome, CourseProgress, LearningMode, NewAttempt, NewCertificate};
 use rand::Rng;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -112,7 +110,10 @@ struct CoursesPage {
     basic: bool,
 }
 
-async fn progress_of(state: &AppState, resident: Option<i64>) -> AppResult<HashMap<String, CourseProgress>> {
+async fn progress_of(
+    state: &AppState,
+    resident: Option<i64>,
+) -> AppResult<HashMap<String, CourseProgress>> {
     Ok(match resident {
         Some(id) => state
             .store
@@ -343,7 +344,11 @@ struct Learner {
     on_behalf: bool,
 }
 
-async fn learner_of(state: &AppState, user: &CurrentUser, cu_dan: Option<i64>) -> AppResult<Learner> {
+async fn learner_of(
+    state: &AppState,
+    user: &CurrentUser,
+    cu_dan: Option<i64>,
+) -> AppResult<Learner> {
     let role = user.role();
     let (id, on_behalf) = match (cu_dan, role.resident_id()) {
         (Some(id), _) if role.can_list_residents() => (id, true),
@@ -474,7 +479,9 @@ fn answered_at(ms: Option<&String>) -> DateTime<Utc> {
     let now = Utc::now();
     ms.and_then(|v| v.trim().parse::<i64>().ok())
         .and_then(DateTime::<Utc>::from_timestamp_millis)
-        .filter(|t| *t <= now + chrono::Duration::minutes(5) && *t >= now - chrono::Duration::days(60))
+        .filter(|t| {
+            *t <= now + chrono::Duration::minutes(5) && *t >= now - chrono::Duration::days(60)
+        })
         .unwrap_or(now)
 }
 
@@ -540,7 +547,13 @@ async fn submit_quiz(
             "ghi_ket_qua_hoc",
             "cu_dan",
             who.resident_id,
-            format!("{}: {}/{} ({})", c.id, outcome.correct, outcome.total, mode.code()),
+            format!(
+                "{}: {}/{} ({})",
+                c.id,
+                outcome.correct,
+                outcome.total,
+                mode.code()
+            ),
         );
     }
     let wants_json = headers
@@ -572,7 +585,9 @@ async fn submit_quiz(
             explain: q.explain.clone(),
         })
         .collect();
-    let percent = (outcome.correct * 100).checked_div(outcome.total).unwrap_or(0);
+    let percent = (outcome.correct * 100)
+        .checked_div(outcome.total)
+        .unwrap_or(0);
     Ok(Html(
         ResultPage {
             nav: Some(Nav::of(&user)),
@@ -593,7 +608,10 @@ fn public_base(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)));
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        });
     let https = state.config.secure_cookies
         || headers
             .get("x-forwarded-proto")
@@ -619,9 +637,17 @@ async fn certificate(
         .certificate_for(who.resident_id, &c.id)
         .await?
         .ok_or_else(|| {
-            AppError::BadRequest("Chưa có chứng nhận: cần làm đạt bài kiểm tra của khóa học trước".into())
+            AppError::BadRequest(
+                "Chưa có chứng nhận: cần làm đạt bài kiểm tra của khóa học trước".into(),
+            )
         })?;
-    user.audit(&state, "tai_chung_chi", "cu_dan", who.resident_id, c.id.clone());
+    user.audit(
+        &state,
+        "tai_chung_chi",
+        "cu_dan",
+        who.resident_id,
+        c.id.clone(),
+    );
     let verify_url = format!("{}/xac-thuc/{}", public_base(&state, &headers), cert.code);
     let commune = state.config.commune_name();
     let issuer = format!("Ủy ban nhân dân {commune}");
@@ -684,7 +710,9 @@ async fn verify(
             (
                 c.holder_name,
                 c.course_title,
-                crate::pages::vn_date(c.issued_at).format("%d/%m/%Y").to_string(),
+                crate::pages::vn_date(c.issued_at)
+                    .format("%d/%m/%Y")
+                    .to_string(),
             )
         }),
         code,

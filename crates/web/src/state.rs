@@ -46,12 +46,14 @@ impl AppState {
             throttle: Arc::new(Throttle::default()),
             imports: Arc::new(ImportJobs::default()),
             assistant: Arc::new(tokio::sync::RwLock::new(None)),
-            catalog: Arc::new(hocvuso_learning::Catalog::embedded().unwrap_or_else(|errors| {
-                for e in errors {
-                    tracing::error!("khóa học lỗi: {e}");
-                }
-                hocvuso_learning::Catalog::default()
-            })),
+            catalog: Arc::new(
+                hocvuso_learning::Catalog::embedded().unwrap_or_else(|errors| {
+                    for e in errors {
+                        tracing::error!("khóa học lỗi: {e}");
+                    }
+                    hocvuso_learning::Catalog::default()
+                }),
+            ),
         }
     }
 

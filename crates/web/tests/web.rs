@@ -1220,13 +1220,22 @@ fn catalog() -> hocvuso_learning::Catalog {
 }
 
 /// Form fields answering a course quiz: all right, or the first `wrong` wrong.
-fn quiz_form(course: &hocvuso_learning::Course, csrf: &str, client_id: &str, wrong: usize) -> Vec<(String, String)> {
+fn quiz_form(
+    course: &hocvuso_learning::Course,
+    csrf: &str,
+    client_id: &str,
+    wrong: usize,
+) -> Vec<(String, String)> {
     let mut f = vec![
         ("csrf".to_string(), csrf.to_string()),
         ("client_id".to_string(), client_id.to_string()),
     ];
     for (i, q) in course.quiz.iter().enumerate() {
-        let a = if i < wrong { (q.answer + 1) % q.choices.len() } else { q.answer };
+        let a = if i < wrong {
+            (q.answer + 1) % q.choices.len()
+        } else {
+            q.answer
+        };
         f.push((format!("q{i}"), a.to_string()));
     }
     f
@@ -1257,13 +1266,22 @@ async fn courses_and_lessons_are_public_light_and_work_offline() {
         assert!(page.len() < 50_000, "{} is {} bytes", l.id, page.len());
         assert!(page.contains("/static/hoc.js"));
     }
-    assert_eq!(app.get(&c, "/hoc/an-toan-lua-dao/khong-co").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&c, "/hoc/an-toan-lua-dao/khong-co").await.0,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(app.get(&c, "/hoc/khong-co").await.0, StatusCode::NOT_FOUND);
     let sw = c.get(app.url("/sw.js")).send().await.unwrap();
-    assert!(sw.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(sw.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
     assert!(sw.text().await.unwrap().contains("caches.match"));
     // The quiz needs an account.
-    assert_eq!(app.get(&c, "/hoc/an-toan-lua-dao/kiem-tra").await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&c, "/hoc/an-toan-lua-dao/kiem-tra").await.0,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -1273,9 +1291,16 @@ async fn a_resident_passes_a_quiz_once_gets_a_certificate_anyone_can_verify() {
     let cat = catalog();
     let course = cat.course("dien-thoai-thong-minh").unwrap();
     // Reading a lesson counts as progress.
-    app.get(&c, &format!("/hoc/{}/{}", course.id, course.lessons[0].id)).await;
+    app.get(&c, &format!("/hoc/{}/{}", course.id, course.lessons[0].id))
+        .await;
     let (_, html) = app.get(&c, "/hoc").await;
-    assert!(html.contains(&format!("value=\"1\" aria-label=\"Đã đọc 1/{}", course.lessons.len())), "progress shown");
+    assert!(
+        html.contains(&format!(
+            "value=\"1\" aria-label=\"Đã đọc 1/{}",
+            course.lessons.len()
+        )),
+        "progress shown"
+    );
 
     let (status, quiz) = app.get(&c, "/hoc/dien-thoai-thong-minh/kiem-tra").await;
     assert_eq!(status, StatusCode::OK);
@@ -1304,13 +1329,24 @@ async fn a_resident_passes_a_quiz_once_gets_a_certificate_anyone_can_verify() {
         assert_eq!(j["duplicate"], round == 1, "{j}");
         assert!(j["certificate"].as_str().unwrap().len() == 19);
     }
-    let me = match app.store.find_user("nguoidan").await.unwrap().unwrap().0.role {
+    let me = match app
+        .store
+        .find_user("nguoidan")
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .role
+    {
         Role::Resident { resident_id } => resident_id,
         _ => unreachable!(),
     };
     let progress = app.store.learning_progress(me).await.unwrap();
     let p = progress.iter().find(|p| p.course_id == course.id).unwrap();
-    assert_eq!(p.attempts, 2, "one failed, one passed; the resend is not counted");
+    assert_eq!(
+        p.attempts, 2,
+        "one failed, one passed; the resend is not counted"
+    );
     assert_eq!(p.best_percent, Some(100));
     let code = p.certificate.clone().unwrap();
 
@@ -1332,7 +1368,11 @@ async fn a_resident_passes_a_quiz_once_gets_a_certificate_anyone_can_verify() {
         .unwrap();
     let (status, html) = app.get(&client(), &format!("/xac-thuc/{code}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("hợp lệ") && html.contains(&resident.full_name) && html.contains(&course.title));
+    assert!(
+        html.contains("hợp lệ")
+            && html.contains(&resident.full_name)
+            && html.contains(&course.title)
+    );
     if let Some(phone) = &resident.phone {
         assert!(!html.contains(phone.as_str()));
     }
@@ -1364,7 +1404,10 @@ async fn a_team_member_records_a_class_result_only_within_their_hamlet() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Ghi kết quả kiểm tra") && html.contains(&course.title));
     let (status, quiz) = app
-        .get(&c, &format!("/hoc/{}/kiem-tra?cu_dan={}", course.id, mine.id))
+        .get(
+            &c,
+            &format!("/hoc/{}/kiem-tra?cu_dan={}", course.id, mine.id),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(quiz.contains(&mine.full_name));
@@ -1400,9 +1443,12 @@ async fn a_team_member_records_a_class_result_only_within_their_hamlet() {
     assert!(html.contains("100%"), "best score on the resident page");
     // Another hamlet's resident is out of reach.
     assert_eq!(
-        app.get(&c, &format!("/hoc/{}/kiem-tra?cu_dan={}", course.id, other.id))
-            .await
-            .0,
+        app.get(
+            &c,
+            &format!("/hoc/{}/kiem-tra?cu_dan={}", course.id, other.id)
+        )
+        .await
+        .0,
         StatusCode::NOT_FOUND
     );
     let mut form = quiz_form(course, &csrf, "lop-hoc-xom-0002", 0);
@@ -1415,5 +1461,10 @@ async fn a_team_member_records_a_class_result_only_within_their_hamlet() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    assert!(app.store.learning_progress(other.id).await.unwrap().is_empty());
+    assert!(app
+        .store
+        .learning_progress(other.id)
+        .await
+        .unwrap()
+        .is_empty());
 }
