@@ -1,3 +1,7 @@
+//! The course certificate PDF.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
 use chrono::NaiveDate;
 use hocvuso_documents::{certificate_pdf, CertificateData};
 

@@ -102,6 +102,17 @@ pub fn valid_client_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
+fn progress_entry(
+    out: &mut std::collections::BTreeMap<String, CourseProgress>,
+    course_id: String,
+) -> &mut CourseProgress {
+    out.entry(course_id.clone())
+        .or_insert_with(|| CourseProgress {
+            course_id,
+            ..Default::default()
+        })
+}
+
 macro_rules! learning_ops {
     ($Store:ident, $DB:ty) => {
         impl $Store {
@@ -205,19 +216,16 @@ macro_rules! learning_ops {
                 .fetch_all(&self.read)
                 .await?;
                 let mut out: std::collections::BTreeMap<String, CourseProgress> = Default::default();
-                fn at<'a>(out: &'a mut std::collections::BTreeMap<String, CourseProgress>, c: String) -> &'a mut CourseProgress {
-                    out.entry(c.clone()).or_insert_with(|| CourseProgress { course_id: c, ..Default::default() })
-                }
                 for (c, l) in reads {
-                    at(&mut out, c).lessons_read.push(l);
+                    progress_entry(&mut out, c).lessons_read.push(l);
                 }
                 for (c, n, best) in attempts {
-                    let p = at(&mut out, c);
+                    let p = progress_entry(&mut out, c);
                     p.attempts = n;
                     p.best_percent = best;
                 }
                 for (c, code) in certs {
-                    at(&mut out, c).certificate = Some(code);
+                    progress_entry(&mut out, c).certificate = Some(code);
                 }
                 Ok(out.into_values().collect())
             }
