@@ -193,3 +193,65 @@ fn ask_answers_offline_and_uses_the_offices_edits() {
     let o = hocvuso(&data, &["ask", "đăng ký kết hôn mất bao lâu"]);
     assert!(text(&o).contains("Theo bản sửa của xã"), "{}", text(&o));
 }
+
+#[test]
+fn courses_json_check_and_the_offices_own_courses() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let o = hocvuso(&data, &["courses", "--json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let courses = j["courses"].as_array().unwrap();
+    assert!(courses.len() >= 10);
+    for c in courses {
+        let lessons = c["lessons"].as_array().unwrap();
+        assert!((4..=8).contains(&lessons.len()), "{}", c["id"]);
+        assert!(!c["target_groups"].as_array().unwrap().is_empty());
+        assert!(!c["competence_areas"].as_array().unwrap().is_empty());
+        let per_lesson: u64 = lessons
+            .iter()
+            .map(|l| l["quiz_questions"].as_u64().unwrap())
+            .sum();
+        assert_eq!(per_lesson, c["quiz_questions"].as_u64().unwrap());
+        assert!(lessons[0]["path"].as_str().unwrap().starts_with("/hoc/"));
+    }
+
+    // The repository's course folder checks clean.
+    let repo_courses = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../courses");
+    let o = hocvuso(&data, &["courses", "check", repo_courses.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Hợp lệ: "), "{}", text(&o));
+
+    // The office adds a course of its own: copy one, rename it.
+    let own = data.join("courses").join("khoa-cua-xa");
+    std::fs::create_dir_all(&own).unwrap();
+    for e in std::fs::read_dir(repo_courses.join("binh-dan-hoc-ai")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, own.join(p.file_name().unwrap())).unwrap();
+    }
+    let course_toml = own.join("course.toml");
+    let t = std::fs::read_to_string(&course_toml).unwrap();
+    std::fs::write(
+        &course_toml,
+        t.replace("id = \"binh-dan-hoc-ai\"", "id = \"khoa-cua-xa\"")
+            .replace("order = 7", "order = 20"),
+    )
+    .unwrap();
+    let o = hocvuso(&data, &["courses"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("khoa-cua-xa"), "{}", text(&o));
+
+    // A broken one is an error naming the file and line, for check and for serve.
+    let quiz = own.join("quiz.toml");
+    let q = std::fs::read_to_string(&quiz).unwrap();
+    std::fs::write(&quiz, q.replacen("choices = [", "choices = [[", 1)).unwrap();
+    let o = hocvuso(
+        &data,
+        &["courses", "check", data.join("courses").to_str().unwrap()],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("khoa-cua-xa/quiz.toml:"), "{}", text(&o));
+    let o = hocvuso(&data, &["serve", "--bind", "127.0.0.1:0"]);
+    assert!(!o.status.success(), "serve must refuse broken course files");
+    assert!(text(&o).contains("quiz.toml:"), "{}", text(&o));
+}
