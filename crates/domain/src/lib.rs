@@ -8,12 +8,15 @@
 pub mod auth;
 pub mod groups;
 pub mod person;
+pub mod quarter;
 pub mod registry;
+pub mod reports;
 pub mod units;
 
 pub use auth::{validate_password, PasswordError, ResidentScope, Role, RoleKind};
 pub use groups::TargetGroup;
 pub use person::{BirthDate, CitizenId, FieldError, PhoneNumber, Sex};
+pub use quarter::{Quarter, ReportStatus, StoredState};
 pub use registry::{Hamlet, Household, NewResident, Page, Resident, ResidentFilter};
 pub use units::{Unit, UnitType};
 

@@ -14,6 +14,7 @@ mod audit;
 mod cache;
 mod connect;
 mod error;
+mod indicators;
 mod learning;
 mod ops;
 mod rows;
@@ -21,6 +22,10 @@ mod rows;
 pub use audit::{AuditEvent, AuditWriter};
 pub use connect::{Engine, StoreOptions};
 pub use error::StoreError;
+pub use indicators::{
+    Criterion, GroupReachRow, NewPilotModel, PilotModel, Population, ReachPerson, ReachRow,
+    UnitReport,
+};
 pub use learning::{
     valid_client_id, AttemptOutcome, CertificateRow, CourseProgress, LearningMode, NewAttempt,
     NewCertificate,

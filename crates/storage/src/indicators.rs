@@ -1,0 +1,485 @@
+//! What the indicators count, as SQL aggregates over the registry and the
+//! learning records; pilot models; the units' quarterly reports. Written once
+//! for both engines, like [`crate::ops`].
+
+use crate::{Inner, PgStore, Result, SqliteStore, Store, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::QueryBuilder;
+
+/// Who an indicator is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Population {
+    /// Residents in a target group (`resident_groups.group_code`).
+    Group(String),
+    /// Members of the community digital teams.
+    DigitalTeam,
+    /// Staff of one unit.
+    Staff(i64),
+    /// Residents of one hamlet.
+    Hamlet(i64),
+}
+
+/// What makes a resident count as reached (any one of the criteria).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Criterion {
+    /// Passed every one of these courses (reached at the last pass).
+    AllCourses(Vec<String>),
+    /// Passed at least one of these courses.
+    AnyCourse(Vec<String>),
+    /// Asked the assistant while logged in.
+    Assistant,
+}
+
+/// One cell of an indicator's count: residents of the population in a
+/// hamlet (or a group), by when they were reached. `bucket` is -1 for not
+/// reached, `k` for reached before the k-th bound, `bounds.len()` for after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReachRow {
+    pub key: i64,
+    pub bucket: i64,
+    pub n: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct GroupReachRow {
+    pub bucket: i64,
+    pub n: i64,
+}
+
+/// A resident behind an indicator's number (drill-down).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReachPerson {
+    pub id: i64,
+    pub full_name: String,
+    pub hamlet_id: i64,
+    pub birth_year: Option<i32>,
+    pub reached_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PilotModel {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub place: String,
+    pub unit_id: Option<i64>,
+    pub hamlet_id: Option<i64>,
+    pub criteria: String,
+    pub status: String,
+    pub evidence: String,
+    pub started_on: Option<NaiveDate>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewPilotModel {
+    pub kind: String,
+    pub name: String,
+    pub place: String,
+    pub unit_id: Option<i64>,
+    pub hamlet_id: Option<i64>,
+    pub criteria: String,
+    pub status: String,
+    pub evidence: String,
+    pub started_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UnitReport {
+    pub id: i64,
+    pub unit_id: i64,
+    pub quarter: String,
+    pub state: String,
+    /// JSON object: field key → number.
+    pub numbers: String,
+    /// JSON object: narrative key → text.
+    pub narrative: String,
+    pub return_note: String,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// Push the population as a subquery selecting `resident_id`.
+fn push_population<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, p: &'a Population)
+where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    match p {
+        Population::Group(g) => {
+            qb.push("SELECT DISTINCT resident_id FROM resident_groups WHERE group_code = ")
+                .push_bind(g.clone());
+        }
+        Population::DigitalTeam => {
+            qb.push(
+                "SELECT DISTINCT m.resident_id FROM unit_members m JOIN units u ON u.id = m.unit_id \
+                 WHERE u.unit_type = 'to_cnscd'",
+            );
+        }
+        Population::Staff(unit) => {
+            qb.push("SELECT resident_id FROM unit_members WHERE unit_id = ")
+                .push_bind(*unit);
+        }
+        Population::Hamlet(h) => {
+            qb.push("SELECT id AS resident_id FROM residents WHERE hamlet_id = ")
+                .push_bind(*h);
+        }
+    }
+}
+
+/// Push the reached set as a subquery selecting `resident_id, t` (when).
+fn push_reached<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, criteria: &'a [Criterion])
+where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    qb.push("SELECT resident_id, MIN(t) AS t FROM (");
+    let mut first = true;
+    for c in criteria {
+        if !first {
+            qb.push(" UNION ALL ");
+        }
+        first = false;
+        match c {
+            Criterion::AllCourses(ids) | Criterion::AnyCourse(ids) => {
+                let all = matches!(c, Criterion::AllCourses(_));
+                qb.push(if all {
+                    "SELECT resident_id, MAX(issued_at) AS t FROM certificates WHERE course_id IN ("
+                } else {
+                    "SELECT resident_id, MIN(issued_at) AS t FROM certificates WHERE course_id IN ("
+                });
+                let mut sep = qb.separated(", ");
+                for id in ids {
+                    sep.push_bind(id.clone());
+                }
+                qb.push(") GROUP BY resident_id");
+                if all {
+                    qb.push(" HAVING COUNT(DISTINCT course_id) = ")
+                        .push_bind(ids.len() as i64);
+                }
+            }
+            Criterion::Assistant => {
+                qb.push(
+                    "SELECT resident_id, MIN(at) AS t FROM assistant_questions \
+                     WHERE resident_id IS NOT NULL GROUP BY resident_id",
+                );
+            }
+        }
+    }
+    if first {
+        // No criterion: nobody is reached.
+        qb.push("SELECT resident_id, issued_at AS t FROM certificates WHERE 1 = 0");
+    }
+    qb.push(") u GROUP BY resident_id");
+}
+
+fn push_bucket<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, bounds: &'a [DateTime<Utc>])
+where
+    DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    qb.push("CAST(CASE WHEN x.t IS NULL THEN -1");
+    for (k, b) in bounds.iter().enumerate() {
+        qb.push(" WHEN x.t < ")
+            .push_bind(*b)
+            .push(format!(" THEN {k}"));
+    }
+    qb.push(format!(" ELSE {} END AS BIGINT)", bounds.len()));
+}
+
+fn check_criteria(criteria: &[Criterion]) -> Result<()> {
+    for c in criteria {
+        if let Criterion::AllCourses(ids) | Criterion::AnyCourse(ids) = c {
+            if ids.is_empty() {
+                return Err(StoreError::Invalid(
+                    "chỉ tiêu đếm theo khóa học nhưng chưa có khóa học nào".into(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+macro_rules! indicator_ops {
+    ($Store:ident, $DB:ty) => {
+        impl $Store {
+            async fn reach_by_hamlet(&self, p: &Population, criteria: &[Criterion], bounds: &[DateTime<Utc>]) -> Result<Vec<ReachRow>> {
+                let mut qb = QueryBuilder::<$DB>::new("WITH pop AS (");
+                push_population(&mut qb, p);
+                qb.push("), reached AS (");
+                push_reached(&mut qb, criteria);
+                qb.push(") SELECT r.hamlet_id AS key, ");
+                push_bucket(&mut qb, bounds);
+                qb.push(" AS bucket, COUNT(*) AS n FROM pop p JOIN residents r ON r.id = p.resident_id \
+                          LEFT JOIN reached x ON x.resident_id = p.resident_id GROUP BY 1, 2");
+                Ok(qb.build_query_as::<ReachRow>().fetch_all(&self.read).await?)
+            }
+
+            async fn reach_in_group(&self, p: &Population, group: &Population, criteria: &[Criterion], bounds: &[DateTime<Utc>]) -> Result<Vec<GroupReachRow>> {
+                let mut qb = QueryBuilder::<$DB>::new("WITH pop AS (");
+                push_population(&mut qb, p);
+                qb.push("), grp AS (");
+                push_population(&mut qb, group);
+                qb.push("), reached AS (");
+                push_reached(&mut qb, criteria);
+                qb.push(") SELECT ");
+                push_bucket(&mut qb, bounds);
+                qb.push(" AS bucket, COUNT(*) AS n FROM pop p JOIN grp g ON g.resident_id = p.resident_id \
+                          LEFT JOIN reached x ON x.resident_id = p.resident_id GROUP BY 1");
+                Ok(qb.build_query_as::<GroupReachRow>().fetch_all(&self.read).await?)
+            }
+
+            #[allow(clippy::too_many_arguments)]
+            async fn reach_people(&self, p: &Population, criteria: &[Criterion], as_of: DateTime<Utc>, reached: bool, hamlet: Option<i64>, limit: i64, offset: i64) -> Result<(i64, Vec<ReachPerson>)> {
+                let build = |count: bool| {
+                    let mut qb = QueryBuilder::<$DB>::new("WITH pop AS (");
+                    push_population(&mut qb, p);
+                    qb.push("), reached AS (");
+                    push_reached(&mut qb, criteria);
+                    qb.push(if count {
+                        ") SELECT COUNT(*) FROM pop p JOIN residents r ON r.id = p.resident_id "
+                    } else {
+                        ") SELECT r.id, r.full_name, r.hamlet_id, r.birth_year, CASE WHEN x.t < "
+                    });
+                    if !count {
+                        qb.push_bind(as_of).push(" THEN x.t END AS reached_at FROM pop p JOIN residents r ON r.id = p.resident_id ");
+                    }
+                    qb.push("LEFT JOIN reached x ON x.resident_id = p.resident_id WHERE ");
+                    if reached {
+                        qb.push("x.t < ").push_bind(as_of);
+                    } else {
+                        qb.push("(x.t IS NULL OR x.t >= ").push_bind(as_of).push(")");
+                    }
+                    if let Some(h) = hamlet {
+                        qb.push(" AND r.hamlet_id = ").push_bind(h);
+                    }
+                    if !count {
+                        qb.push(" ORDER BY r.hamlet_id, r.name_key, r.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+                    }
+                    qb
+                };
+                let total: i64 = build(true).build_query_scalar::<i64>().fetch_one(&self.read).await?;
+                let people = build(false).build_query_as::<ReachPerson>().fetch_all(&self.read).await?;
+                Ok((total, people))
+            }
+
+            async fn residents_passing(&self, course_ids: &[String], from: DateTime<Utc>, to: DateTime<Utc>, hamlet: i64) -> Result<i64> {
+                if course_ids.is_empty() {
+                    return Ok(0);
+                }
+                let mut qb = QueryBuilder::<$DB>::new(
+                    "SELECT COUNT(DISTINCT c.resident_id) FROM certificates c JOIN residents r ON r.id = c.resident_id WHERE r.hamlet_id = ",
+                );
+                qb.push_bind(hamlet).push(" AND c.issued_at >= ").push_bind(from).push(" AND c.issued_at < ").push_bind(to);
+                qb.push(" AND c.course_id IN (");
+                let mut sep = qb.separated(", ");
+                for id in course_ids {
+                    sep.push_bind(id.clone());
+                }
+                qb.push(")");
+                Ok(qb.build_query_scalar::<i64>().fetch_one(&self.read).await?)
+            }
+
+            async fn pilot_models(&self) -> Result<Vec<PilotModel>> {
+                Ok(sqlx::query_as::<$DB, PilotModel>(
+                    "SELECT id, kind, name, place, unit_id, hamlet_id, criteria, status, evidence, started_on, updated_at FROM pilot_models ORDER BY kind, id",
+                )
+                .fetch_all(&self.read)
+                .await?)
+            }
+
+            async fn save_pilot_model(&self, id: Option<i64>, m: &NewPilotModel) -> Result<i64> {
+                let q = match id {
+                    Some(id) => sqlx::query_scalar::<$DB, i64>(
+                        "UPDATE pilot_models SET kind = $1, name = $2, place = $3, unit_id = $4, hamlet_id = $5, criteria = $6, status = $7, evidence = $8, started_on = $9, updated_at = $10 WHERE id = $11 RETURNING id",
+                    )
+                    .bind(&m.kind).bind(&m.name).bind(&m.place).bind(m.unit_id).bind(m.hamlet_id).bind(&m.criteria).bind(&m.status).bind(&m.evidence).bind(m.started_on).bind(Utc::now()).bind(id),
+                    None => sqlx::query_scalar::<$DB, i64>(
+                        "INSERT INTO pilot_models (kind, name, place, unit_id, hamlet_id, criteria, status, evidence, started_on, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                    )
+                    .bind(&m.kind).bind(&m.name).bind(&m.place).bind(m.unit_id).bind(m.hamlet_id).bind(&m.criteria).bind(&m.status).bind(&m.evidence).bind(m.started_on).bind(Utc::now()),
+                };
+                q.fetch_optional(&self.write).await?.ok_or_else(|| StoreError::NotFound("mô hình".into()))
+            }
+
+            async fn unit_reports(&self, quarter: &str) -> Result<Vec<UnitReport>> {
+                Ok(sqlx::query_as::<$DB, UnitReport>(
+                    "SELECT id, unit_id, quarter, state, numbers, narrative, return_note, updated_at, submitted_at FROM unit_reports WHERE quarter = $1 ORDER BY unit_id",
+                )
+                .bind(quarter)
+                .fetch_all(&self.read)
+                .await?)
+            }
+
+            async fn unit_report(&self, unit_id: i64, quarter: &str) -> Result<Option<UnitReport>> {
+                Ok(sqlx::query_as::<$DB, UnitReport>(
+                    "SELECT id, unit_id, quarter, state, numbers, narrative, return_note, updated_at, submitted_at FROM unit_reports WHERE unit_id = $1 AND quarter = $2",
+                )
+                .bind(unit_id)
+                .bind(quarter)
+                .fetch_optional(&self.read)
+                .await?)
+            }
+
+            #[allow(clippy::too_many_arguments)]
+            async fn save_unit_report(&self, unit_id: i64, quarter: &str, state: &str, numbers: &str, narrative: &str, user_id: Option<i64>, submit: bool) -> Result<()> {
+                let now = Utc::now();
+                let mut tx = self.write.begin().await?;
+                let current: Option<String> = sqlx::query_scalar::<$DB, String>(
+                    "SELECT state FROM unit_reports WHERE unit_id = $1 AND quarter = $2",
+                )
+                .bind(unit_id)
+                .bind(quarter)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if current.as_deref() == Some("da_nop") {
+                    return Err(StoreError::Conflict(
+                        "Báo cáo đã nộp; chỉ sửa được khi phòng Văn hóa – Xã hội trả lại".into(),
+                    ));
+                }
+                sqlx::query::<$DB>(
+                    "INSERT INTO unit_reports (unit_id, quarter, state, numbers, narrative, updated_at, updated_by, submitted_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (unit_id, quarter) DO UPDATE SET state = excluded.state, numbers = excluded.numbers, \
+                     narrative = excluded.narrative, updated_at = excluded.updated_at, updated_by = excluded.updated_by, \
+                     submitted_at = excluded.submitted_at",
+                )
+                .bind(unit_id)
+                .bind(quarter)
+                .bind(state)
+                .bind(numbers)
+                .bind(narrative)
+                .bind(now)
+                .bind(user_id)
+                .bind(submit.then_some(now))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn return_unit_report(&self, unit_id: i64, quarter: &str, note: &str) -> Result<bool> {
+                Ok(sqlx::query::<$DB>(
+                    "UPDATE unit_reports SET state = 'tra_lai', return_note = $3, submitted_at = NULL, updated_at = $4 WHERE unit_id = $1 AND quarter = $2 AND state = 'da_nop'",
+                )
+                .bind(unit_id)
+                .bind(quarter)
+                .bind(note)
+                .bind(Utc::now())
+                .execute(&self.write)
+                .await?
+                .rows_affected()
+                    > 0)
+            }
+        }
+    };
+}
+
+indicator_ops!(SqliteStore, sqlx::Sqlite);
+indicator_ops!(PgStore, sqlx::Postgres);
+
+macro_rules! dispatch {
+    ($self:expr, $s:ident => $body:expr) => {
+        match &$self.inner {
+            Inner::Sqlite($s) => $body,
+            Inner::Postgres($s) => $body,
+        }
+    };
+}
+
+impl Store {
+    /// Residents of `p` by hamlet and by when they met `criteria` (quarter
+    /// buckets bounded by `bounds`, ascending).
+    pub async fn reach_by_hamlet(
+        &self,
+        p: &Population,
+        criteria: &[Criterion],
+        bounds: &[DateTime<Utc>],
+    ) -> Result<Vec<ReachRow>> {
+        check_criteria(criteria)?;
+        dispatch!(self, s => s.reach_by_hamlet(p, criteria, bounds).await)
+    }
+
+    /// The same, for the part of `p` that is also in `group`.
+    pub async fn reach_in_group(
+        &self,
+        p: &Population,
+        group: &Population,
+        criteria: &[Criterion],
+        bounds: &[DateTime<Utc>],
+    ) -> Result<Vec<GroupReachRow>> {
+        check_criteria(criteria)?;
+        dispatch!(self, s => s.reach_in_group(p, group, criteria, bounds).await)
+    }
+
+    /// The residents behind a number: those of `p` reached (or not) by
+    /// `as_of`, optionally in one hamlet; (total, one page).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn reach_people(
+        &self,
+        p: &Population,
+        criteria: &[Criterion],
+        as_of: DateTime<Utc>,
+        reached: bool,
+        hamlet: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(i64, Vec<ReachPerson>)> {
+        check_criteria(criteria)?;
+        dispatch!(self, s => s.reach_people(p, criteria, as_of, reached, hamlet, limit, offset).await)
+    }
+
+    /// Residents of a hamlet who passed one of these courses in [from, to).
+    pub async fn residents_passing(
+        &self,
+        course_ids: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        hamlet: i64,
+    ) -> Result<i64> {
+        dispatch!(self, s => s.residents_passing(course_ids, from, to, hamlet).await)
+    }
+
+    pub async fn pilot_models(&self) -> Result<Vec<PilotModel>> {
+        dispatch!(self, s => s.pilot_models().await)
+    }
+
+    /// Create (no id) or update a pilot model; returns its id.
+    pub async fn save_pilot_model(&self, id: Option<i64>, m: &NewPilotModel) -> Result<i64> {
+        dispatch!(self, s => s.save_pilot_model(id, m).await)
+    }
+
+    pub async fn unit_reports(&self, quarter: &str) -> Result<Vec<UnitReport>> {
+        dispatch!(self, s => s.unit_reports(quarter).await)
+    }
+
+    pub async fn unit_report(&self, unit_id: i64, quarter: &str) -> Result<Option<UnitReport>> {
+        dispatch!(self, s => s.unit_report(unit_id, quarter).await)
+    }
+
+    /// Save a unit's report as a draft, or submit it. A submitted report
+    /// cannot change until the office returns it.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_unit_report(
+        &self,
+        unit_id: i64,
+        quarter: &str,
+        numbers: &str,
+        narrative: &str,
+        user_id: Option<i64>,
+        submit: bool,
+    ) -> Result<()> {
+        let state = if submit { "da_nop" } else { "nhap" };
+        dispatch!(self, s => s.save_unit_report(unit_id, quarter, state, numbers, narrative, user_id, submit).await)
+    }
+
+    /// The office returns a submitted report for correction; false if it
+    /// was not submitted.
+    pub async fn return_unit_report(
+        &self,
+        unit_id: i64,
+        quarter: &str,
+        note: &str,
+    ) -> Result<bool> {
+        dispatch!(self, s => s.return_unit_report(unit_id, quarter, note).await)
+    }
+}
