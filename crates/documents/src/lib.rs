@@ -5,11 +5,19 @@
 //! measured with `ttf-parser` to centre and wrap lines. The fonts are in the
 //! repository (`fonts/`, DejaVu licence), so Vietnamese diacritics come out
 //! right on any machine.
+//!
+//! The commune's quarterly report ([`CommuneReport`]) comes out both as a
+//! DOCX to edit, number and sign ([`report_docx`], Office Open XML written
+//! in `docx.rs`) and as a PDF drawn the same way as the certificate
+//! ([`report_pdf`]), both in the layout of Nghị định 30/2020/NĐ-CP.
 
 mod certificate;
+mod docx;
 mod pdf;
+mod report;
 
 pub use certificate::{certificate_pdf, CertificateData};
+pub use report::{report_docx, report_pdf, CommuneReport, ReportSection, ReportTable};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
@@ -17,4 +25,8 @@ pub enum DocumentError {
     Pdf(String),
     #[error("không tạo được mã QR: {0}")]
     Qr(String),
+    #[error("không tạo được tệp DOCX: {0}")]
+    Docx(String),
+    #[error("báo cáo không hợp lệ: {0}")]
+    Report(String),
 }

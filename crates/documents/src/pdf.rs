@@ -11,6 +11,7 @@ use krilla::text::{Font, TextDirection};
 static SERIF: &[u8] = include_bytes!("../fonts/DejaVuSerif.ttf");
 static SERIF_BOLD: &[u8] = include_bytes!("../fonts/DejaVuSerif-Bold.ttf");
 static SERIF_ITALIC: &[u8] = include_bytes!("../fonts/DejaVuSerif-Italic.ttf");
+static SERIF_BOLD_ITALIC: &[u8] = include_bytes!("../fonts/DejaVuSerif-BoldItalic.ttf");
 
 /// A font for drawing (krilla) with its metrics (ttf-parser) for measuring.
 pub(crate) struct Face {
@@ -41,18 +42,46 @@ impl Face {
 
     /// Split `text` into lines no wider than `max` points, at spaces.
     pub(crate) fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
-        let mut lines = Vec::new();
+        self.wrap_indented(text, size, max, max)
+    }
+
+    /// Like [`Face::wrap`], with the first line `first` points wide (a
+    /// paragraph's first-line indent) and the others `rest`. A word wider
+    /// than its line (a long code or address in a narrow table column) is
+    /// broken between characters rather than run over the edge.
+    pub(crate) fn wrap_indented(
+        &self,
+        text: &str,
+        size: f32,
+        first: f32,
+        rest: f32,
+    ) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
         let mut line = String::new();
+        let max = |lines: &Vec<String>| if lines.is_empty() { first } else { rest };
         for word in text.split_whitespace() {
             let candidate = if line.is_empty() {
                 word.to_string()
             } else {
                 format!("{line} {word}")
             };
-            if !line.is_empty() && self.width(&candidate, size) > max {
-                lines.push(std::mem::replace(&mut line, word.to_string()));
-            } else {
+            if self.width(&candidate, size) <= max(&lines) {
                 line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            // The word alone: break it if it is still too wide.
+            for c in word.chars() {
+                let mut next = line.clone();
+                next.push(c);
+                if !line.is_empty() && self.width(&next, size) > max(&lines) {
+                    lines.push(std::mem::take(&mut line));
+                    line.push(c);
+                } else {
+                    line = next;
+                }
             }
         }
         if !line.is_empty() {
@@ -66,6 +95,7 @@ pub(crate) struct Fonts {
     pub regular: Face,
     pub bold: Face,
     pub italic: Face,
+    pub bold_italic: Face,
 }
 
 impl Fonts {
@@ -74,6 +104,7 @@ impl Fonts {
             regular: Face::load(SERIF)?,
             bold: Face::load(SERIF_BOLD)?,
             italic: Face::load(SERIF_ITALIC)?,
+            bold_italic: Face::load(SERIF_BOLD_ITALIC)?,
         })
     }
 }

@@ -164,6 +164,25 @@ impl Role {
         matches!(self, Role::Admin)
     }
 
+    /// May fill in and submit the quarterly report of this unit: the
+    /// office for all, a unit's reporter for theirs, a hamlet head or team
+    /// member for their hamlet's units.
+    pub fn can_report_for(&self, unit: &crate::Unit) -> bool {
+        match self {
+            Role::Admin | Role::CultureOffice => true,
+            Role::UnitReporter { unit_id } => *unit_id == unit.id,
+            Role::HamletHead { hamlet_id } | Role::DigitalTeamMember { hamlet_id } => {
+                unit.hamlet_id == Some(*hamlet_id)
+            }
+            Role::Resident { .. } => false,
+        }
+    }
+
+    /// May see the status board, return reports and assemble the commune's.
+    pub fn can_manage_reports(&self) -> bool {
+        matches!(self, Role::Admin | Role::CultureOffice)
+    }
+
     /// May browse the registry list at all.
     pub fn can_list_residents(&self) -> bool {
         !matches!(self, Role::Resident { .. })

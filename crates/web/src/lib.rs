@@ -6,14 +6,17 @@
 
 pub mod assistant;
 pub mod auth;
+mod charts;
 pub mod error;
 pub mod hamlets;
 mod health;
 mod import;
+mod indicators;
 pub(crate) mod learning;
 pub mod llm;
 mod pages;
 mod registry;
+mod reports;
 pub mod state;
 mod users;
 
@@ -27,6 +30,8 @@ pub fn app(state: AppState) -> Router {
         .merge(health::router())
         .merge(assistant::router())
         .merge(learning::router())
+        .merge(indicators::router())
+        .merge(reports::router())
         .merge(auth::router())
         .merge(registry::router())
         .merge(import::router())

@@ -20,6 +20,8 @@ pub struct Nav {
     pub can_import: bool,
     pub can_admin: bool,
     pub own_resident: Option<i64>,
+    pub can_report: bool,
+    pub report_unit: Option<i64>,
 }
 
 impl Nav {
@@ -37,6 +39,8 @@ impl Nav {
             can_import: role.can_import_export(),
             can_admin: role.can_manage_users(),
             own_resident: role.resident_id(),
+            can_report: role.can_manage_reports(),
+            report_unit: role.unit_id(),
         }
     }
 }

@@ -36,24 +36,32 @@ pub struct AppState {
     pub(crate) assistant: Arc<tokio::sync::RwLock<Option<Arc<hocvuso_assistant::Assistant>>>>,
     /// The courses: those built in, plus the office's own (see `with_catalog`).
     pub catalog: Arc<hocvuso_learning::Catalog>,
+    /// What the indicators count (built in, or the office's own file).
+    pub indicator_defs: Arc<hocvuso_reporting::Definitions>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
+        let catalog = hocvuso_learning::Catalog::embedded().unwrap_or_else(|errors| {
+            for e in errors {
+                tracing::error!("khóa học lỗi: {e}");
+            }
+            hocvuso_learning::Catalog::default()
+        });
+        let defs = hocvuso_reporting::Definitions::embedded(&catalog).unwrap_or_else(|e| {
+            tracing::error!("chỉ tiêu lỗi: {e}");
+            hocvuso_reporting::Definitions {
+                indicators: Vec::new(),
+            }
+        });
         Self {
             store,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
             imports: Arc::new(ImportJobs::default()),
             assistant: Arc::new(tokio::sync::RwLock::new(None)),
-            catalog: Arc::new(
-                hocvuso_learning::Catalog::embedded().unwrap_or_else(|errors| {
-                    for e in errors {
-                        tracing::error!("khóa học lỗi: {e}");
-                    }
-                    hocvuso_learning::Catalog::default()
-                }),
-            ),
+            catalog: Arc::new(catalog),
+            indicator_defs: Arc::new(defs),
         }
     }
 
@@ -61,6 +69,12 @@ impl AppState {
     /// validated by the caller).
     pub fn with_catalog(mut self, catalog: hocvuso_learning::Catalog) -> Self {
         self.catalog = Arc::new(catalog);
+        self
+    }
+
+    /// Use these indicator definitions (checked by the caller).
+    pub fn with_definitions(mut self, defs: hocvuso_reporting::Definitions) -> Self {
+        self.indicator_defs = Arc::new(defs);
         self
     }
 

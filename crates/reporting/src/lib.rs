@@ -1,0 +1,350 @@
+//! The plan's indicators, computed live from the registry and the learning
+//! records; the pilot models; the quarterly commune report.
+//!
+//! What counts is data: `indicators.toml` (embedded; the office may put its
+//! own in the data folder) names each indicator's population and what makes a
+//! person count, and `courses/core.toml` says which courses make "basic
+//! digital knowledge" for each group. The counting itself is SQL aggregates in
+//! the store (`Store::reach_by_hamlet`...), one query per indicator, grouped
+//! by hamlet and by the quarter in which each person was reached, so the trend
+//! comes from the same query.
+
+pub mod definitions;
+pub mod models;
+mod report;
+mod xlsx;
+
+pub use definitions::{Definitions, IndicatorDef, Kind, ReachedBy};
+pub use report::{commune_report, report_docx, report_pdf, ReportInput};
+pub use xlsx::indicators_xlsx;
+
+use chrono::{DateTime, Utc};
+use hocvuso_domain::reports::{
+    APPLICATIONS_ONLINE, APPLICATIONS_TOTAL, PAYMENTS_CASHLESS, PAYMENTS_TOTAL,
+};
+use hocvuso_domain::{Quarter, UnitType};
+use hocvuso_learning::Catalog;
+use hocvuso_storage::{Criterion, Population, Store, StoreError};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A part of an indicator: one hamlet, one group, one quarter.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Part {
+    pub key: String,
+    pub name: String,
+    pub numerator: i64,
+    pub denominator: i64,
+    pub value: Option<f64>,
+}
+
+impl Part {
+    fn new(
+        key: impl Into<String>,
+        name: impl Into<String>,
+        numerator: i64,
+        denominator: i64,
+    ) -> Part {
+        Part {
+            key: key.into(),
+            name: name.into(),
+            numerator,
+            denominator,
+            value: percent(numerator, denominator),
+        }
+    }
+}
+
+/// One indicator as the dashboard, the JSON and the reports show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorResult {
+    pub code: String,
+    pub name: String,
+    /// How it is computed, in words, with the numbers' meaning.
+    pub formula: String,
+    /// "%" or "mô hình".
+    pub unit: String,
+    pub target: Option<f64>,
+    pub target_text: String,
+    pub numerator: i64,
+    pub denominator: i64,
+    pub value: Option<f64>,
+    /// Target minus value (positive: still to do), when both exist.
+    pub gap: Option<f64>,
+    pub met: Option<bool>,
+    pub by_hamlet: Vec<Part>,
+    /// The quarters of the year up to the chosen one, cumulative.
+    pub trend: Vec<Part>,
+    /// Whether the people behind the number can be listed.
+    pub people: bool,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub quarter: String,
+    pub quarter_label: String,
+    pub indicators: Vec<IndicatorResult>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportingError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Document(#[from] hocvuso_documents::DocumentError),
+}
+
+pub type Result<T> = std::result::Result<T, ReportingError>;
+
+pub fn percent(numerator: i64, denominator: i64) -> Option<f64> {
+    (denominator > 0).then(|| (numerator as f64 * 1000.0 / denominator as f64).round() / 10.0)
+}
+
+/// Everything needed to compute: the store, the courses and the definitions.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub store: &'a Store,
+    pub catalog: &'a Catalog,
+    pub defs: &'a Definitions,
+}
+
+/// The store's population and criteria for a people-counting indicator.
+pub fn population_of(
+    def: &IndicatorDef,
+    catalog: &Catalog,
+) -> Option<(Population, Vec<Criterion>)> {
+    let group = def.population.as_deref()?;
+    let population = if group == "to_cnscd" {
+        Population::DigitalTeam
+    } else {
+        Population::Group(group.to_string())
+    };
+    let criteria = def
+        .reached
+        .iter()
+        .map(|r| match r {
+            ReachedBy::Basic => Criterion::AllCourses(
+                catalog
+                    .basic_knowledge
+                    .get(group)
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
+            ReachedBy::Course(id) => Criterion::AnyCourse(vec![id.clone()]),
+            ReachedBy::Assistant => Criterion::Assistant,
+        })
+        .collect();
+    Some((population, criteria))
+}
+
+fn hamlet_names(hamlets: &[hocvuso_domain::Hamlet]) -> BTreeMap<i64, String> {
+    hamlets.iter().map(|h| (h.id, h.name.clone())).collect()
+}
+
+/// Compute every indicator for a quarter (values as of its end, or now if
+/// it has not ended), with the trend over the quarters of its year.
+pub async fn dashboard(cx: Context<'_>, quarter: Quarter) -> Result<Dashboard> {
+    let names = hamlet_names(&cx.store.list_hamlets().await?);
+    let quarters = quarter.year_to_date();
+    let bounds: Vec<DateTime<Utc>> = quarters.iter().map(|q| q.end()).collect();
+    let units = cx.store.list_units().await?;
+    let models = cx.store.pilot_models().await?;
+    let mut reports = BTreeMap::new();
+    for q in &quarters {
+        reports.insert(*q, cx.store.unit_reports(&q.to_string()).await?);
+    }
+    let mut out = Vec::new();
+    for def in &cx.defs.indicators {
+        let r = match def.kind {
+            Kind::People => people_indicator(cx, def, &quarters, &bounds, &names).await?,
+            Kind::CommuneModels | Kind::SchoolModels => models::indicator(def, &units, &models),
+            Kind::OnlineApplications | Kind::CashlessPayments => {
+                public_service_indicator(def, &units, &quarters, &reports)
+            }
+        };
+        out.push(r);
+    }
+    Ok(Dashboard {
+        quarter: quarter.to_string(),
+        quarter_label: quarter.label(),
+        indicators: out,
+    })
+}
+
+fn finish(def: &IndicatorDef, mut r: IndicatorResult) -> IndicatorResult {
+    r.value = if r.unit == "%" {
+        percent(r.numerator, r.denominator)
+    } else {
+        Some(r.numerator as f64)
+    };
+    r.gap = match (r.target, r.value) {
+        (Some(t), Some(v)) => Some(((t - v) * 10.0).round() / 10.0),
+        _ => None,
+    };
+    r.met = match (r.target, r.value) {
+        (Some(t), Some(v)) => Some(if def.above { v > t } else { v >= t }),
+        _ => None,
+    };
+    r
+}
+
+fn base(def: &IndicatorDef, unit: &str, formula: String) -> IndicatorResult {
+    IndicatorResult {
+        code: def.code.clone(),
+        name: def.name.clone(),
+        formula,
+        unit: unit.into(),
+        target: def.target,
+        target_text: def.target_text(unit),
+        numerator: 0,
+        denominator: 0,
+        value: None,
+        gap: None,
+        met: None,
+        by_hamlet: Vec::new(),
+        trend: Vec::new(),
+        people: false,
+        source: def.source.clone(),
+    }
+}
+
+async fn people_indicator(
+    cx: Context<'_>,
+    def: &IndicatorDef,
+    quarters: &[Quarter],
+    bounds: &[DateTime<Utc>],
+    names: &BTreeMap<i64, String>,
+) -> Result<IndicatorResult> {
+    let Some((population, criteria)) = population_of(def, cx.catalog) else {
+        return Err(ReportingError::Invalid(format!(
+            "chỉ tiêu {} thiếu population",
+            def.code
+        )));
+    };
+    let rows = cx
+        .store
+        .reach_by_hamlet(&population, &criteria, bounds)
+        .await?;
+    let last = bounds.len() as i64 - 1;
+    let mut by_hamlet: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    let mut per_bucket = vec![0i64; bounds.len()];
+    let mut total = 0i64;
+    for r in &rows {
+        let e = by_hamlet.entry(r.key).or_default();
+        e.1 += r.n;
+        total += r.n;
+        if (0..=last).contains(&r.bucket) {
+            e.0 += r.n;
+            per_bucket[r.bucket as usize] += r.n;
+        }
+    }
+    let mut r = base(def, "%", cx.defs.formula(def, cx.catalog));
+    r.denominator = total;
+    r.numerator = per_bucket.iter().sum();
+    r.people = true;
+    r.by_hamlet = by_hamlet
+        .into_iter()
+        .map(|(id, (n, d))| {
+            Part::new(
+                id.to_string(),
+                names.get(&id).cloned().unwrap_or_default(),
+                n,
+                d,
+            )
+        })
+        .collect();
+    let mut cumulative = 0;
+    r.trend = quarters
+        .iter()
+        .zip(&per_bucket)
+        .map(|(q, n)| {
+            cumulative += n;
+            Part::new(q.to_string(), q.short_label(), cumulative, total)
+        })
+        .collect();
+    Ok(finish(def, r))
+}
+
+/// Sum a number over the submitted reports of the public service centres.
+fn sum_numbers(reports: &[hocvuso_storage::UnitReport], units: &[i64], key: &str) -> i64 {
+    reports
+        .iter()
+        .filter(|r| r.state == "da_nop" && units.contains(&r.unit_id))
+        .filter_map(|r| serde_json::from_str::<BTreeMap<String, i64>>(&r.numbers).ok())
+        .filter_map(|m| m.get(key).copied())
+        .sum()
+}
+
+fn public_service_indicator(
+    def: &IndicatorDef,
+    units: &[hocvuso_domain::Unit],
+    quarters: &[Quarter],
+    reports: &BTreeMap<Quarter, Vec<hocvuso_storage::UnitReport>>,
+) -> IndicatorResult {
+    let centres: Vec<i64> = units
+        .iter()
+        .filter(|u| u.unit_type == UnitType::PublicServiceCentre)
+        .map(|u| u.id)
+        .collect();
+    let (part, whole) = if def.kind == Kind::OnlineApplications {
+        (APPLICATIONS_ONLINE, APPLICATIONS_TOTAL)
+    } else {
+        (PAYMENTS_CASHLESS, PAYMENTS_TOTAL)
+    };
+    let formula = if def.kind == Kind::OnlineApplications {
+        "Số hồ sơ nộp trực tuyến ÷ tổng số hồ sơ tiếp nhận trong quý × 100%, theo báo cáo quý đã nộp của Trung tâm Phục vụ hành chính công xã."
+    } else {
+        "Số giao dịch thu phí, lệ phí không dùng tiền mặt ÷ tổng số giao dịch thu phí, lệ phí trong quý × 100%, theo báo cáo quý đã nộp của Trung tâm Phục vụ hành chính công xã."
+    };
+    let mut r = base(def, "%", formula.to_string());
+    r.trend = quarters
+        .iter()
+        .map(|q| {
+            let list = reports.get(q).map(Vec::as_slice).unwrap_or(&[]);
+            Part::new(
+                q.to_string(),
+                q.short_label(),
+                sum_numbers(list, &centres, part),
+                sum_numbers(list, &centres, whole),
+            )
+        })
+        .collect();
+    if let Some(last) = r.trend.last() {
+        r.numerator = last.numerator;
+        r.denominator = last.denominator;
+    }
+    finish(def, r)
+}
+
+/// One indicator with its breakdown by target group (computed on demand:
+/// one query per group).
+pub async fn by_group(cx: Context<'_>, def: &IndicatorDef, quarter: Quarter) -> Result<Vec<Part>> {
+    let Some((population, criteria)) = population_of(def, cx.catalog) else {
+        return Ok(Vec::new());
+    };
+    let bounds = [quarter.end()];
+    let mut out = Vec::new();
+    for a in hocvuso_learning::AUDIENCES {
+        if def.population.as_deref() == Some(a.code) {
+            continue;
+        }
+        let group = if a.code == "to_cnscd" {
+            Population::DigitalTeam
+        } else {
+            Population::Group(a.code.to_string())
+        };
+        let rows = cx
+            .store
+            .reach_in_group(&population, &group, &criteria, &bounds)
+            .await?;
+        let total: i64 = rows.iter().map(|r| r.n).sum();
+        let reached: i64 = rows.iter().filter(|r| r.bucket == 0).map(|r| r.n).sum();
+        if total > 0 {
+            out.push(Part::new(a.code, a.label, reached, total));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,277 @@
+//! The commune's quarterly report, assembled from the indicators and the
+//! units' submitted reports. The document itself (DOCX in the format of
+//! Nghị định 30/2020/NĐ-CP, PDF) is drawn by `hocvuso-documents`.
+
+use crate::definitions::fmt_num;
+use crate::{dashboard, models, Context, Result};
+use chrono::NaiveDate;
+use hocvuso_documents::{CommuneReport, ReportSection, ReportTable};
+use hocvuso_domain::reports::NARRATIVE;
+use hocvuso_domain::{Quarter, ReportStatus, StoredState};
+use std::collections::BTreeMap;
+
+pub use hocvuso_documents::{report_docx, report_pdf};
+
+/// What the report needs besides the data.
+#[derive(Debug, Clone)]
+pub struct ReportInput<'a> {
+    /// "xã Dân Tiến".
+    pub commune: &'a str,
+    pub quarter: Quarter,
+    /// The date written on the report.
+    pub date: NaiveDate,
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|v| format!("{}%", fmt_num(v)))
+        .unwrap_or_else(|| "chưa có số liệu".into())
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Assemble the report of a quarter.
+pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<CommuneReport> {
+    let q = input.quarter;
+    let d = dashboard(cx, q).await?;
+    let units = cx.store.list_units().await?;
+    let reports = cx.store.unit_reports(&q.to_string()).await?;
+    let models_list = cx.store.pilot_models().await?;
+    let place = input
+        .commune
+        .strip_prefix("xã ")
+        .or_else(|| input.commune.strip_prefix("phường "))
+        .unwrap_or(input.commune)
+        .to_string();
+
+    // I. Indicators.
+    let met = d.indicators.iter().filter(|r| r.met == Some(true)).count();
+    let with_target = d.indicators.iter().filter(|r| r.met.is_some()).count();
+    let rows: Vec<Vec<String>> = d
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let result = if r.unit == "%" {
+                format!("{} ({}/{})", pct(r.value), r.numerator, r.denominator)
+            } else {
+                format!("{} {}", r.numerator, r.unit)
+            };
+            vec![
+                (i + 1).to_string(),
+                r.name.clone(),
+                r.target_text.clone(),
+                result,
+                match r.met {
+                    Some(true) => "Đạt".into(),
+                    Some(false) => "Chưa đạt".into(),
+                    None => "Theo dõi".into(),
+                },
+            ]
+        })
+        .collect();
+    let mut sections = vec![ReportSection {
+        heading: "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU".into(),
+        paragraphs: vec![
+            format!(
+                "Số liệu tính đến hết {} từ sổ dân cư, kết quả học tập trên hệ thống và báo cáo của các cơ quan, đơn vị. Có {met}/{with_target} chỉ tiêu có mục tiêu cụ thể đã đạt.",
+                q.label().to_lowercase()
+            ),
+        ],
+        table: Some(ReportTable {
+            header: vec!["TT".into(), "Chỉ tiêu".into(), "Kế hoạch".into(), "Kết quả".into(), "Đánh giá".into()],
+            rows,
+            widths: vec![5, 45, 14, 22, 14],
+        }),
+    }];
+
+    // II. By hamlet, for the adults' indicator (the plan's main number).
+    if let Some(main) = d
+        .indicators
+        .iter()
+        .find(|r| r.code == "3" && !r.by_hamlet.is_empty())
+    {
+        let mut by = main.by_hamlet.clone();
+        by.sort_by(|a, b| {
+            a.value
+                .partial_cmp(&b.value)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let weakest: Vec<String> = by
+            .iter()
+            .take(3)
+            .map(|p| format!("{} ({})", p.name, pct(p.value)))
+            .collect();
+        sections.push(ReportSection {
+            heading: "KẾT QUẢ THEO XÓM".into(),
+            paragraphs: vec![
+                format!("Chỉ tiêu «{}»: toàn xã đạt {}.", main.name, pct(main.value)),
+                format!(
+                    "Các xóm cần tập trung hướng dẫn trong quý tới: {}.",
+                    weakest.join(", ")
+                ),
+            ],
+            table: Some(ReportTable {
+                header: vec![
+                    "Xóm".into(),
+                    "Người trưởng thành".into(),
+                    "Có tri thức số cơ bản".into(),
+                    "Tỷ lệ".into(),
+                ],
+                rows: main
+                    .by_hamlet
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.name.clone(),
+                            p.denominator.to_string(),
+                            p.numerator.to_string(),
+                            pct(p.value),
+                        ]
+                    })
+                    .collect(),
+                widths: vec![40, 20, 24, 16],
+            }),
+        });
+    }
+
+    // III. The units' reports.
+    let by_unit: BTreeMap<i64, &hocvuso_storage::UnitReport> =
+        reports.iter().map(|r| (r.unit_id, r)).collect();
+    let today = input.date;
+    let mut status_rows = Vec::new();
+    let mut narrative: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut missing = Vec::new();
+    for u in units
+        .iter()
+        .filter(|u| u.unit_type != hocvuso_domain::UnitType::DigitalTeam)
+    {
+        let r = by_unit.get(&u.id);
+        let stored = r.and_then(|r| StoredState::from_code(&r.state));
+        let submitted_on = r
+            .and_then(|r| r.submitted_at)
+            .map(|t| (t + chrono::Duration::hours(7)).date_naive());
+        let status = ReportStatus::of(stored, submitted_on, q.deadline(), today);
+        status_rows.push(vec![
+            u.name.clone(),
+            status.label().to_string(),
+            submitted_on
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+        ]);
+        if stored == Some(StoredState::Submitted) {
+            if let Some(r) = r {
+                let texts: BTreeMap<String, String> =
+                    serde_json::from_str(&r.narrative).unwrap_or_default();
+                for (key, _) in NARRATIVE {
+                    if let Some(t) = texts.get(key).map(|t| t.trim()).filter(|t| !t.is_empty()) {
+                        narrative
+                            .entry(key)
+                            .or_default()
+                            .push(format!("- {}: {}", u.name, t));
+                    }
+                }
+            }
+        } else {
+            missing.push(u.name.clone());
+        }
+    }
+    let submitted = status_rows.len() - missing.len();
+    let mut paragraphs = vec![format!(
+        "Hạn báo cáo quý: trước ngày {}. Đã nhận {submitted}/{} báo cáo.",
+        q.deadline().format("%d/%m/%Y"),
+        status_rows.len()
+    )];
+    if !missing.is_empty() {
+        paragraphs.push(format!("Chưa nộp: {}.", missing.join(", ")));
+    }
+    paragraphs.extend(narrative.remove("ket_qua").unwrap_or_default());
+    sections.push(ReportSection {
+        heading: "BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ".into(),
+        paragraphs,
+        table: Some(ReportTable {
+            header: vec![
+                "Cơ quan, đơn vị".into(),
+                "Tình trạng".into(),
+                "Ngày nộp".into(),
+            ],
+            rows: status_rows,
+            widths: vec![55, 28, 17],
+        }),
+    });
+
+    // IV. Pilot models.
+    let mut model_rows = Vec::new();
+    for m in &models_list {
+        model_rows.push(vec![
+            models::kind_label(&m.kind).to_string(),
+            m.name.clone(),
+            m.place.clone(),
+            models::status_label(&m.status).to_string(),
+        ]);
+    }
+    sections.push(ReportSection {
+        heading: "MÔ HÌNH ĐIỂM".into(),
+        paragraphs: vec![if model_rows.is_empty() {
+            "Chưa có mô hình điểm nào được ghi nhận.".into()
+        } else {
+            format!("Có {} mô hình điểm được ghi nhận.", model_rows.len())
+        }],
+        table: (!model_rows.is_empty()).then(|| ReportTable {
+            header: vec![
+                "Loại".into(),
+                "Tên mô hình".into(),
+                "Địa điểm".into(),
+                "Tình trạng".into(),
+            ],
+            rows: model_rows,
+            widths: vec![24, 34, 24, 18],
+        }),
+    });
+
+    // V–VI. Difficulties and proposals, in the units' words.
+    for (key, heading) in [
+        ("kho_khan", "KHÓ KHĂN, VƯỚNG MẮC"),
+        ("de_xuat", "ĐỀ XUẤT, KIẾN NGHỊ"),
+    ] {
+        let items = narrative.remove(key).unwrap_or_default();
+        sections.push(ReportSection {
+            heading: heading.into(),
+            paragraphs: if items.is_empty() {
+                vec!["Các đơn vị chưa nêu.".into()]
+            } else {
+                items
+            },
+            table: None,
+        });
+    }
+
+    let roman = ["I", "II", "III", "IV"][usize::from(q.q - 1)];
+    Ok(CommuneReport {
+        issuer_parent: "ỦY BAN NHÂN DÂN".into(),
+        issuer: input.commune.to_uppercase(),
+        number: "Số:        /BC-UBND".into(),
+        place: upper_first(&place),
+        date: input.date,
+        kind: "BÁO CÁO".into(),
+        title: format!(
+            "Kết quả thực hiện Phong trào “Bình dân học vụ số” quý {roman} năm {}",
+            q.year
+        ),
+        sections,
+        recipients: vec![
+            "Thường trực Đảng ủy xã (b/c);".into(),
+            "Thường trực HĐND xã (b/c);".into(),
+            "Chủ tịch, các Phó Chủ tịch UBND xã;".into(),
+            "Các cơ quan, đơn vị, các xóm;".into(),
+            "Lưu: VT, VHXH.".into(),
+        ],
+        signer_lines: vec!["TM. ỦY BAN NHÂN DÂN".into(), "CHỦ TỊCH".into()],
+        signer_name: String::new(),
+    })
+}

@@ -1,0 +1,354 @@
+//! The indicators dashboard: every indicator of the plan with its value,
+//! target, gap and trend; one page per indicator with its formula and its
+//! breakdown by hamlet and by group; and the people behind a number ("no one
+//! left behind"), within the viewer's scope.
+
+use crate::auth::CurrentUser;
+use crate::charts;
+use crate::error::{AppError, AppResult};
+use crate::pages::Nav;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use hocvuso_domain::auth::ResidentScope;
+use hocvuso_domain::Quarter;
+use hocvuso_reporting::{Context, IndicatorResult, Part};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/chi-tieu", get(dashboard))
+        .route("/chi-tieu/{code}", get(indicator))
+        .route("/chi-tieu/{code}/nguoi", get(people))
+}
+
+#[derive(Deserialize, Default)]
+pub struct QuarterQuery {
+    pub quy: Option<String>,
+}
+
+/// The quarter asked for, or the current one.
+pub fn quarter_of(state: &AppState, q: Option<&str>) -> AppResult<Quarter> {
+    match q.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Quarter::parse(s).map_err(|e| AppError::BadRequest(e.to_string())),
+        None => Ok(Quarter::containing(state.today())),
+    }
+}
+
+pub fn context(state: &AppState) -> Context<'_> {
+    Context {
+        store: &state.store,
+        catalog: &state.catalog,
+        defs: &state.indicator_defs,
+    }
+}
+
+fn officials_only(user: &CurrentUser) -> AppResult<()> {
+    if user.role().can_list_residents() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub struct Card {
+    pub r: IndicatorResult,
+    pub value_text: String,
+    pub gap_text: String,
+    pub bar: String,
+    pub trend: String,
+}
+
+pub fn value_text(r: &IndicatorResult) -> String {
+    match (r.unit.as_str(), r.value) {
+        ("%", Some(v)) => format!("{}%", hocvuso_reporting::definitions::fmt_num(v)),
+        ("%", None) => "Chưa có số liệu".into(),
+        (u, _) => format!("{} {u}", r.numerator),
+    }
+}
+
+fn card(r: IndicatorResult) -> Card {
+    let gap_text = match (r.met, r.gap) {
+        (Some(true), _) => "Đã đạt".into(),
+        (Some(false), Some(g)) if r.unit == "%" => {
+            format!(
+                "Còn thiếu {} điểm %",
+                hocvuso_reporting::definitions::fmt_num(g.max(0.0))
+            )
+        }
+        (Some(false), Some(g)) => {
+            format!("Còn thiếu {}", hocvuso_reporting::definitions::fmt_num(g))
+        }
+        _ => String::new(),
+    };
+    let bar = if r.unit == "%" {
+        charts::bars(&[("Toàn xã".into(), r.value)], r.target, &r.name)
+    } else {
+        String::new()
+    };
+    let trend_points: Vec<(String, Option<f64>)> =
+        r.trend.iter().map(|p| (p.name.clone(), p.value)).collect();
+    let trend = if trend_points.is_empty() {
+        String::new()
+    } else {
+        charts::trend(
+            &trend_points,
+            r.target,
+            &format!("{}: diễn biến theo quý", r.name),
+        )
+    };
+    Card {
+        value_text: value_text(&r),
+        gap_text,
+        bar,
+        trend,
+        r,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    nav: Option<Nav>,
+    quarter: String,
+    quarter_label: String,
+    quarters: Vec<(String, String)>,
+    cards: Vec<Card>,
+    can_report: bool,
+}
+
+/// The quarters a user may pick: this year's and last year's, newest first.
+fn quarter_choices(state: &AppState) -> Vec<(String, String)> {
+    let mut q = Quarter::containing(state.today());
+    let mut out = Vec::new();
+    for _ in 0..8 {
+        out.push((q.to_string(), q.label()));
+        q = q.prev();
+    }
+    out
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<QuarterQuery>,
+) -> AppResult<Html<String>> {
+    officials_only(&user)?;
+    let quarter = quarter_of(&state, q.quy.as_deref())?;
+    let d = hocvuso_reporting::dashboard(context(&state), quarter)
+        .await
+        .map_err(reporting_error)?;
+    Ok(Html(
+        DashboardPage {
+            nav: Some(Nav::of(&user)),
+            quarter: d.quarter,
+            quarter_label: d.quarter_label,
+            quarters: quarter_choices(&state),
+            cards: d.indicators.into_iter().map(card).collect(),
+            can_report: user.role().can_manage_reports(),
+        }
+        .render()?,
+    ))
+}
+
+pub fn reporting_error(e: hocvuso_reporting::ReportingError) -> AppError {
+    match e {
+        hocvuso_reporting::ReportingError::Store(s) => s.into(),
+        other => AppError::Internal(other.to_string()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "indicator.html")]
+struct IndicatorPage {
+    nav: Option<Nav>,
+    quarter: String,
+    quarter_label: String,
+    c: Card,
+    hamlet_chart: String,
+    group_chart: String,
+    hamlets: Vec<Part>,
+    groups: Vec<Part>,
+    drill: bool,
+}
+
+async fn indicator(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Query(q): Query<QuarterQuery>,
+) -> AppResult<Html<String>> {
+    officials_only(&user)?;
+    let quarter = quarter_of(&state, q.quy.as_deref())?;
+    let def = state
+        .indicator_defs
+        .get(&code)
+        .ok_or(AppError::NotFound)?
+        .clone();
+    let d = hocvuso_reporting::dashboard(context(&state), quarter)
+        .await
+        .map_err(reporting_error)?;
+    let r = d
+        .indicators
+        .into_iter()
+        .find(|r| r.code == code)
+        .ok_or(AppError::NotFound)?;
+    let groups = hocvuso_reporting::by_group(context(&state), &def, quarter)
+        .await
+        .map_err(reporting_error)?;
+    let rows = |parts: &[Part]| -> Vec<(String, Option<f64>)> {
+        parts.iter().map(|p| (p.name.clone(), p.value)).collect()
+    };
+    let target = if r.unit == "%" { r.target } else { None };
+    let hamlet_chart = if r.by_hamlet.is_empty() {
+        String::new()
+    } else {
+        charts::bars(&rows(&r.by_hamlet), target, "Theo xóm")
+    };
+    let group_chart = if groups.is_empty() {
+        String::new()
+    } else {
+        charts::bars(&rows(&groups), target, "Theo nhóm đối tượng")
+    };
+    let drill = r.people
+        && matches!(
+            user.role().resident_scope(),
+            ResidentScope::All | ResidentScope::Hamlet(_)
+        );
+    Ok(Html(
+        IndicatorPage {
+            nav: Some(Nav::of(&user)),
+            quarter: quarter.to_string(),
+            quarter_label: quarter.label(),
+            hamlets: r.by_hamlet.clone(),
+            c: card(r),
+            hamlet_chart,
+            group_chart,
+            groups,
+            drill,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct PeopleQuery {
+    quy: Option<String>,
+    xom: Option<i64>,
+    dat: Option<u8>,
+    trang: Option<i64>,
+}
+
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+    pub hamlet: String,
+    pub birth_year: String,
+}
+
+#[derive(Template)]
+#[template(path = "indicator_people.html")]
+struct PeoplePage {
+    nav: Option<Nav>,
+    code: String,
+    name: String,
+    quarter: String,
+    quarter_label: String,
+    reached: bool,
+    hamlet: Option<(i64, String)>,
+    total: i64,
+    rows: Vec<PersonRow>,
+    page: i64,
+    pages: i64,
+}
+
+const PAGE: i64 = 50;
+
+async fn people(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Query(q): Query<PeopleQuery>,
+) -> AppResult<Html<String>> {
+    officials_only(&user)?;
+    let quarter = quarter_of(&state, q.quy.as_deref())?;
+    let def = state.indicator_defs.get(&code).ok_or(AppError::NotFound)?;
+    let (population, criteria) =
+        hocvuso_reporting::population_of(def, &state.catalog).ok_or(AppError::NotFound)?;
+    // Within the viewer's scope: a hamlet head sees their hamlet only.
+    let hamlet = match user.role().resident_scope() {
+        ResidentScope::All => q.xom,
+        ResidentScope::Hamlet(h) => {
+            if q.xom.is_some_and(|x| x != h) {
+                return Err(AppError::NotFound);
+            }
+            Some(h)
+        }
+        _ => return Err(AppError::Forbidden),
+    };
+    let reached = q.dat == Some(1);
+    let page = q.trang.unwrap_or(1).max(1);
+    let (total, list) = state
+        .store
+        .reach_people(
+            &population,
+            &criteria,
+            quarter.end(),
+            reached,
+            hamlet,
+            PAGE,
+            (page - 1) * PAGE,
+        )
+        .await?;
+    user.audit(
+        &state,
+        "xem_danh_sach",
+        "chi_tieu",
+        &code,
+        format!(
+            "{} {}{}",
+            quarter,
+            if reached {
+                "đã đạt"
+            } else {
+                "chưa đạt"
+            },
+            hamlet.map(|h| format!(", xóm #{h}")).unwrap_or_default()
+        ),
+    );
+    let hamlets = state.store.list_hamlets().await?;
+    let name_of = |id: i64| {
+        hamlets
+            .iter()
+            .find(|h| h.id == id)
+            .map(|h| h.name.clone())
+            .unwrap_or_default()
+    };
+    Ok(Html(
+        PeoplePage {
+            nav: Some(Nav::of(&user)),
+            code: code.clone(),
+            name: def.name.clone(),
+            quarter: quarter.to_string(),
+            quarter_label: quarter.label(),
+            reached,
+            hamlet: hamlet.map(|h| (h, name_of(h))),
+            total,
+            rows: list
+                .into_iter()
+                .map(|p| PersonRow {
+                    id: p.id,
+                    name: p.full_name,
+                    hamlet: name_of(p.hamlet_id),
+                    birth_year: p.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                })
+                .collect(),
+            page,
+            pages: ((total + PAGE - 1) / PAGE).max(1),
+        }
+        .render()?,
+    ))
+}

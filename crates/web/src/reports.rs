@@ -1,0 +1,676 @@
+//! Quarterly reporting: each unit's report form (prefilled with what the
+//! system knows), the office's status board with reminders, returning a
+//! report for correction, the commune report as DOCX, XLSX and PDF; and the
+//! pilot models registry.
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::indicators::{context, quarter_of, reporting_error, QuarterQuery};
+use crate::pages::Nav;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use hocvuso_domain::reports::{check_numbers, form_fields, Prefill, NARRATIVE};
+use hocvuso_domain::{Quarter, ReportStatus, StoredState, Unit, UnitType};
+use hocvuso_reporting::models::{kind_label, status_label, KINDS, STATUSES};
+use hocvuso_storage::{Criterion, NewPilotModel, Population};
+use std::collections::{BTreeMap, HashMap};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/bao-cao", get(board))
+        .route("/bao-cao/don-vi/{unit}", get(unit_form).post(save_unit))
+        .route("/bao-cao/don-vi/{unit}/tra-lai", post(return_report))
+        .route("/bao-cao/xa/{file}", get(commune_file))
+        .route("/mo-hinh", get(models_page).post(save_model))
+}
+
+fn vn_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    crate::pages::vn_date(t)
+}
+
+pub struct BoardRow {
+    pub unit_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub status: ReportStatus,
+    pub submitted: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports_board.html")]
+struct BoardPage {
+    nav: Option<Nav>,
+    quarter: String,
+    quarter_label: String,
+    deadline: String,
+    days_left: i64,
+    rows: Vec<BoardRow>,
+    reminders: Vec<String>,
+    quarters: Vec<(String, String)>,
+    done: usize,
+}
+
+async fn load_unit(state: &AppState, id: i64) -> AppResult<Unit> {
+    state
+        .store
+        .list_units()
+        .await?
+        .into_iter()
+        .find(|u| u.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+async fn board(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<QuarterQuery>,
+) -> AppResult<Html<String>> {
+    if !user.role().can_manage_reports() {
+        return Err(AppError::Forbidden);
+    }
+    let quarter = quarter_of(&state, q.quy.as_deref())?;
+    let today = state.today();
+    let reports: HashMap<i64, hocvuso_storage::UnitReport> = state
+        .store
+        .unit_reports(&quarter.to_string())
+        .await?
+        .into_iter()
+        .map(|r| (r.unit_id, r))
+        .collect();
+    let mut rows = Vec::new();
+    for u in state.store.list_units().await? {
+        if u.unit_type == UnitType::DigitalTeam {
+            continue; // a hamlet's team reports with its hamlet
+        }
+        let r = reports.get(&u.id);
+        let stored = r.and_then(|r| StoredState::from_code(&r.state));
+        let submitted_on = r.and_then(|r| r.submitted_at).map(vn_date);
+        rows.push(BoardRow {
+            unit_id: u.id,
+            name: u.name.clone(),
+            kind: u.unit_type.label().to_string(),
+            status: ReportStatus::of(stored, submitted_on, quarter.deadline(), today),
+            submitted: submitted_on
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+        });
+    }
+    let deadline = quarter.deadline();
+    let reminders = rows
+        .iter()
+        .filter(|r| r.status.needs_reminder())
+        .map(|r| {
+            format!(
+                "Kính gửi {}: đề nghị gửi báo cáo kết quả thực hiện Phong trào «Bình dân học vụ số» {} về UBND xã (qua Phòng Văn hóa – Xã hội) trước ngày {}.",
+                r.name,
+                quarter.label().to_lowercase(),
+                deadline.format("%d/%m/%Y")
+            )
+        })
+        .collect();
+    let done = rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.status,
+                ReportStatus::SubmittedOnTime | ReportStatus::SubmittedLate
+            )
+        })
+        .count();
+    let mut quarters = Vec::new();
+    let mut qq = Quarter::containing(today);
+    for _ in 0..6 {
+        quarters.push((qq.to_string(), qq.label()));
+        qq = qq.prev();
+    }
+    Ok(Html(
+        BoardPage {
+            nav: Some(Nav::of(&user)),
+            quarter: quarter.to_string(),
+            quarter_label: quarter.label(),
+            deadline: deadline.format("%d/%m/%Y").to_string(),
+            days_left: (deadline - today).num_days(),
+            rows,
+            reminders,
+            quarters,
+            done,
+        }
+        .render()?,
+    ))
+}
+
+pub struct FieldView {
+    pub key: String,
+    pub label: String,
+    pub value: String,
+    pub prefilled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "unit_report.html")]
+struct UnitReportPage {
+    nav: Option<Nav>,
+    csrf: String,
+    unit: Unit,
+    kind: String,
+    quarter: String,
+    quarter_label: String,
+    deadline: String,
+    status: ReportStatus,
+    editable: bool,
+    return_note: String,
+    fields: Vec<FieldView>,
+    narrative: Vec<(String, String, String)>,
+    error: Option<String>,
+    saved: bool,
+    can_return: bool,
+}
+
+/// The numbers the system knows for a unit and quarter.
+async fn prefill(
+    state: &AppState,
+    unit: &Unit,
+    quarter: Quarter,
+) -> AppResult<BTreeMap<String, i64>> {
+    let mut out = BTreeMap::new();
+    for f in form_fields(unit.unit_type) {
+        let Some(p) = f.prefill else { continue };
+        let v = match p {
+            Prefill::Staff => state.store.unit_members(unit.id).await?.len() as i64,
+            Prefill::StaffTrained => {
+                let core = state
+                    .catalog
+                    .basic_knowledge
+                    .get("can_bo")
+                    .cloned()
+                    .unwrap_or_default();
+                if core.is_empty() {
+                    continue;
+                }
+                let (n, _) = state
+                    .store
+                    .reach_people(
+                        &Population::Staff(unit.id),
+                        &[Criterion::AllCourses(core)],
+                        quarter.end(),
+                        true,
+                        None,
+                        1,
+                        0,
+                    )
+                    .await?;
+                n
+            }
+            Prefill::HamletLearners => {
+                let Some(h) = unit.hamlet_id else { continue };
+                let ids: Vec<String> = state.catalog.courses.iter().map(|c| c.id.clone()).collect();
+                state
+                    .store
+                    .residents_passing(&ids, quarter.prev().end(), quarter.end(), h)
+                    .await?
+            }
+        };
+        out.insert(f.key.to_string(), v);
+    }
+    Ok(out)
+}
+
+async fn render_form(
+    state: &AppState,
+    user: &CurrentUser,
+    unit: Unit,
+    quarter: Quarter,
+    typed: Option<(&BTreeMap<String, String>, String)>,
+    saved: bool,
+) -> AppResult<Response> {
+    let report = state
+        .store
+        .unit_report(unit.id, &quarter.to_string())
+        .await?;
+    let stored = report
+        .as_ref()
+        .and_then(|r| StoredState::from_code(&r.state));
+    let status = ReportStatus::of(
+        stored,
+        report.as_ref().and_then(|r| r.submitted_at).map(vn_date),
+        quarter.deadline(),
+        state.today(),
+    );
+    let numbers: BTreeMap<String, i64> = report
+        .as_ref()
+        .and_then(|r| serde_json::from_str(&r.numbers).ok())
+        .unwrap_or_default();
+    let texts: BTreeMap<String, String> = report
+        .as_ref()
+        .and_then(|r| serde_json::from_str(&r.narrative).ok())
+        .unwrap_or_default();
+    let known = if report.is_none() {
+        prefill(state, &unit, quarter).await?
+    } else {
+        BTreeMap::new()
+    };
+    let fields = form_fields(unit.unit_type)
+        .into_iter()
+        .map(|f| {
+            let typed_value = typed.as_ref().and_then(|(t, _)| t.get(f.key).cloned());
+            let stored_value = numbers.get(f.key).map(|v| v.to_string());
+            let pre = known.get(f.key).map(|v| v.to_string());
+            FieldView {
+                key: f.key.into(),
+                label: f.label.into(),
+                prefilled: typed_value.is_none() && stored_value.is_none() && pre.is_some(),
+                value: typed_value.or(stored_value).or(pre).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let narrative = NARRATIVE
+        .iter()
+        .map(|(k, label)| {
+            let v = typed
+                .as_ref()
+                .and_then(|(t, _)| t.get(*k).cloned())
+                .or_else(|| texts.get(*k).cloned())
+                .unwrap_or_default();
+            ((*k).to_string(), (*label).to_string(), v)
+        })
+        .collect();
+    let page = UnitReportPage {
+        nav: Some(Nav::of(user)),
+        csrf: user.csrf_token.clone(),
+        kind: unit.unit_type.label().to_string(),
+        unit,
+        quarter: quarter.to_string(),
+        quarter_label: quarter.label(),
+        deadline: quarter.deadline().format("%d/%m/%Y").to_string(),
+        status,
+        editable: stored != Some(StoredState::Submitted),
+        return_note: report
+            .as_ref()
+            .map(|r| r.return_note.clone())
+            .unwrap_or_default(),
+        fields,
+        narrative,
+        error: typed.as_ref().map(|(_, e)| e.clone()),
+        saved,
+        can_return: user.role().can_manage_reports() && stored == Some(StoredState::Submitted),
+    };
+    let status_code = if page.error.is_some() {
+        axum::http::StatusCode::BAD_REQUEST
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((status_code, Html(page.render()?)).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct FormQuery {
+    quy: Option<String>,
+    da_luu: Option<u8>,
+}
+
+async fn unit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(unit_id): Path<i64>,
+    Query(q): Query<FormQuery>,
+) -> AppResult<Response> {
+    let unit = load_unit(&state, unit_id).await?;
+    if !user.role().can_report_for(&unit) {
+        return Err(AppError::NotFound);
+    }
+    let quarter = quarter_of(&state, q.quy.as_deref())?;
+    render_form(&state, &user, unit, quarter, None, q.da_luu == Some(1)).await
+}
+
+async fn save_unit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(unit_id): Path<i64>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> AppResult<Response> {
+    user.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let unit = load_unit(&state, unit_id).await?;
+    if !user.role().can_report_for(&unit) {
+        return Err(AppError::NotFound);
+    }
+    let quarter = quarter_of(&state, form.get("quy").map(String::as_str))?;
+    let submit = form.get("hanh_dong").map(String::as_str) == Some("nop");
+    // Numbers: whole and not negative; empty means not reported.
+    let mut numbers = BTreeMap::new();
+    for f in form_fields(unit.unit_type) {
+        let raw = form
+            .get(f.key)
+            .map(|s| s.trim().replace(['.', ' '], ""))
+            .unwrap_or_default();
+        if raw.is_empty() {
+            continue;
+        }
+        match raw.parse::<i64>() {
+            Ok(v) => {
+                numbers.insert(f.key.to_string(), v);
+            }
+            Err(_) => {
+                let msg = format!(
+                    "«{}»: hãy ghi một số nguyên (ví dụ 12), không ghi chữ",
+                    f.label
+                );
+                return render_form(&state, &user, unit, quarter, Some((&form, msg)), false).await;
+            }
+        }
+    }
+    if let Err(msg) = check_numbers(unit.unit_type, &|k| numbers.get(k).copied()) {
+        return render_form(&state, &user, unit, quarter, Some((&form, msg)), false).await;
+    }
+    if submit {
+        if let Some(f) = form_fields(unit.unit_type)
+            .into_iter()
+            .find(|f| !numbers.contains_key(f.key))
+        {
+            let msg = format!("Trước khi nộp, hãy điền «{}» (ghi 0 nếu không có)", f.label);
+            return render_form(&state, &user, unit, quarter, Some((&form, msg)), false).await;
+        }
+    }
+    let narrative: BTreeMap<&str, String> = NARRATIVE
+        .iter()
+        .map(|(k, _)| {
+            (
+                *k,
+                form.get(*k)
+                    .map(|s| s.trim().chars().take(4000).collect())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    state
+        .store
+        .save_unit_report(
+            unit.id,
+            &quarter.to_string(),
+            &serde_json::to_string(&numbers).unwrap_or_else(|_| "{}".into()),
+            &serde_json::to_string(&narrative).unwrap_or_else(|_| "{}".into()),
+            Some(user.user.id),
+            submit,
+        )
+        .await?;
+    user.audit(
+        &state,
+        if submit { "nop_bao_cao" } else { "luu_bao_cao" },
+        "don_vi",
+        unit.id,
+        quarter.to_string(),
+    );
+    Ok(Redirect::to(&format!(
+        "/bao-cao/don-vi/{}?quy={quarter}&da_luu=1",
+        unit.id
+    ))
+    .into_response())
+}
+
+async fn return_report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(unit_id): Path<i64>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> AppResult<Response> {
+    user.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    if !user.role().can_manage_reports() {
+        return Err(AppError::Forbidden);
+    }
+    let quarter = quarter_of(&state, form.get("quy").map(String::as_str))?;
+    let note = form
+        .get("ly_do")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    if note.is_empty() {
+        return Err(AppError::BadRequest(
+            "Hãy ghi lý do trả lại để đơn vị biết cần sửa gì".into(),
+        ));
+    }
+    if !state
+        .store
+        .return_unit_report(unit_id, &quarter.to_string(), &note)
+        .await?
+    {
+        return Err(AppError::BadRequest(
+            "Báo cáo này chưa nộp nên không trả lại được".into(),
+        ));
+    }
+    user.audit(
+        &state,
+        "tra_lai_bao_cao",
+        "don_vi",
+        unit_id,
+        format!("{quarter}: {note}"),
+    );
+    Ok(Redirect::to(&format!("/bao-cao?quy={quarter}")).into_response())
+}
+
+async fn commune_file(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(file): Path<String>,
+    Query(q): Query<QuarterQuery>,
+) -> AppResult<Response> {
+    if !user.role().can_manage_reports() {
+        return Err(AppError::Forbidden);
+    }
+    let quarter = quarter_of(&state, q.quy.as_deref())?;
+    let cx = context(&state);
+    let commune = state.config.commune_name().to_string();
+    let (bytes, mime, ext) = match file.as_str() {
+        "docx" | "pdf" => {
+            let report = hocvuso_reporting::commune_report(
+                cx,
+                &hocvuso_reporting::ReportInput {
+                    commune: &commune,
+                    quarter,
+                    date: state.today(),
+                },
+            )
+            .await
+            .map_err(reporting_error)?;
+            if file == "docx" {
+                (
+                    hocvuso_reporting::report_docx(&report)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "docx",
+                )
+            } else {
+                (
+                    hocvuso_reporting::report_pdf(&report)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                    "application/pdf",
+                    "pdf",
+                )
+            }
+        }
+        "xlsx" => {
+            let d = hocvuso_reporting::dashboard(cx, quarter)
+                .await
+                .map_err(reporting_error)?;
+            let mut groups = BTreeMap::new();
+            for def in state
+                .indicator_defs
+                .indicators
+                .iter()
+                .filter(|d| d.population.is_some())
+            {
+                groups.insert(
+                    def.code.clone(),
+                    hocvuso_reporting::by_group(cx, def, quarter)
+                        .await
+                        .map_err(reporting_error)?,
+                );
+            }
+            (
+                hocvuso_reporting::indicators_xlsx(&d, &groups, &commune)
+                    .map_err(reporting_error)?,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+            )
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    user.audit(
+        &state,
+        "xuat_bao_cao",
+        "bao_cao_xa",
+        quarter.to_string(),
+        ext,
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"bao-cao-{quarter}.{ext}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub struct ModelView {
+    pub kind: String,
+    pub name: String,
+    pub place: String,
+    pub unit: String,
+    pub criteria: String,
+    pub status: String,
+    pub evidence: String,
+    pub started: String,
+}
+
+#[derive(Template)]
+#[template(path = "models.html")]
+struct ModelsPage {
+    nav: Option<Nav>,
+    csrf: String,
+    models: Vec<ModelView>,
+    kinds: Vec<(String, String)>,
+    statuses: Vec<(String, String)>,
+    units: Vec<(i64, String)>,
+    can_edit: bool,
+}
+
+async fn models_page(State(state): State<AppState>, user: CurrentUser) -> AppResult<Html<String>> {
+    if !user.role().can_list_residents() {
+        return Err(AppError::Forbidden);
+    }
+    let units = state.store.list_units().await?;
+    let unit_name = |id: Option<i64>| {
+        id.and_then(|id| units.iter().find(|u| u.id == id))
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    let models = state
+        .store
+        .pilot_models()
+        .await?
+        .into_iter()
+        .map(|m| ModelView {
+            kind: kind_label(&m.kind).to_string(),
+            status: status_label(&m.status).to_string(),
+            unit: unit_name(m.unit_id),
+            started: m
+                .started_on
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+            name: m.name,
+            place: m.place,
+            criteria: m.criteria,
+            evidence: m.evidence,
+        })
+        .collect();
+    Ok(Html(
+        ModelsPage {
+            nav: Some(Nav::of(&user)),
+            csrf: user.csrf_token.clone(),
+            models,
+            kinds: KINDS
+                .iter()
+                .map(|(a, b)| ((*a).into(), (*b).into()))
+                .collect(),
+            statuses: STATUSES
+                .iter()
+                .map(|(a, b)| ((*a).into(), (*b).into()))
+                .collect(),
+            units: units.iter().map(|u| (u.id, u.name.clone())).collect(),
+            can_edit: user.role().can_manage_reports(),
+        }
+        .render()?,
+    ))
+}
+
+async fn save_model(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> AppResult<Response> {
+    user.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    if !user.role().can_manage_reports() {
+        return Err(AppError::Forbidden);
+    }
+    let get = |k: &str| {
+        form.get(k)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    let kind = get("loai");
+    let status = get("tinh_trang");
+    if !KINDS.iter().any(|k| k.0 == kind) || !STATUSES.iter().any(|s| s.0 == status) {
+        return Err(AppError::BadRequest(
+            "Hãy chọn loại mô hình và tình trạng trong danh sách".into(),
+        ));
+    }
+    if get("ten").is_empty() || get("dia_diem").is_empty() {
+        return Err(AppError::BadRequest(
+            "Hãy ghi tên mô hình và địa điểm".into(),
+        ));
+    }
+    let unit_id = match get("don_vi").as_str() {
+        "" => None,
+        v => Some(
+            v.parse::<i64>()
+                .map_err(|_| AppError::BadRequest("Đơn vị không hợp lệ".into()))?,
+        ),
+    };
+    let unit = match unit_id {
+        Some(id) => Some(load_unit(&state, id).await?),
+        None => None,
+    };
+    let started_on = match get("bat_dau").as_str() {
+        "" => None,
+        v => Some(
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .or_else(|_| chrono::NaiveDate::parse_from_str(v, "%d/%m/%Y"))
+                .map_err(|_| AppError::BadRequest("Ngày bắt đầu viết dạng 15/04/2026".into()))?,
+        ),
+    };
+    let id = state
+        .store
+        .save_pilot_model(
+            None,
+            &NewPilotModel {
+                kind,
+                name: get("ten"),
+                place: get("dia_diem"),
+                unit_id,
+                hamlet_id: unit.and_then(|u| u.hamlet_id),
+                criteria: get("tieu_chi"),
+                status,
+                evidence: get("minh_chung"),
+                started_on,
+            },
+        )
+        .await?;
+    user.audit(&state, "tao", "mo_hinh", id, get("ten"));
+    Ok(Redirect::to("/mo-hinh").into_response())
+}
