@@ -51,7 +51,11 @@ fn bar(len: u64, msg: &str) -> ProgressBar {
 }
 
 /// Load the demo commune into an empty store. Returns false if it had data.
-async fn load_demo_if_empty(store: &Store, seed: u64) -> Result<bool> {
+async fn load_demo_if_empty(
+    store: &Store,
+    seed: u64,
+    catalog: &hocvuso_learning::Catalog,
+) -> Result<bool> {
     if !store.is_empty().await? {
         return Ok(false);
     }
@@ -66,6 +70,11 @@ async fn load_demo_if_empty(store: &Store, seed: u64) -> Result<bool> {
     eprintln!(
         "Đã nạp: {} xóm, {} hộ, {} cư dân, {} đơn vị.",
         s.hamlets, s.households, s.residents, s.units
+    );
+    let e = hocvuso_reporting::demo::load_demo_extras(store, catalog, today(), seed).await?;
+    eprintln!(
+        "Kết quả học tập mẫu: {} lượt đạt khóa học, {} người dùng trợ lý ảo, {} mô hình điểm, {} báo cáo quý.",
+        e.passes, e.assistant_users, e.models, e.reports
     );
     Ok(true)
 }
@@ -111,10 +120,11 @@ pub async fn serve(
     commune: String,
 ) -> Result<()> {
     let catalog = crate::courses::load(&db)?;
+    let defs = crate::reporting::load_definitions(&db, &catalog)?;
     let store = open(&db).await?;
     let mut one_time = None;
     if demo {
-        load_demo_if_empty(&store, 2026).await?;
+        load_demo_if_empty(&store, 2026, &catalog).await?;
         one_time = demo_admin(&store).await?;
     }
     let listener = tokio::net::TcpListener::bind(&bind)
@@ -136,7 +146,8 @@ pub async fn serve(
             commune,
         },
     )
-    .with_catalog(catalog);
+    .with_catalog(catalog)
+    .with_definitions(defs);
     hocvuso_web::serve(state, listener).await?;
     Ok(())
 }
@@ -145,7 +156,8 @@ pub async fn demo(db: DbArgs, scale: Option<usize>, seed: u64) -> Result<()> {
     let store = open(&db).await?;
     match scale {
         None => {
-            if !load_demo_if_empty(&store, seed).await? {
+            let catalog = crate::courses::load(&db)?;
+            if !load_demo_if_empty(&store, seed, &catalog).await? {
                 bail!("Cơ sở dữ liệu đã có dữ liệu; dùng thư mục dữ liệu trống (--data-dir) để tạo xã mẫu");
             }
             if let Some(p) = demo_admin(&store).await? {

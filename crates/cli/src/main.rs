@@ -5,6 +5,7 @@ mod ask;
 mod bench;
 mod commands;
 mod courses;
+mod reporting;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -61,6 +62,30 @@ enum Command {
         #[arg(long, env = "HOCVUSO_COMMUNE", default_value = "xã Dân Tiến")]
         commune: String,
     },
+    /// Các chỉ tiêu của Kế hoạch, tính từ dữ liệu (mặc định: quý hiện tại).
+    Indicators {
+        /// In dạng JSON: mã, tên, giá trị, chỉ tiêu, tử số, mẫu số, theo xóm, theo quý.
+        #[arg(long)]
+        json: bool,
+        /// Quý, ví dụ 2026Q2.
+        #[arg(long)]
+        quarter: Option<String>,
+    },
+    /// Báo cáo quý của xã ra tệp DOCX (thể thức Nghị định 30/2020/NĐ-CP), XLSX hoặc PDF.
+    Report {
+        /// Quý, ví dụ 2026Q2 (mặc định: quý hiện tại).
+        #[arg(long)]
+        quarter: Option<String>,
+        /// docx, xlsx hoặc pdf.
+        #[arg(long, default_value = "docx")]
+        format: String,
+        /// Tệp sẽ ghi ra.
+        #[arg(long)]
+        out: PathBuf,
+        /// Tên xã ghi trên báo cáo.
+        #[arg(long, env = "HOCVUSO_COMMUNE", default_value = "xã Dân Tiến")]
+        commune: String,
+    },
     /// Danh mục khóa học (có sẵn và trong <thư mục dữ liệu>/courses); `courses check THƯ_MỤC` kiểm tra tệp khóa học.
     Courses {
         /// In danh mục dạng JSON.
@@ -99,6 +124,14 @@ enum Command {
     },
     /// Đo tốc độ nhập Excel và số yêu cầu/giây của các trang; in bảng kết quả.
     Bench {
+        /// `indicators`: đo thời gian tính bảng chỉ tiêu (xã mẫu; thêm --scale cho cỡ tỉnh). Bỏ trống: nhập Excel và các trang.
+        what: Option<String>,
+        /// Với `bench indicators`: thêm một bộ dữ liệu cỡ tỉnh có chừng này cư dân.
+        #[arg(long)]
+        scale: Option<usize>,
+        /// Với `bench indicators`: số lần tính mỗi dòng.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
         /// Số giây tải cho mỗi trang.
         #[arg(long, default_value_t = 5)]
         seconds: u64,
@@ -213,9 +246,22 @@ async fn main() {
         Command::User { action } => commands::user(db, action).await,
         Command::Backup { out } => commands::backup(db, out).await,
         Command::Bench {
+            what: Some(what),
+            scale,
+            runs,
+            pg_url,
+            ..
+        } if what == "indicators" => reporting::bench(pg_url, scale, runs).await,
+        Command::Bench {
+            what: Some(what), ..
+        } => Err(anyhow::anyhow!(
+            "không có phép đo `{what}`; dùng `hocvuso bench` hoặc `hocvuso bench indicators`"
+        )),
+        Command::Bench {
             seconds,
             concurrency,
             pg_url,
+            ..
         } => {
             bench::run(bench::BenchArgs {
                 seconds,
@@ -231,6 +277,13 @@ async fn main() {
             failures,
         } => ask::eval(db, &what, file, failures).await,
         Command::Hamlet { name } => commands::hamlet(db, name).await,
+        Command::Indicators { json, quarter } => reporting::indicators(db, json, quarter).await,
+        Command::Report {
+            quarter,
+            format,
+            out,
+            commune,
+        } => reporting::report(db, quarter, format, out, commune).await,
         Command::Courses { json, action } => {
             let check = action.map(|CoursesAction::Check { dir }| dir);
             courses::run(db, check, json)

@@ -27,6 +27,8 @@ mod ids;
 mod names;
 mod units;
 
+pub mod learning;
+
 use chrono::NaiveDate;
 use hocvuso_domain::{NewResident, UnitType};
 use household::HouseholdGen;

@@ -10,6 +10,7 @@
 //! comes from the same query.
 
 pub mod definitions;
+pub mod demo;
 pub mod models;
 mod report;
 mod xlsx;

@@ -279,6 +279,11 @@ macro_rules! indicator_ops {
                 Ok(qb.build_query_scalar::<i64>().fetch_one(&self.read).await?)
             }
 
+            async fn analyze(&self) -> Result<()> {
+                sqlx::query::<$DB>("ANALYZE").execute(&self.write).await?;
+                Ok(())
+            }
+
             async fn pilot_models(&self) -> Result<Vec<PilotModel>> {
                 Ok(sqlx::query_as::<$DB, PilotModel>(
                     "SELECT id, kind, name, place, unit_id, hamlet_id, criteria, status, evidence, started_on, updated_at FROM pilot_models ORDER BY kind, id",
@@ -437,6 +442,11 @@ impl Store {
         hamlet: i64,
     ) -> Result<i64> {
         dispatch!(self, s => s.residents_passing(course_ids, from, to, hamlet).await)
+    }
+
+    /// Refresh the query planner's statistics (after bulk loads).
+    pub async fn analyze(&self) -> Result<()> {
+        dispatch!(self, s => s.analyze().await)
     }
 
     pub async fn pilot_models(&self) -> Result<Vec<PilotModel>> {

@@ -97,6 +97,33 @@ pub struct CourseProgress {
     pub certificate: Option<String>,
 }
 
+/// A synthetic pass to load: `code` is the certificate code (and the
+/// attempt's client id).
+#[derive(Debug, Clone)]
+pub struct DemoPassRow<'a> {
+    pub code: String,
+    pub resident_id: i64,
+    pub course_id: &'a str,
+    pub total: i32,
+    pub at: DateTime<Utc>,
+}
+
+/// A certificate code: 16 characters of Crockford's base32 (80 random bits
+/// from the OS), in groups of four. Not guessable, easy to read out.
+pub fn new_certificate_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut rng = rand::rngs::OsRng;
+    let chars: Vec<char> = (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// A client id: what a page may send. Letters, digits and '-', 8–64 long.
 pub fn valid_client_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -230,6 +257,69 @@ macro_rules! learning_ops {
                 Ok(out.into_values().collect())
             }
 
+            async fn learner_groups(&self) -> Result<Vec<(i64, String)>> {
+                Ok(sqlx::query_as::<$DB, (i64, String)>(
+                    "SELECT resident_id, group_code FROM resident_groups \
+                     UNION SELECT m.resident_id, 'to_cnscd' FROM unit_members m JOIN units u ON u.id = m.unit_id WHERE u.unit_type = 'to_cnscd' \
+                     ORDER BY 1",
+                )
+                .fetch_all(&self.read)
+                .await?)
+            }
+
+            async fn load_demo_learning(&self, passes: &[DemoPassRow<'_>], assistant: &[(i64, DateTime<Utc>)], titles: &[(String, String)]) -> Result<usize> {
+                let mut tx = self.write.begin().await?;
+                let now = Utc::now();
+                for chunk in passes.chunks(1500) {
+                    let mut qb = sqlx::QueryBuilder::<$DB>::new(
+                        "INSERT INTO quiz_attempts (client_id, resident_id, course_id, correct, total, passed, answers, mode, answered_at, received_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, p| {
+                        b.push_bind(p.code.clone())
+                            .push_bind(p.resident_id)
+                            .push_bind(p.course_id.to_string())
+                            .push_bind(p.total)
+                            .push_bind(p.total)
+                            .push_bind(true)
+                            .push_bind("[]")
+                            .push_bind("lop_hoc")
+                            .push_bind(p.at)
+                            .push_bind(now);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                sqlx::query::<$DB>(
+                    "INSERT INTO certificates (code, resident_id, course_id, holder_name, course_title, attempt_id, issued_at) \
+                     SELECT a.client_id, a.resident_id, a.course_id, r.full_name, a.course_id, a.id, a.answered_at \
+                     FROM quiz_attempts a JOIN residents r ON r.id = a.resident_id \
+                     WHERE a.passed AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.resident_id = a.resident_id AND c.course_id = a.course_id)",
+                )
+                .execute(&mut *tx)
+                .await?;
+                for (id, title) in titles {
+                    sqlx::query::<$DB>("UPDATE certificates SET course_title = $1 WHERE course_id = $2 AND course_title = $2")
+                        .bind(title)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for chunk in assistant.chunks(3000) {
+                    let mut qb = sqlx::QueryBuilder::<$DB>::new(
+                        "INSERT INTO assistant_questions (at, resident_id, question, behavior, code) ",
+                    );
+                    qb.push_values(chunk, |mut b, (rid, at)| {
+                        b.push_bind(*at)
+                            .push_bind(*rid)
+                            .push_bind("(dữ liệu mẫu) làm giấy khai sinh ở đâu")
+                            .push_bind("answer")
+                            .push_bind("1.001193");
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(passes.len())
+            }
+
             async fn is_team_member(&self, resident_id: i64) -> Result<bool> {
                 Ok(sqlx::query_scalar::<$DB, i64>(
                     "SELECT COUNT(*) FROM unit_members m JOIN units u ON u.id = m.unit_id \
@@ -300,6 +390,23 @@ impl Store {
     /// Progress of a resident in every course they touched, by course id.
     pub async fn learning_progress(&self, resident_id: i64) -> Result<Vec<CourseProgress>> {
         dispatch!(self, s => s.learning_progress(resident_id).await)
+    }
+
+    /// Every resident's target groups, plus `to_cnscd` for team members:
+    /// (resident id, group code), by resident.
+    pub async fn learner_groups(&self) -> Result<Vec<(i64, String)>> {
+        dispatch!(self, s => s.learner_groups().await)
+    }
+
+    /// Load synthetic learning results (demo and benchmarks): passed
+    /// attempts with their certificates, and assistant use. One transaction.
+    pub async fn load_demo_learning(
+        &self,
+        passes: &[DemoPassRow<'_>],
+        assistant: &[(i64, DateTime<Utc>)],
+        titles: &[(String, String)],
+    ) -> Result<usize> {
+        dispatch!(self, s => s.load_demo_learning(passes, assistant, titles).await)
     }
 
     /// Whether a resident is a member of a community digital team.

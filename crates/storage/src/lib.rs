@@ -27,8 +27,8 @@ pub use indicators::{
     UnitReport,
 };
 pub use learning::{
-    valid_client_id, AttemptOutcome, CertificateRow, CourseProgress, LearningMode, NewAttempt,
-    NewCertificate,
+    new_certificate_code, valid_client_id, AttemptOutcome, CertificateRow, CourseProgress,
+    DemoPassRow, LearningMode, NewAttempt, NewCertificate,
 };
 pub use ops::{
     DemoLoadSummary, ImportSummary, NewUser, QuestionLog, QuestionRow, SessionRecord, User,

@@ -18,7 +18,6 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use hocvuso_learning::{competence_name, grade, Audience, Course};
 use hocvuso_storage::{AttemptOutcome, CourseProgress, LearningMode, NewAttempt, NewCertificate};
-use rand::Rng;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -458,21 +457,6 @@ struct ResultPage<'a> {
     on_behalf: Option<i64>,
 }
 
-/// A certificate code: 16 characters of Crockford's base32 (80 random
-/// bits), in groups of four. Not guessable, easy to read out on the phone.
-fn certificate_code() -> String {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let mut rng = rand::rngs::OsRng;
-    let chars: Vec<char> = (0..16)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-        .collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 /// When the answers were given: the page's clock if it was offline, within
 /// reason, or now.
 fn answered_at(ms: Option<&String>) -> DateTime<Utc> {
@@ -535,7 +519,7 @@ async fn submit_quiz(
         recorded_by: Some(user.user.id),
         answered_at: answered_at(form.get("answered_at")),
         certificate: score.passed.then(|| NewCertificate {
-            code: certificate_code(),
+            code: hocvuso_storage::new_certificate_code(),
             holder_name: who.name.clone(),
             course_title: c.title.clone(),
         }),

@@ -1,0 +1,263 @@
+//! `hocvuso indicators`, `hocvuso report` and `hocvuso bench indicators`.
+
+use crate::commands::open;
+use crate::DbArgs;
+use anyhow::{anyhow, bail, Context as _, Result};
+use hocvuso_domain::Quarter;
+use hocvuso_learning::Catalog;
+use hocvuso_reporting::{Context, Definitions};
+use hocvuso_storage::{Store, StoreOptions};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The built-in definitions, or the office's `<data-dir>/indicators.toml`.
+pub fn load_definitions(db: &DbArgs, catalog: &Catalog) -> Result<Definitions> {
+    let own = db.data_dir.join("indicators.toml");
+    if own.is_file() {
+        let text = std::fs::read_to_string(&own)
+            .with_context(|| format!("không đọc được {}", own.display()))?;
+        return Definitions::parse(&own.display().to_string(), &text, catalog)
+            .map_err(|e| anyhow!(e));
+    }
+    Definitions::embedded(catalog).map_err(|e| anyhow!(e))
+}
+
+fn quarter(q: Option<String>) -> Result<Quarter> {
+    match q {
+        Some(q) => Quarter::parse(&q).map_err(|e| anyhow!(e)),
+        None => Ok(Quarter::containing(today())),
+    }
+}
+
+pub async fn indicators(db: DbArgs, json: bool, q: Option<String>) -> Result<()> {
+    let catalog = crate::courses::load(&db)?;
+    let defs = load_definitions(&db, &catalog)?;
+    let store = open(&db).await?;
+    let q = quarter(q)?;
+    let d = hocvuso_reporting::dashboard(
+        Context {
+            store: &store,
+            catalog: &catalog,
+            defs: &defs,
+        },
+        q,
+    )
+    .await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&d)?);
+        return Ok(());
+    }
+    println!("Chỉ tiêu, {}:", q.label());
+    println!(
+        "{:<4} {:>10} {:>16} {:>14}  Tên",
+        "Mã", "Kết quả", "Chỉ tiêu", "Tử/mẫu"
+    );
+    for r in &d.indicators {
+        let value = match (r.unit.as_str(), r.value) {
+            ("%", Some(v)) => format!("{v:.1}%"),
+            ("%", None) => "—".into(),
+            (u, _) => format!("{} {u}", r.numerator),
+        };
+        println!(
+            "{:<4} {:>10} {:>16} {:>14}  {}",
+            r.code,
+            value,
+            r.target_text,
+            format!("{}/{}", r.numerator, r.denominator),
+            r.name
+        );
+    }
+    Ok(())
+}
+
+pub async fn report(
+    db: DbArgs,
+    q: Option<String>,
+    format: String,
+    out: PathBuf,
+    commune: String,
+) -> Result<()> {
+    let catalog = crate::courses::load(&db)?;
+    let defs = load_definitions(&db, &catalog)?;
+    let store = open(&db).await?;
+    let q = quarter(q)?;
+    let cx = Context {
+        store: &store,
+        catalog: &catalog,
+        defs: &defs,
+    };
+    let bytes = match format.as_str() {
+        "docx" | "pdf" => {
+            let r = hocvuso_reporting::commune_report(
+                cx,
+                &hocvuso_reporting::ReportInput {
+                    commune: &commune,
+                    quarter: q,
+                    date: today(),
+                },
+            )
+            .await?;
+            if format == "docx" {
+                hocvuso_reporting::report_docx(&r)?
+            } else {
+                hocvuso_reporting::report_pdf(&r)?
+            }
+        }
+        "xlsx" => {
+            let d = hocvuso_reporting::dashboard(cx, q).await?;
+            let mut groups = std::collections::BTreeMap::new();
+            for def in defs.indicators.iter().filter(|d| d.population.is_some()) {
+                groups.insert(
+                    def.code.clone(),
+                    hocvuso_reporting::by_group(cx, def, q).await?,
+                );
+            }
+            hocvuso_reporting::indicators_xlsx(&d, &groups, &commune)?
+        }
+        other => bail!("định dạng `{other}` không có; dùng docx, xlsx hoặc pdf"),
+    };
+    std::fs::write(&out, &bytes).with_context(|| format!("không ghi được {}", out.display()))?;
+    println!(
+        "Đã ghi {} ({} KB): báo cáo {}.",
+        out.display(),
+        bytes.len() / 1024,
+        q.label().to_lowercase()
+    );
+    store.close().await;
+    Ok(())
+}
+
+/// Median of `runs` dashboard computations, in milliseconds.
+async fn time_dashboard(
+    store: &Store,
+    catalog: &Catalog,
+    defs: &Definitions,
+    runs: usize,
+) -> Result<(f64, f64)> {
+    let q = Quarter::containing(today());
+    let cx = Context {
+        store,
+        catalog,
+        defs,
+    };
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        hocvuso_reporting::dashboard(cx, q).await?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    Ok((times[times.len() / 2], times[times.len() - 1]))
+}
+
+async fn prepare(
+    store: &Store,
+    catalog: &Catalog,
+    scale: Option<usize>,
+) -> Result<(usize, usize, f64)> {
+    let t = Instant::now();
+    let residents = match scale {
+        None => {
+            let demo = hocvuso_demo::generate(&hocvuso_demo::DemoOptions {
+                seed: 2026,
+                today: today(),
+                ..Default::default()
+            });
+            store.load_demo(&demo, today()).await?.residents
+        }
+        Some(total) => {
+            let hamlets = (total / 1000).max(20);
+            let names: Vec<String> = (1..=hamlets).map(|i| format!("Thôn số {i:05}")).collect();
+            let ids = store.ensure_hamlets(&names).await?;
+            let mut n = 0;
+            let mut batches = Vec::new();
+            hocvuso_demo::generate_households_batched(2026, hamlets, total, 5000, today(), |b| {
+                batches.push(b.to_vec());
+                Ok::<(), ()>(())
+            })
+            .map_err(|_| anyhow!("tạo dữ liệu không được"))?;
+            for b in batches {
+                n += store.load_households_batch(&b, &ids).await?;
+            }
+            n
+        }
+    };
+    let (passes, _) = hocvuso_reporting::demo::load_learning(store, catalog, today(), 2026).await?;
+    Ok((residents, passes, t.elapsed().as_secs_f64()))
+}
+
+pub async fn bench(pg_url: Option<String>, scale: Option<usize>, runs: usize) -> Result<()> {
+    let catalog = Catalog::embedded().map_err(|e| anyhow!("{} lỗi khóa học", e.len()))?;
+    let defs = Definitions::embedded(&catalog).map_err(|e| anyhow!(e))?;
+    let dir = tempfile::tempdir()?;
+    let mut rows: Vec<[String; 6]> = Vec::new();
+    let sizes: Vec<Option<usize>> = match scale {
+        Some(s) => vec![None, Some(s)],
+        None => vec![None],
+    };
+    for size in &sizes {
+        let label = match size {
+            None => "xã mẫu".to_string(),
+            Some(n) => format!("{n} cư dân"),
+        };
+        eprintln!("Chuẩn bị dữ liệu {label} trên SQLite…");
+        let file = dir.path().join(format!("b{}.sqlite", size.unwrap_or(0)));
+        let store = Store::connect(&StoreOptions::sqlite_file(&file))
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        let (residents, passes, secs) = prepare(&store, &catalog, *size).await?;
+        let (p50, max) = time_dashboard(&store, &catalog, &defs, runs).await?;
+        rows.push([
+            "SQLite".into(),
+            label.clone(),
+            residents.to_string(),
+            passes.to_string(),
+            format!("{p50:.1}"),
+            format!("{max:.1} (nạp {secs:.0} s)"),
+        ]);
+        store.close().await;
+        if let Some(url) = &pg_url {
+            eprintln!("Chuẩn bị dữ liệu {label} trên PostgreSQL…");
+            let schema = format!("bench_ind_{}", std::process::id());
+            Store::drop_pg_schema(url, &schema)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            let mut o = StoreOptions::new(url.clone());
+            o.pg_schema = Some(schema.clone());
+            let pg = Store::connect(&o).await.map_err(|e| anyhow!("{e}"))?;
+            let result = async {
+                let (residents, passes, secs) = prepare(&pg, &catalog, *size).await?;
+                pg.analyze().await?;
+                let (p50, max) = time_dashboard(&pg, &catalog, &defs, runs).await?;
+                Ok::<_, anyhow::Error>([
+                    "PostgreSQL".into(),
+                    label.clone(),
+                    residents.to_string(),
+                    passes.to_string(),
+                    format!("{p50:.1}"),
+                    format!("{max:.1} (nạp {secs:.0} s)"),
+                ])
+            }
+            .await;
+            pg.close().await;
+            let _ = Store::drop_pg_schema(url, &schema).await;
+            rows.push(result?);
+        }
+    }
+    println!("Bảng chỉ tiêu (tính toàn bộ {} chỉ tiêu, kèm xu hướng theo quý và theo xóm), {runs} lần mỗi dòng:", defs.indicators.len());
+    println!(
+        "{:<11} {:<16} {:>10} {:>12} {:>10}  {}",
+        "CSDL", "Dữ liệu", "Cư dân", "Lượt đạt", "p50 (ms)", "max (ms)"
+    );
+    for r in rows {
+        println!(
+            "{:<11} {:<16} {:>10} {:>12} {:>10}  {}",
+            r[0], r[1], r[2], r[3], r[4], r[5]
+        );
+    }
+    Ok(())
+}
