@@ -173,6 +173,31 @@ where
     qb.push(") u GROUP BY resident_id");
 }
 
+/// `WITH pop AS (...), reached AS (...), per AS (...)`: `per` holds every
+/// resident of the population once, with `t` when reached (NULL if not).
+/// Written as a union and a GROUP BY rather than a LEFT JOIN of two derived
+/// tables, which SQLite would scan pairwise; both engines aggregate it in
+/// one pass.
+fn push_per<'a, DB: sqlx::Database>(
+    qb: &mut QueryBuilder<'a, DB>,
+    p: &'a Population,
+    criteria: &'a [Criterion],
+) where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    qb.push("WITH pop AS (");
+    push_population(qb, p);
+    qb.push("), reached AS (");
+    push_reached(qb, criteria);
+    qb.push(
+        "), per AS (SELECT resident_id, MIN(t) AS t FROM (\
+         SELECT resident_id, NULL AS t FROM pop \
+         UNION ALL SELECT resident_id, t FROM reached WHERE resident_id IN (SELECT resident_id FROM pop)\
+         ) z GROUP BY resident_id) ",
+    );
+}
+
 fn push_bucket<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, bounds: &'a [DateTime<Utc>])
 where
     DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
@@ -203,47 +228,39 @@ macro_rules! indicator_ops {
     ($Store:ident, $DB:ty) => {
         impl $Store {
             async fn reach_by_hamlet(&self, p: &Population, criteria: &[Criterion], bounds: &[DateTime<Utc>]) -> Result<Vec<ReachRow>> {
-                let mut qb = QueryBuilder::<$DB>::new("WITH pop AS (");
-                push_population(&mut qb, p);
-                qb.push("), reached AS (");
-                push_reached(&mut qb, criteria);
-                qb.push(") SELECT r.hamlet_id AS key, ");
+                let mut qb = QueryBuilder::<$DB>::new("");
+                push_per(&mut qb, p, criteria);
+                qb.push("SELECT r.hamlet_id AS key, ");
                 push_bucket(&mut qb, bounds);
-                qb.push(" AS bucket, COUNT(*) AS n FROM pop p JOIN residents r ON r.id = p.resident_id \
-                          LEFT JOIN reached x ON x.resident_id = p.resident_id GROUP BY 1, 2");
+                qb.push(" AS bucket, COUNT(*) AS n FROM per x JOIN residents r ON r.id = x.resident_id GROUP BY 1, 2");
                 Ok(qb.build_query_as::<ReachRow>().fetch_all(&self.read).await?)
             }
 
             async fn reach_in_group(&self, p: &Population, group: &Population, criteria: &[Criterion], bounds: &[DateTime<Utc>]) -> Result<Vec<GroupReachRow>> {
-                let mut qb = QueryBuilder::<$DB>::new("WITH pop AS (");
-                push_population(&mut qb, p);
-                qb.push("), grp AS (");
-                push_population(&mut qb, group);
-                qb.push("), reached AS (");
-                push_reached(&mut qb, criteria);
-                qb.push(") SELECT ");
+                let mut qb = QueryBuilder::<$DB>::new("");
+                push_per(&mut qb, p, criteria);
+                qb.push("SELECT ");
                 push_bucket(&mut qb, bounds);
-                qb.push(" AS bucket, COUNT(*) AS n FROM pop p JOIN grp g ON g.resident_id = p.resident_id \
-                          LEFT JOIN reached x ON x.resident_id = p.resident_id GROUP BY 1");
+                qb.push(" AS bucket, COUNT(*) AS n FROM per x WHERE x.resident_id IN (");
+                push_population(&mut qb, group);
+                qb.push(") GROUP BY 1");
                 Ok(qb.build_query_as::<GroupReachRow>().fetch_all(&self.read).await?)
             }
 
             #[allow(clippy::too_many_arguments)]
             async fn reach_people(&self, p: &Population, criteria: &[Criterion], as_of: DateTime<Utc>, reached: bool, hamlet: Option<i64>, limit: i64, offset: i64) -> Result<(i64, Vec<ReachPerson>)> {
                 let build = |count: bool| {
-                    let mut qb = QueryBuilder::<$DB>::new("WITH pop AS (");
-                    push_population(&mut qb, p);
-                    qb.push("), reached AS (");
-                    push_reached(&mut qb, criteria);
+                    let mut qb = QueryBuilder::<$DB>::new("");
+                    push_per(&mut qb, p, criteria);
                     qb.push(if count {
-                        ") SELECT COUNT(*) FROM pop p JOIN residents r ON r.id = p.resident_id "
+                        "SELECT COUNT(*) FROM per x JOIN residents r ON r.id = x.resident_id "
                     } else {
-                        ") SELECT r.id, r.full_name, r.hamlet_id, r.birth_year, CASE WHEN x.t < "
+                        "SELECT r.id, r.full_name, r.hamlet_id, r.birth_year, CASE WHEN x.t < "
                     });
                     if !count {
-                        qb.push_bind(as_of).push(" THEN x.t END AS reached_at FROM pop p JOIN residents r ON r.id = p.resident_id ");
+                        qb.push_bind(as_of).push(" THEN x.t END AS reached_at FROM per x JOIN residents r ON r.id = x.resident_id ");
                     }
-                    qb.push("LEFT JOIN reached x ON x.resident_id = p.resident_id WHERE ");
+                    qb.push("WHERE ");
                     if reached {
                         qb.push("x.t < ").push_bind(as_of);
                     } else {
