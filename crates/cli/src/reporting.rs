@@ -125,7 +125,7 @@ pub async fn report(
         "Đã ghi {} ({} KB): báo cáo {}.",
         out.display(),
         bytes.len() / 1024,
-        q.label().to_lowercase()
+        q.label_in_text()
     );
     store.close().await;
     Ok(())
@@ -250,8 +250,8 @@ pub async fn bench(pg_url: Option<String>, scale: Option<usize>, runs: usize) ->
     }
     println!("Bảng chỉ tiêu (tính toàn bộ {} chỉ tiêu, kèm xu hướng theo quý và theo xóm), {runs} lần mỗi dòng:", defs.indicators.len());
     println!(
-        "{:<11} {:<16} {:>10} {:>12} {:>10}  {}",
-        "CSDL", "Dữ liệu", "Cư dân", "Lượt đạt", "p50 (ms)", "max (ms)"
+        "{:<11} {:<16} {:>10} {:>12} {:>10}  max (ms)",
+        "CSDL", "Dữ liệu", "Cư dân", "Lượt đạt", "p50 (ms)"
     );
     for r in rows {
         println!(

@@ -65,7 +65,7 @@ pub fn learning(
     today: NaiveDate,
     seed: u64,
 ) -> DemoLearning {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6c65_6172_6e);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x006c_6561_726e);
     let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap_or(today);
     let mut out = DemoLearning::default();
     for l in learners {

@@ -117,7 +117,12 @@ impl Quarter {
         )
     }
 
-    /// "quý II".
+    /// "quý II năm 2026", inside a sentence.
+    pub fn label_in_text(self) -> String {
+        self.label().replacen("Quý", "quý", 1)
+    }
+
+    /// "Q2/2026".
     pub fn short_label(self) -> String {
         format!("Q{}/{}", self.q, self.year)
     }

@@ -137,6 +137,7 @@ pub async fn load_demo_extras(
     let this = Quarter::containing(today);
     let last = this.prev();
     let mut reports = 0;
+    let now = chrono::Utc::now();
     for (i, u) in units
         .iter()
         .filter(|u| u.unit_type != UnitType::DigitalTeam)
@@ -172,6 +173,13 @@ pub async fn load_demo_extras(
             "de_xuat": if i % 5 == 0 { "(dữ liệu mẫu) Đề nghị hỗ trợ thêm thiết bị cho lớp học ở nhà văn hóa xóm." } else { "" },
         });
         let nums = serde_json::to_string(&numbers).unwrap_or_else(|_| "{}".into());
+        // Most a few days before the deadline; every seventh unit late.
+        let day = if i % 7 == 6 {
+            last.deadline() + chrono::Duration::days(3)
+        } else {
+            last.deadline() - chrono::Duration::days((i % 9) as i64)
+        };
+        let submitted_at = day.and_hms_opt(3, 0, 0).map(|t| t.and_utc()).unwrap_or(now);
         store
             .save_unit_report(
                 u.id,
@@ -180,6 +188,7 @@ pub async fn load_demo_extras(
                 &narrative.to_string(),
                 None,
                 true,
+                submitted_at,
             )
             .await?;
         reports += 1;
@@ -192,6 +201,7 @@ pub async fn load_demo_extras(
                     &narrative.to_string(),
                     None,
                     false,
+                    now,
                 )
                 .await?;
         }

@@ -80,13 +80,13 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
         paragraphs: vec![
             format!(
                 "Số liệu tính đến hết {} từ sổ dân cư, kết quả học tập trên hệ thống và báo cáo của các cơ quan, đơn vị. Có {met}/{with_target} chỉ tiêu có mục tiêu cụ thể đã đạt.",
-                q.label().to_lowercase()
+                q.label_in_text()
             ),
         ],
         table: Some(ReportTable {
             header: vec!["TT".into(), "Chỉ tiêu".into(), "Kế hoạch".into(), "Kết quả".into(), "Đánh giá".into()],
             rows,
-            widths: vec![5, 45, 14, 22, 14],
+            widths: vec![6, 44, 14, 22, 14],
         }),
     }];
 
@@ -265,11 +265,11 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
         ),
         sections,
         recipients: vec![
-            "Thường trực Đảng ủy xã (b/c);".into(),
-            "Thường trực HĐND xã (b/c);".into(),
-            "Chủ tịch, các Phó Chủ tịch UBND xã;".into(),
-            "Các cơ quan, đơn vị, các xóm;".into(),
-            "Lưu: VT, VHXH.".into(),
+            "- Thường trực Đảng ủy xã (b/c);".into(),
+            "- Thường trực HĐND xã (b/c);".into(),
+            "- Chủ tịch, các Phó Chủ tịch UBND xã;".into(),
+            "- Các cơ quan, đơn vị, các xóm;".into(),
+            "- Lưu: VT, VHXH.".into(),
         ],
         signer_lines: vec!["TM. ỦY BAN NHÂN DÂN".into(), "CHỦ TỊCH".into()],
         signer_name: String::new(),

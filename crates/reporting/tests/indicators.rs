@@ -251,6 +251,7 @@ async fn indicators_match_an_independent_count(store: Store) {
             r#"{"ket_qua": "Hướng dẫn người dân nộp hồ sơ trực tuyến tại bộ phận một cửa."}"#,
             None,
             true,
+            Utc::now(),
         )
         .await
         .unwrap();

@@ -343,8 +343,7 @@ macro_rules! indicator_ops {
             }
 
             #[allow(clippy::too_many_arguments)]
-            async fn save_unit_report(&self, unit_id: i64, quarter: &str, state: &str, numbers: &str, narrative: &str, user_id: Option<i64>, submit: bool) -> Result<()> {
-                let now = Utc::now();
+            async fn save_unit_report(&self, unit_id: i64, quarter: &str, state: &str, numbers: &str, narrative: &str, user_id: Option<i64>, submit: bool, now: DateTime<Utc>) -> Result<()> {
                 let mut tx = self.write.begin().await?;
                 let current: Option<String> = sqlx::query_scalar::<$DB, String>(
                     "SELECT state FROM unit_reports WHERE unit_id = $1 AND quarter = $2",
@@ -483,7 +482,7 @@ impl Store {
         dispatch!(self, s => s.unit_report(unit_id, quarter).await)
     }
 
-    /// Save a unit's report as a draft, or submit it. A submitted report
+    /// Save a unit's report as a draft, or submit it, at `at`. A submitted report
     /// cannot change until the office returns it.
     #[allow(clippy::too_many_arguments)]
     pub async fn save_unit_report(
@@ -494,9 +493,10 @@ impl Store {
         narrative: &str,
         user_id: Option<i64>,
         submit: bool,
+        at: DateTime<Utc>,
     ) -> Result<()> {
         let state = if submit { "da_nop" } else { "nhap" };
-        dispatch!(self, s => s.save_unit_report(unit_id, quarter, state, numbers, narrative, user_id, submit).await)
+        dispatch!(self, s => s.save_unit_report(unit_id, quarter, state, numbers, narrative, user_id, submit, at).await)
     }
 
     /// The office returns a submitted report for correction; false if it

@@ -114,7 +114,7 @@ fn card(r: IndicatorResult) -> Card {
 struct DashboardPage {
     nav: Option<Nav>,
     quarter: String,
-    quarter_label: String,
+    quarter_label_text: String,
     quarters: Vec<(String, String)>,
     cards: Vec<Card>,
     can_report: bool,
@@ -145,7 +145,7 @@ async fn dashboard(
         DashboardPage {
             nav: Some(Nav::of(&user)),
             quarter: d.quarter,
-            quarter_label: d.quarter_label,
+            quarter_label_text: quarter.label_in_text(),
             quarters: quarter_choices(&state),
             cards: d.indicators.into_iter().map(card).collect(),
             can_report: user.role().can_manage_reports(),

@@ -108,7 +108,7 @@ async fn board(
             format!(
                 "Kính gửi {}: đề nghị gửi báo cáo kết quả thực hiện Phong trào «Bình dân học vụ số» {} về UBND xã (qua Phòng Văn hóa – Xã hội) trước ngày {}.",
                 r.name,
-                quarter.label().to_lowercase(),
+                quarter.label_in_text(),
                 deadline.format("%d/%m/%Y")
             )
         })
@@ -160,6 +160,7 @@ struct UnitReportPage {
     kind: String,
     quarter: String,
     quarter_label: String,
+    quarter_label_text: String,
     deadline: String,
     status: ReportStatus,
     editable: bool,
@@ -286,6 +287,7 @@ async fn render_form(
         unit,
         quarter: quarter.to_string(),
         quarter_label: quarter.label(),
+        quarter_label_text: quarter.label_in_text(),
         deadline: quarter.deadline().format("%d/%m/%Y").to_string(),
         status,
         editable: stored != Some(StoredState::Submitted),
@@ -395,6 +397,7 @@ async fn save_unit(
             &serde_json::to_string(&narrative).unwrap_or_else(|_| "{}".into()),
             Some(user.user.id),
             submit,
+            state.now(),
         )
         .await?;
     user.audit(

@@ -78,6 +78,17 @@ impl AppState {
         self
     }
 
+    /// Now, on the fixed day when one is set (tests, demos).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        match self.config.today {
+            Some(d) => d
+                .and_hms_opt(3, 0, 0)
+                .map(|t| t.and_utc())
+                .unwrap_or_default(),
+            None => chrono::Utc::now(),
+        }
+    }
+
     pub fn today(&self) -> NaiveDate {
         self.config
             .today
