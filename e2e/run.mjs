@@ -677,6 +677,10 @@ async function main() {
     console.log('# 7. learning: course, quiz, certificate, verify, offline');
     server = await learning(browser, base, dataDir, server, serverErrors, weights);
 
+    // ------------------------------------------------ 8. quarterly report of a unit
+    console.log('# 8. a unit submits its quarterly report; the office sees it');
+    if (server) await quarterlyReport(browser, base, dataDir, serverErrors);
+
     await step(null, 'no server errors (5xx) during the run', async () => {
       assert(serverErrors.length === 0, serverErrors.join(', '));
     });
@@ -876,6 +880,85 @@ async function learning(browser, base, dataDir, server, serverErrors, weights) {
   });
   await ctx.close();
   return server;
+}
+
+// ---------------------------------------------------------------- quarterly report
+
+async function quarterlyReport(browser, base, dataDir, serverErrors) {
+  const office = await browser.newContext({ ...VIEWPORT, baseURL: base, acceptDownloads: true });
+  const page = await office.newPage();
+  page.on('response', (r) => {
+    if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.url()}`);
+  });
+  let unitId = null;
+  const ok = await step(page, 'the office sees the status board with the deadline', async () => {
+    await page.goto('/dang-nhap');
+    await login(page, base, 'admin', NEW_PASSWORD);
+    await page.goto('/bao-cao');
+    await expectText(page, /hạn nộp/);
+    const link = page.getByRole('link', { name: /Trung tâm Phục vụ hành chính công/ }).first();
+    unitId = (await link.getAttribute('href')).match(/don-vi\/(\d+)/)[1];
+    const text = await page.locator('main').innerText();
+    return text.match(/Quý [IV]+ năm \d+: hạn nộp trước ngày [\d/]+/)[0];
+  });
+  if (!ok) {
+    await office.close();
+    return;
+  }
+  const out = execFileSync(BIN, ['--data-dir', dataDir, 'user', 'add', 'hcc', '--role', 'bao_cao_don_vi', '--unit', unitId, '--name', 'Trung tâm HCC'], { encoding: 'utf8' });
+  const oneTime = out.match(/Mật khẩu một lần: (\S+)/)[1];
+  const unitCtx = await browser.newContext({ ...VIEWPORT, baseURL: base });
+  const up = await unitCtx.newPage();
+  const submitted = await step(up, 'the centre fills its numbers and submits the report in the browser', async () => {
+    await up.goto('/dang-nhap');
+    await login(up, base, 'hcc', oneTime);
+    await up.getByLabel('Mật khẩu hiện tại').fill(oneTime);
+    await up.getByLabel(/^Mật khẩu mới/).fill('Mot-cua-so-2026-xa');
+    await up.getByLabel('Nhập lại mật khẩu mới').fill('Mot-cua-so-2026-xa');
+    await Promise.all([up.waitForURL(pathIs('/dang-nhap')), (await submitButton(up, 'Đổi mật khẩu')).click()]);
+    await login(up, base, 'hcc', 'Mot-cua-so-2026-xa');
+    await up.getByRole('link', { name: 'Báo cáo của đơn vị' }).click();
+    await up.waitForURL((u) => u.pathname === `/bao-cao/don-vi/${unitId}`);
+    await up.getByLabel('Tổng số hồ sơ thủ tục hành chính tiếp nhận trong quý').fill('300');
+    await up.getByLabel('Trong đó: số hồ sơ nộp trực tuyến').fill('210');
+    await up.getByLabel('Tổng số giao dịch thu phí, lệ phí').fill('120');
+    await up.getByLabel('Trong đó: số giao dịch thanh toán không dùng tiền mặt').fill('54');
+    for (const input of await up.locator('form input[inputmode=numeric]').all()) {
+      if ((await input.inputValue()) === '') await input.fill('0');
+    }
+    await up.getByLabel('Kết quả nổi bật trong quý').fill('Hướng dẫn người dân nộp hồ sơ trực tuyến ngay tại bộ phận một cửa.');
+    await up.getByRole('button', { name: 'Nộp báo cáo' }).click();
+    await expectText(up, 'Đã lưu.');
+    const status = (await up.locator('main p').nth(0).innerText()).trim();
+    assert(/Đã nộp đúng hạn|Nộp muộn/.test(status), status);
+    const noScroll = await up.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+    assert(noScroll, 'horizontal scroll on the report form');
+    return status;
+  });
+  await unitCtx.close();
+  if (submitted) {
+    await step(page, 'the board shows it submitted and the dashboard counts its numbers', async () => {
+      await page.goto('/bao-cao');
+      const row = page.locator('tr', { hasText: 'Trung tâm Phục vụ hành chính công' }).first();
+      const text = await row.innerText();
+      assert(/Đã nộp đúng hạn|Nộp muộn/.test(text), text);
+      await page.goto('/chi-tieu/7a');
+      await expectText(page, '70%');
+      const noScroll = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+      assert(noScroll, 'horizontal scroll on the indicator page');
+      return text.replace(/\s+/g, ' ');
+    });
+    await step(page, 'the commune report downloads as DOCX', async () => {
+      await page.goto('/bao-cao');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Word (DOCX)' }).click()]);
+      const file = join(ARTIFACTS, 'bao-cao-xa.docx');
+      await download.saveAs(file);
+      const bytes = readFileSync(file);
+      assert(bytes.subarray(0, 2).toString() === 'PK', 'not a DOCX (zip)');
+      return `${kb(bytes.length)}`;
+    });
+  }
+  await office.close();
 }
 
 // ---------------------------------------------------------------- import data

@@ -157,10 +157,24 @@ pub async fn dashboard(cx: Context<'_>, quarter: Quarter) -> Result<Dashboard> {
     for q in &quarters {
         reports.insert(*q, cx.store.unit_reports(&q.to_string()).await?);
     }
+    // The people-counting queries are independent: run them side by side
+    // on the store's read pool.
+    let people = futures_util::future::try_join_all(
+        cx.defs
+            .indicators
+            .iter()
+            .filter(|d| d.kind == Kind::People)
+            .map(|def| people_indicator(cx, def, &quarters, &bounds, &names)),
+    )
+    .await?;
+    let mut people = people.into_iter();
     let mut out = Vec::new();
     for def in &cx.defs.indicators {
         let r = match def.kind {
-            Kind::People => people_indicator(cx, def, &quarters, &bounds, &names).await?,
+            Kind::People => match people.next() {
+                Some(r) => r,
+                None => continue,
+            },
             Kind::CommuneModels | Kind::SchoolModels => models::indicator(def, &units, &models),
             Kind::OnlineApplications | Kind::CashlessPayments => {
                 public_service_indicator(def, &units, &quarters, &reports)

@@ -2,7 +2,7 @@
 //! learning records; pilot models; the units' quarterly reports. Written once
 //! for both engines, like [`crate::ops`].
 
-use crate::{Inner, PgStore, Result, SqliteStore, Store, StoreError};
+use crate::{PgStore, Result, SqliteStore, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
 
@@ -397,15 +397,6 @@ macro_rules! indicator_ops {
 
 indicator_ops!(SqliteStore, sqlx::Sqlite);
 indicator_ops!(PgStore, sqlx::Postgres);
-
-macro_rules! dispatch {
-    ($self:expr, $s:ident => $body:expr) => {
-        match &$self.inner {
-            Inner::Sqlite($s) => $body,
-            Inner::Postgres($s) => $body,
-        }
-    };
-}
 
 impl Store {
     /// Residents of `p` by hamlet and by when they met `criteria` (quarter

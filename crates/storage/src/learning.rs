@@ -1,7 +1,7 @@
 //! Learning records: lessons read, quiz attempts, certificates. Written once
 //! for both engines, like [`crate::ops`].
 
-use crate::{Inner, PgStore, Result, SqliteStore, Store, StoreError};
+use crate::{PgStore, Result, SqliteStore, Store, StoreError};
 use chrono::{DateTime, Utc};
 
 /// How an attempt was recorded.
@@ -355,15 +355,6 @@ macro_rules! learning_ops {
 
 learning_ops!(SqliteStore, sqlx::Sqlite);
 learning_ops!(PgStore, sqlx::Postgres);
-
-macro_rules! dispatch {
-    ($self:expr, $s:ident => $body:expr) => {
-        match &$self.inner {
-            Inner::Sqlite($s) => $body,
-            Inner::Postgres($s) => $body,
-        }
-    };
-}
 
 impl Store {
     /// Note that a resident opened a lesson; true the first time.

@@ -10,6 +10,16 @@
 //! `synchronous=FULL`; every write goes through a single writer connection so
 //! writers never deadlock, while reads use a pool of readers.
 
+/// Run the same body on whichever engine the store holds.
+macro_rules! dispatch {
+    ($self:expr, $s:ident => $e:expr) => {
+        match &$self.inner {
+            $crate::Inner::Sqlite($s) => $e,
+            $crate::Inner::Postgres($s) => $e,
+        }
+    };
+}
+
 mod audit;
 mod cache;
 mod connect;

@@ -3,7 +3,7 @@
 //! Statements use `$1` placeholders, which both engines accept.
 
 use crate::rows::*;
-use crate::{Engine, Inner, PgStore, Result, SqliteStore, Store, StoreError};
+use crate::{Engine, PgStore, Result, SqliteStore, Store, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use hocvuso_domain::auth::ResidentScope;
 use hocvuso_domain::groups::TargetGroup;
@@ -1321,15 +1321,6 @@ fn parse_json_rows(json: &str) -> Result<Vec<Resident>> {
             },
         )
         .collect())
-}
-
-macro_rules! dispatch {
-    ($self:ident, $s:ident => $e:expr) => {
-        match &$self.inner {
-            Inner::Sqlite($s) => $e,
-            Inner::Postgres($s) => $e,
-        }
-    };
 }
 
 /// The operations, as the rest of the program calls them.

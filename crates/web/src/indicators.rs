@@ -25,6 +25,118 @@ pub fn router() -> Router<AppState> {
         .route("/chi-tieu/{code}/nguoi", get(people))
 }
 
+/// Computed indicators, per quarter, reused while nothing has changed.
+///
+/// Computing every indicator costs a few hundred milliseconds on the demo
+/// commune (one aggregate query each); the dashboard is read far more often
+/// than the data changes. Every write request this server handles (a quiz
+/// passed, a report submitted, an import...) moves `version` on, which makes
+/// the next read recompute; writes from elsewhere (the command line, another
+/// server on the same PostgreSQL) show within `MAX_AGE`.
+#[derive(Default)]
+pub struct IndicatorCache {
+    version: std::sync::atomic::AtomicU64,
+    #[allow(clippy::type_complexity)]
+    entries: std::sync::Mutex<
+        std::collections::HashMap<
+            String,
+            (
+                u64,
+                std::time::Instant,
+                std::sync::Arc<dyn std::any::Any + Send + Sync>,
+            ),
+        >,
+    >,
+}
+
+const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl IndicatorCache {
+    /// Data has changed: recompute on the next read.
+    pub fn invalidate(&self) {
+        self.version
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn get<T: Send + Sync + 'static>(&self, key: &str) -> Option<std::sync::Arc<T>> {
+        let v = self.version.load(std::sync::atomic::Ordering::Relaxed);
+        let map = self.entries.lock().ok()?;
+        let (ver, at, value) = map.get(key)?;
+        if *ver != v || at.elapsed() > MAX_AGE {
+            return None;
+        }
+        value.clone().downcast::<T>().ok()
+    }
+
+    fn put<T: Send + Sync + 'static>(&self, key: String, version: u64, value: std::sync::Arc<T>) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.insert(key, (version, std::time::Instant::now(), value));
+        }
+    }
+}
+
+/// The dashboard of a quarter, from the cache when the data has not changed.
+pub async fn cached_dashboard(
+    state: &AppState,
+    quarter: Quarter,
+) -> AppResult<std::sync::Arc<hocvuso_reporting::Dashboard>> {
+    let key = format!("d:{quarter}");
+    if let Some(d) = state.indicator_cache.get(&key) {
+        return Ok(d);
+    }
+    let version = state
+        .indicator_cache
+        .version
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let d = std::sync::Arc::new(
+        hocvuso_reporting::dashboard(context(state), quarter)
+            .await
+            .map_err(reporting_error)?,
+    );
+    state.indicator_cache.put(key, version, d.clone());
+    Ok(d)
+}
+
+async fn cached_groups(
+    state: &AppState,
+    def: &hocvuso_reporting::IndicatorDef,
+    quarter: Quarter,
+) -> AppResult<std::sync::Arc<Vec<Part>>> {
+    let key = format!("g:{quarter}:{}", def.code);
+    if let Some(g) = state.indicator_cache.get(&key) {
+        return Ok(g);
+    }
+    let version = state
+        .indicator_cache
+        .version
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let g = std::sync::Arc::new(
+        hocvuso_reporting::by_group(context(state), def, quarter)
+            .await
+            .map_err(reporting_error)?,
+    );
+    state.indicator_cache.put(key, version, g.clone());
+    Ok(g)
+}
+
+/// Middleware: any request that may write (not GET or HEAD) invalidates
+/// the computed indicators once it has been handled.
+pub async fn invalidate_on_write(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let writes = !matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let resp = next.run(req).await;
+    if writes {
+        state.indicator_cache.invalidate();
+    }
+    resp
+}
+
 #[derive(Deserialize, Default)]
 pub struct QuarterQuery {
     pub quy: Option<String>,
@@ -138,16 +250,14 @@ async fn dashboard(
 ) -> AppResult<Html<String>> {
     officials_only(&user)?;
     let quarter = quarter_of(&state, q.quy.as_deref())?;
-    let d = hocvuso_reporting::dashboard(context(&state), quarter)
-        .await
-        .map_err(reporting_error)?;
+    let d = cached_dashboard(&state, quarter).await?;
     Ok(Html(
         DashboardPage {
             nav: Some(Nav::of(&user)),
-            quarter: d.quarter,
+            quarter: d.quarter.clone(),
             quarter_label_text: quarter.label_in_text(),
             quarters: quarter_choices(&state),
-            cards: d.indicators.into_iter().map(card).collect(),
+            cards: d.indicators.iter().cloned().map(card).collect(),
             can_report: user.role().can_manage_reports(),
         }
         .render()?,
@@ -188,17 +298,14 @@ async fn indicator(
         .get(&code)
         .ok_or(AppError::NotFound)?
         .clone();
-    let d = hocvuso_reporting::dashboard(context(&state), quarter)
-        .await
-        .map_err(reporting_error)?;
+    let d = cached_dashboard(&state, quarter).await?;
     let r = d
         .indicators
-        .into_iter()
+        .iter()
         .find(|r| r.code == code)
+        .cloned()
         .ok_or(AppError::NotFound)?;
-    let groups = hocvuso_reporting::by_group(context(&state), &def, quarter)
-        .await
-        .map_err(reporting_error)?;
+    let groups = cached_groups(&state, &def, quarter).await?.as_ref().clone();
     let rows = |parts: &[Part]| -> Vec<(String, Option<f64>)> {
         parts.iter().map(|p| (p.name.clone(), p.value)).collect()
     };

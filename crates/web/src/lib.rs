@@ -41,6 +41,10 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(
             import::MAX_UPLOAD_BYTES + 64 * 1024,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            indicators::invalidate_on_write,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

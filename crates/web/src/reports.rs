@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/bao-cao/don-vi/{unit}/tra-lai", post(return_report))
         .route("/bao-cao/xa/{file}", get(commune_file))
         .route("/mo-hinh", get(models_page).post(save_model))
+        .route("/mo-hinh/{id}", post(update_model))
 }
 
 fn vn_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
@@ -541,6 +542,8 @@ async fn commune_file(
 }
 
 pub struct ModelView {
+    pub id: i64,
+    pub status_code: String,
     pub kind: String,
     pub name: String,
     pub place: String,
@@ -579,6 +582,8 @@ async fn models_page(State(state): State<AppState>, user: CurrentUser) -> AppRes
         .await?
         .into_iter()
         .map(|m| ModelView {
+            id: m.id,
+            status_code: m.status.clone(),
             kind: kind_label(&m.kind).to_string(),
             status: status_label(&m.status).to_string(),
             unit: unit_name(m.unit_id),
@@ -610,6 +615,59 @@ async fn models_page(State(state): State<AppState>, user: CurrentUser) -> AppRes
         }
         .render()?,
     ))
+}
+
+/// The office updates a model's status and evidence as it develops.
+async fn update_model(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> AppResult<Response> {
+    user.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    if !user.role().can_manage_reports() {
+        return Err(AppError::Forbidden);
+    }
+    let status = form
+        .get("tinh_trang")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    if !STATUSES.iter().any(|s| s.0 == status) {
+        return Err(AppError::BadRequest(
+            "Hãy chọn tình trạng trong danh sách".into(),
+        ));
+    }
+    let m = state
+        .store
+        .pilot_models()
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or(AppError::NotFound)?;
+    let evidence = form
+        .get("minh_chung")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or(m.evidence);
+    state
+        .store
+        .save_pilot_model(
+            Some(id),
+            &NewPilotModel {
+                kind: m.kind,
+                name: m.name,
+                place: m.place,
+                unit_id: m.unit_id,
+                hamlet_id: m.hamlet_id,
+                criteria: m.criteria,
+                status: status.clone(),
+                evidence,
+                started_on: m.started_on,
+            },
+        )
+        .await?;
+    user.audit(&state, "sua", "mo_hinh", id, status);
+    Ok(Redirect::to("/mo-hinh").into_response())
 }
 
 async fn save_model(

@@ -38,6 +38,8 @@ pub struct AppState {
     pub catalog: Arc<hocvuso_learning::Catalog>,
     /// What the indicators count (built in, or the office's own file).
     pub indicator_defs: Arc<hocvuso_reporting::Definitions>,
+    /// Computed indicators, kept until data changes (see `indicators.rs`).
+    pub(crate) indicator_cache: Arc<crate::indicators::IndicatorCache>,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             assistant: Arc::new(tokio::sync::RwLock::new(None)),
             catalog: Arc::new(catalog),
             indicator_defs: Arc::new(defs),
+            indicator_cache: Arc::new(crate::indicators::IndicatorCache::default()),
         }
     }
 

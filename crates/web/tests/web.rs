@@ -1676,3 +1676,66 @@ async fn a_unit_submits_its_report_and_the_office_returns_it() {
     );
     assert_eq!(app.get(&c, "/bao-cao").await.0, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_office_records_a_pilot_model_and_indicator_6_counts_it_once_running() {
+    let app = spawn_app().await;
+    let (c, _) = app.login("vhxh").await;
+    let (status, page) = app.get(&c, "/mo-hinh").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_of(&page);
+    let r = c
+        .post(app.url("/mo-hinh"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("loai", "binh_dan_hoc_ai"),
+            ("ten", "Điểm Bình dân học AI nhà văn hóa"),
+            ("dia_diem", "Nhà văn hóa xã"),
+            ("tieu_chi", "Lớp thực hành hằng tháng"),
+            ("tinh_trang", "dang_xay_dung"),
+            ("bat_dau", "15/04/2026"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, dash) = app.get(&c, "/chi-tieu/6a?quy=2026Q2").await;
+    assert!(dash.contains("0 mô hình"), "not counted while being built");
+    let id = app.store.pilot_models().await.unwrap()[0].id;
+    let r = c
+        .post(app.url(&format!("/mo-hinh/{id}")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("tinh_trang", "dang_hoat_dong"),
+            ("minh_chung", "Quyết định số 12/QĐ-UBND"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, dash) = app.get(&c, "/chi-tieu/6a?quy=2026Q2").await;
+    assert!(
+        dash.contains("1 mô hình") && dash.contains("Đã đạt"),
+        "counted once running"
+    );
+    let (_, page) = app.get(&c, "/mo-hinh").await;
+    assert!(page.contains("Quyết định số 12/QĐ-UBND") && page.contains("15/04/2026"));
+    // Bad input is refused in Vietnamese; a hamlet head may look but not add.
+    let r = c
+        .post(app.url("/mo-hinh"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("loai", "khac"),
+            ("ten", "x"),
+            ("dia_diem", "y"),
+            ("tinh_trang", "du_kien"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let (head, _) = app.login("truongxom").await;
+    let (status, page) = app.get(&head, "/mo-hinh").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("Thêm mô hình"));
+}
