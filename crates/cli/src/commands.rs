@@ -118,6 +118,7 @@ pub async fn serve(
     secure_cookies: bool,
     llm: Option<hocvuso_web::llm::LlmConfig>,
     commune: String,
+    snapshot_minutes: u64,
 ) -> Result<()> {
     let catalog = crate::courses::load(&db)?;
     let defs = crate::reporting::load_definitions(&db, &catalog)?;
@@ -144,6 +145,7 @@ pub async fn serve(
             today: None,
             llm,
             commune,
+            snapshot_minutes,
         },
     )
     .with_catalog(catalog)

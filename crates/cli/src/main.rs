@@ -61,6 +61,9 @@ enum Command {
         /// Tên xã ghi trên giấy chứng nhận.
         #[arg(long, env = "HOCVUSO_COMMUNE", default_value = "xã Dân Tiến")]
         commune: String,
+        /// Cỡ tỉnh: tổng hợp chỉ tiêu chạy nền mỗi N phút, bảng chỉ tiêu đọc bản tổng hợp (0: tính khi xem).
+        #[arg(long, env = "HOCVUSO_SNAPSHOT_MINUTES", default_value_t = 0)]
+        snapshot_minutes: u64,
     },
     /// Các chỉ tiêu của Kế hoạch, tính từ dữ liệu (mặc định: quý hiện tại).
     Indicators {
@@ -70,6 +73,9 @@ enum Command {
         /// Quý, ví dụ 2026Q2.
         #[arg(long)]
         quarter: Option<String>,
+        /// Tính lại và lưu bản tổng hợp của quý (dùng với serve --snapshot-minutes, hoặc chạy định kỳ).
+        #[arg(long)]
+        refresh: bool,
     },
     /// Báo cáo quý của xã ra tệp DOCX (thể thức Nghị định 30/2020/NĐ-CP), XLSX hoặc PDF.
     Report {
@@ -132,6 +138,9 @@ enum Command {
         /// Với `bench indicators`: số lần tính mỗi dòng.
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Với `bench indicators`: chỉ đo trên PostgreSQL.
+        #[arg(long)]
+        pg_only: bool,
         /// Số giây tải cho mỗi trang.
         #[arg(long, default_value_t = 5)]
         seconds: u64,
@@ -232,13 +241,23 @@ async fn main() {
             llm_url,
             llm_model,
             commune,
+            snapshot_minutes,
         } => {
             let llm = llm_url.map(|base_url| hocvuso_web::llm::LlmConfig {
                 base_url,
                 model: llm_model,
                 timeout: std::time::Duration::from_secs(20),
             });
-            commands::serve(db, demo, bind, secure_cookies, llm, commune).await
+            commands::serve(
+                db,
+                demo,
+                bind,
+                secure_cookies,
+                llm,
+                commune,
+                snapshot_minutes,
+            )
+            .await
         }
         Command::Demo { scale, seed } => commands::demo(db, scale, seed).await,
         Command::Import { file, dry_run } => commands::import(db, file, dry_run).await,
@@ -250,8 +269,9 @@ async fn main() {
             scale,
             runs,
             pg_url,
+            pg_only,
             ..
-        } if what == "indicators" => reporting::bench(pg_url, scale, runs).await,
+        } if what == "indicators" => reporting::bench(pg_url, scale, runs, pg_only).await,
         Command::Bench {
             what: Some(what), ..
         } => Err(anyhow::anyhow!(
@@ -277,7 +297,11 @@ async fn main() {
             failures,
         } => ask::eval(db, &what, file, failures).await,
         Command::Hamlet { name } => commands::hamlet(db, name).await,
-        Command::Indicators { json, quarter } => reporting::indicators(db, json, quarter).await,
+        Command::Indicators {
+            json,
+            quarter,
+            refresh,
+        } => reporting::indicators(db, json, quarter, refresh).await,
         Command::Report {
             quarter,
             format,

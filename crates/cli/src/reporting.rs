@@ -33,20 +33,28 @@ fn quarter(q: Option<String>) -> Result<Quarter> {
     }
 }
 
-pub async fn indicators(db: DbArgs, json: bool, q: Option<String>) -> Result<()> {
+pub async fn indicators(db: DbArgs, json: bool, q: Option<String>, refresh: bool) -> Result<()> {
     let catalog = crate::courses::load(&db)?;
     let defs = load_definitions(&db, &catalog)?;
     let store = open(&db).await?;
     let q = quarter(q)?;
-    let d = hocvuso_reporting::dashboard(
-        Context {
-            store: &store,
-            catalog: &catalog,
-            defs: &defs,
-        },
-        q,
-    )
-    .await?;
+    let cx = Context {
+        store: &store,
+        catalog: &catalog,
+        defs: &defs,
+    };
+    let d = if refresh {
+        let t = Instant::now();
+        let d = hocvuso_reporting::refresh_snapshot(cx, q).await?;
+        eprintln!(
+            "Đã tổng hợp và lưu chỉ tiêu {} trong {:.1} giây.",
+            q.label_in_text(),
+            t.elapsed().as_secs_f64()
+        );
+        d
+    } else {
+        hocvuso_reporting::dashboard(cx, q).await?
+    };
     if json {
         println!("{}", serde_json::to_string_pretty(&d)?);
         return Ok(());
@@ -131,6 +139,36 @@ pub async fn report(
     Ok(())
 }
 
+/// Median of `runs` reads of the stored snapshot (what the dashboard does
+/// with `serve --snapshot-minutes`), in milliseconds.
+async fn time_snapshot(
+    store: &Store,
+    catalog: &Catalog,
+    defs: &Definitions,
+    runs: usize,
+) -> Result<f64> {
+    let q = Quarter::containing(today());
+    hocvuso_reporting::refresh_snapshot(
+        Context {
+            store,
+            catalog,
+            defs,
+        },
+        q,
+    )
+    .await?;
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        hocvuso_reporting::snapshot(store, q)
+            .await?
+            .ok_or_else(|| anyhow!("không có bản tổng hợp"))?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    Ok(times[times.len() / 2])
+}
+
 /// Median of `runs` dashboard computations, in milliseconds.
 async fn time_dashboard(
     store: &Store,
@@ -190,11 +228,16 @@ async fn prepare(
     Ok((residents, passes, t.elapsed().as_secs_f64()))
 }
 
-pub async fn bench(pg_url: Option<String>, scale: Option<usize>, runs: usize) -> Result<()> {
+pub async fn bench(
+    pg_url: Option<String>,
+    scale: Option<usize>,
+    runs: usize,
+    pg_only: bool,
+) -> Result<()> {
     let catalog = Catalog::embedded().map_err(|e| anyhow!("{} lỗi khóa học", e.len()))?;
     let defs = Definitions::embedded(&catalog).map_err(|e| anyhow!(e))?;
     let dir = tempfile::tempdir()?;
-    let mut rows: Vec<[String; 6]> = Vec::new();
+    let mut rows: Vec<[String; 7]> = Vec::new();
     let sizes: Vec<Option<usize>> = match scale {
         Some(s) => vec![None, Some(s)],
         None => vec![None],
@@ -204,22 +247,26 @@ pub async fn bench(pg_url: Option<String>, scale: Option<usize>, runs: usize) ->
             None => "xã mẫu".to_string(),
             Some(n) => format!("{n} cư dân"),
         };
-        eprintln!("Chuẩn bị dữ liệu {label} trên SQLite…");
-        let file = dir.path().join(format!("b{}.sqlite", size.unwrap_or(0)));
-        let store = Store::connect(&StoreOptions::sqlite_file(&file))
-            .await
-            .map_err(|e| anyhow!("{e}"))?;
-        let (residents, passes, secs) = prepare(&store, &catalog, *size).await?;
-        let (p50, max) = time_dashboard(&store, &catalog, &defs, runs).await?;
-        rows.push([
-            "SQLite".into(),
-            label.clone(),
-            residents.to_string(),
-            passes.to_string(),
-            format!("{p50:.1}"),
-            format!("{max:.1} (nạp {secs:.0} s)"),
-        ]);
-        store.close().await;
+        if !pg_only {
+            eprintln!("Chuẩn bị dữ liệu {label} trên SQLite…");
+            let file = dir.path().join(format!("b{}.sqlite", size.unwrap_or(0)));
+            let store = Store::connect(&StoreOptions::sqlite_file(&file))
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            let (residents, passes, secs) = prepare(&store, &catalog, *size).await?;
+            let (p50, max) = time_dashboard(&store, &catalog, &defs, runs).await?;
+            let snap = time_snapshot(&store, &catalog, &defs, runs).await?;
+            rows.push([
+                "SQLite".into(),
+                label.clone(),
+                residents.to_string(),
+                passes.to_string(),
+                format!("{p50:.1}"),
+                format!("{max:.1}"),
+                format!("{snap:.2} (nạp {secs:.0} s)"),
+            ]);
+            store.close().await;
+        }
         if let Some(url) = &pg_url {
             eprintln!("Chuẩn bị dữ liệu {label} trên PostgreSQL…");
             let schema = format!("bench_ind_{}", std::process::id());
@@ -233,13 +280,15 @@ pub async fn bench(pg_url: Option<String>, scale: Option<usize>, runs: usize) ->
                 let (residents, passes, secs) = prepare(&pg, &catalog, *size).await?;
                 pg.analyze().await?;
                 let (p50, max) = time_dashboard(&pg, &catalog, &defs, runs).await?;
+                let snap = time_snapshot(&pg, &catalog, &defs, runs).await?;
                 Ok::<_, anyhow::Error>([
                     "PostgreSQL".into(),
                     label.clone(),
                     residents.to_string(),
                     passes.to_string(),
                     format!("{p50:.1}"),
-                    format!("{max:.1} (nạp {secs:.0} s)"),
+                    format!("{max:.1}"),
+                    format!("{snap:.2} (nạp {secs:.0} s)"),
                 ])
             }
             .await;
@@ -250,13 +299,13 @@ pub async fn bench(pg_url: Option<String>, scale: Option<usize>, runs: usize) ->
     }
     println!("Bảng chỉ tiêu (tính toàn bộ {} chỉ tiêu, kèm xu hướng theo quý và theo xóm), {runs} lần mỗi dòng:", defs.indicators.len());
     println!(
-        "{:<11} {:<16} {:>10} {:>12} {:>10}  max (ms)",
-        "CSDL", "Dữ liệu", "Cư dân", "Lượt đạt", "p50 (ms)"
+        "{:<11} {:<16} {:>10} {:>12} {:>10} {:>10}  đọc bản tổng hợp (ms)",
+        "CSDL", "Dữ liệu", "Cư dân", "Lượt đạt", "tính p50", "tính max"
     );
     for r in rows {
         println!(
-            "{:<11} {:<16} {:>10} {:>12} {:>10}  {}",
-            r[0], r[1], r[2], r[3], r[4], r[5]
+            "{:<11} {:<16} {:>10} {:>12} {:>10} {:>10}  {}",
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6]
         );
     }
     Ok(())

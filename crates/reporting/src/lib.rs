@@ -26,11 +26,11 @@ use hocvuso_domain::reports::{
 use hocvuso_domain::{Quarter, UnitType};
 use hocvuso_learning::Catalog;
 use hocvuso_storage::{Criterion, Population, Store, StoreError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A part of an indicator: one hamlet, one group, one quarter.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Part {
     pub key: String,
     pub name: String,
@@ -57,7 +57,7 @@ impl Part {
 }
 
 /// One indicator as the dashboard, the JSON and the reports show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndicatorResult {
     pub code: String,
     pub name: String,
@@ -81,11 +81,41 @@ pub struct IndicatorResult {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Dashboard {
     pub quarter: String,
     pub quarter_label: String,
     pub indicators: Vec<IndicatorResult>,
+    /// Set when read from a stored snapshot: when it was computed.
+    #[serde(default)]
+    pub computed_at: Option<DateTime<Utc>>,
+}
+
+/// Compute a quarter's indicators and store them as its snapshot (for
+/// province-sized data, where computing takes seconds: done in the
+/// background, read by the dashboard).
+pub async fn refresh_snapshot(cx: Context<'_>, quarter: Quarter) -> Result<Dashboard> {
+    let mut d = dashboard(cx, quarter).await?;
+    let at = Utc::now();
+    d.computed_at = Some(at);
+    let json = serde_json::to_string(&d).map_err(|e| ReportingError::Invalid(e.to_string()))?;
+    cx.store
+        .save_indicator_snapshot(&quarter.to_string(), at, &json)
+        .await?;
+    Ok(d)
+}
+
+/// The stored snapshot of a quarter, if any.
+pub async fn snapshot(store: &Store, quarter: Quarter) -> Result<Option<Dashboard>> {
+    match store.indicator_snapshot(&quarter.to_string()).await? {
+        Some((at, json)) => {
+            let mut d: Dashboard =
+                serde_json::from_str(&json).map_err(|e| ReportingError::Invalid(e.to_string()))?;
+            d.computed_at = Some(at);
+            Ok(Some(d))
+        }
+        None => Ok(None),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -186,6 +216,7 @@ pub async fn dashboard(cx: Context<'_>, quarter: Quarter) -> Result<Dashboard> {
         quarter: quarter.to_string(),
         quarter_label: quarter.label(),
         indicators: out,
+        computed_at: None,
     })
 }
 

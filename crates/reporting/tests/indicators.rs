@@ -267,6 +267,29 @@ async fn indicators_match_an_independent_count(store: Store) {
     assert_eq!(get("7b").value, Some(25.0));
     assert_eq!(get("7a").target_text, "Tăng so với quý trước");
 
+    // A stored snapshot (province mode) reads back the same numbers.
+    assert!(hocvuso_reporting::snapshot(&store, quarter)
+        .await
+        .unwrap()
+        .is_none());
+    let fresh = hocvuso_reporting::refresh_snapshot(cx, quarter)
+        .await
+        .unwrap();
+    let stored = hocvuso_reporting::snapshot(&store, quarter)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.computed_at.is_some());
+    for (a, b) in d.indicators.iter().zip(&stored.indicators) {
+        assert_eq!(
+            (&a.code, a.numerator, a.denominator),
+            (&b.code, b.numerator, b.denominator)
+        );
+        assert_eq!(a.by_hamlet, b.by_hamlet);
+        assert_eq!(a.trend, b.trend);
+    }
+    assert_eq!(fresh.indicators.len(), stored.indicators.len());
+
     // The commune report carries the numbers.
     let report = hocvuso_reporting::commune_report(
         cx,

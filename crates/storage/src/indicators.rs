@@ -296,6 +296,28 @@ macro_rules! indicator_ops {
                 Ok(qb.build_query_scalar::<i64>().fetch_one(&self.read).await?)
             }
 
+            async fn save_indicator_snapshot(&self, quarter: &str, at: DateTime<Utc>, data: &str) -> Result<()> {
+                sqlx::query::<$DB>(
+                    "INSERT INTO indicator_snapshots (quarter, computed_at, data) VALUES ($1, $2, $3) \
+                     ON CONFLICT (quarter) DO UPDATE SET computed_at = excluded.computed_at, data = excluded.data",
+                )
+                .bind(quarter)
+                .bind(at)
+                .bind(data)
+                .execute(&self.write)
+                .await?;
+                Ok(())
+            }
+
+            async fn indicator_snapshot(&self, quarter: &str) -> Result<Option<(DateTime<Utc>, String)>> {
+                Ok(sqlx::query_as::<$DB, (DateTime<Utc>, String)>(
+                    "SELECT computed_at, data FROM indicator_snapshots WHERE quarter = $1",
+                )
+                .bind(quarter)
+                .fetch_optional(&self.read)
+                .await?)
+            }
+
             async fn analyze(&self) -> Result<()> {
                 sqlx::query::<$DB>("ANALYZE").execute(&self.write).await?;
                 Ok(())
@@ -449,6 +471,24 @@ impl Store {
         hamlet: i64,
     ) -> Result<i64> {
         dispatch!(self, s => s.residents_passing(course_ids, from, to, hamlet).await)
+    }
+
+    /// Store the computed indicators of a quarter (JSON), replacing the last.
+    pub async fn save_indicator_snapshot(
+        &self,
+        quarter: &str,
+        at: DateTime<Utc>,
+        data: &str,
+    ) -> Result<()> {
+        dispatch!(self, s => s.save_indicator_snapshot(quarter, at, data).await)
+    }
+
+    /// The latest stored indicators of a quarter: (when computed, JSON).
+    pub async fn indicator_snapshot(
+        &self,
+        quarter: &str,
+    ) -> Result<Option<(DateTime<Utc>, String)>> {
+        dispatch!(self, s => s.indicator_snapshot(quarter).await)
     }
 
     /// Refresh the query planner's statistics (after bulk loads).

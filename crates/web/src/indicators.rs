@@ -88,13 +88,44 @@ pub async fn cached_dashboard(
         .indicator_cache
         .version
         .load(std::sync::atomic::Ordering::Relaxed);
-    let d = std::sync::Arc::new(
+    let computed = if state.config.snapshot_minutes > 0 {
+        match hocvuso_reporting::snapshot(&state.store, quarter)
+            .await
+            .map_err(reporting_error)?
+        {
+            Some(d) => d,
+            None => hocvuso_reporting::refresh_snapshot(context(state), quarter)
+                .await
+                .map_err(reporting_error)?,
+        }
+    } else {
         hocvuso_reporting::dashboard(context(state), quarter)
             .await
-            .map_err(reporting_error)?,
-    );
+            .map_err(reporting_error)?
+    };
+    let d = std::sync::Arc::new(computed);
     state.indicator_cache.put(key, version, d.clone());
     Ok(d)
+}
+
+/// With snapshots on: recompute this quarter's and last quarter's
+/// indicators every `snapshot_minutes`, for as long as the server runs.
+pub async fn refresh_snapshots_forever(state: AppState) {
+    let every = std::time::Duration::from_secs(state.config.snapshot_minutes.max(1) * 60);
+    loop {
+        let now = Quarter::containing(state.today());
+        for q in [now, now.prev()] {
+            let t = std::time::Instant::now();
+            match hocvuso_reporting::refresh_snapshot(context(&state), q).await {
+                Ok(_) => {
+                    tracing::info!(quarter = %q, ms = t.elapsed().as_millis() as u64, "indicator snapshot refreshed")
+                }
+                Err(e) => tracing::error!(quarter = %q, error = %e, "indicator snapshot failed"),
+            }
+        }
+        state.indicator_cache.invalidate();
+        tokio::time::sleep(every).await;
+    }
 }
 
 async fn cached_groups(
@@ -230,6 +261,7 @@ struct DashboardPage {
     quarters: Vec<(String, String)>,
     cards: Vec<Card>,
     can_report: bool,
+    computed_at: Option<String>,
 }
 
 /// The quarters a user may pick: this year's and last year's, newest first.
@@ -258,6 +290,7 @@ async fn dashboard(
             quarter_label_text: quarter.label_in_text(),
             quarters: quarter_choices(&state),
             cards: d.indicators.iter().cloned().map(card).collect(),
+            computed_at: d.computed_at.map(crate::pages::vn_time),
             can_report: user.role().can_manage_reports(),
         }
         .render()?,

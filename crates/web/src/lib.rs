@@ -52,6 +52,9 @@ pub fn app(state: AppState) -> Router {
 /// Bind and serve until Ctrl-C; flushes the audit log on the way out.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let store = state.store.clone();
+    if state.config.snapshot_minutes > 0 {
+        tokio::spawn(indicators::refresh_snapshots_forever(state.clone()));
+    }
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

@@ -14,6 +14,10 @@ pub struct WebConfig {
     pub llm: Option<crate::llm::LlmConfig>,
     /// The commune, as certificates name it ("xã Dân Tiến" when empty).
     pub commune: String,
+    /// 0: indicators are computed when viewed (a commune). N > 0: they are
+    /// computed in the background every N minutes and the dashboard reads
+    /// the stored snapshot (a province, where computing takes seconds).
+    pub snapshot_minutes: u64,
 }
 
 impl WebConfig {
