@@ -320,6 +320,30 @@ macro_rules! learning_ops {
                 Ok(passes.len())
             }
 
+            async fn load_bench_lesson_reads(&self, lessons: &[(String, String)], percent: i64, at: DateTime<Utc>) -> Result<u64> {
+                // Every resident reads each lesson with a fixed pseudo-random
+                // chance, in one INSERT ... SELECT (no rows cross the wire).
+                let mut qb = sqlx::QueryBuilder::<$DB>::new(
+                    "INSERT INTO lesson_reads (resident_id, course_id, lesson_id, first_at) SELECT r.id, v.column1, v.column2, ",
+                );
+                qb.push_bind(at).push(" FROM residents r, (VALUES ");
+                let mut sep = qb.separated(", ");
+                for (k, (course, lesson)) in lessons.iter().enumerate() {
+                    sep.push(format!("('{}', '{}', {k})", course.replace('\'', ""), lesson.replace('\'', "")));
+                }
+                qb.push(") AS v WHERE (r.id * 7919 + v.column3 * 104729) % 100 < ").push_bind(percent);
+                qb.push(" ON CONFLICT DO NOTHING");
+                Ok(qb.build().execute(&self.write).await?.rows_affected())
+            }
+
+            async fn count_learning_events(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar::<$DB, i64>(
+                    "SELECT (SELECT COUNT(*) FROM lesson_reads) + (SELECT COUNT(*) FROM quiz_attempts)",
+                )
+                .fetch_one(&self.read)
+                .await?)
+            }
+
             async fn is_team_member(&self, resident_id: i64) -> Result<bool> {
                 Ok(sqlx::query_scalar::<$DB, i64>(
                     "SELECT COUNT(*) FROM unit_members m JOIN units u ON u.id = m.unit_id \
@@ -398,6 +422,22 @@ impl Store {
         titles: &[(String, String)],
     ) -> Result<usize> {
         dispatch!(self, s => s.load_demo_learning(passes, assistant, titles).await)
+    }
+
+    /// Benchmarks: lesson reads for every resident, each lesson with a
+    /// `percent` chance (deterministic). Returns the rows written.
+    pub async fn load_bench_lesson_reads(
+        &self,
+        lessons: &[(String, String)],
+        percent: i64,
+        at: DateTime<Utc>,
+    ) -> Result<u64> {
+        dispatch!(self, s => s.load_bench_lesson_reads(lessons, percent, at).await)
+    }
+
+    /// Lesson reads plus quiz attempts.
+    pub async fn count_learning_events(&self) -> Result<i64> {
+        dispatch!(self, s => s.count_learning_events().await)
     }
 
     /// Whether a resident is a member of a community digital team.
