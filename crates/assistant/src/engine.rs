@@ -30,6 +30,10 @@ pub struct State {
     pub last_code: Option<String>,
     #[serde(default)]
     pub candidates: Vec<String>,
+    /// The words that named the matter under discussion, so that a short
+    /// next turn ("bị mất", "cho con 10 tuổi") refines it.
+    #[serde(default)]
+    pub context: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +79,21 @@ fn level_free(name: &str) -> String {
     }
 }
 
+/// Whether a match's terms are a strict part of another's.
+fn dominated(part: u64, whole: u64) -> bool {
+    part != whole && part & !whole == 0
+}
+
+/// The bits of [`crate::index::Match::terms`] that stand for syllable
+/// pairs: the index lists a question's syllables first, then its pairs.
+fn pair_bits(syllables: usize) -> u64 {
+    if syllables >= 64 {
+        0
+    } else {
+        !((1u64 << syllables) - 1)
+    }
+}
+
 pub const DEFAULT_CONTACT: &str =
     "Bộ phận Một cửa (Trung tâm Phục vụ hành chính công) của UBND xã, trong giờ hành chính";
 
@@ -86,6 +105,12 @@ const CLOSE_LOOSE: f32 = 0.75;
 const EXACT: f32 = 0.8;
 /// Below this share of the question's words matched, the match is too weak to answer.
 const MIN_COVERAGE: f32 = 0.35;
+/// ... and the matched phrase must be about what was asked, not share a word or two.
+const MIN_PRECISION: f32 = 0.3;
+/// A question that uses most of a phrase's specific words names it, however
+/// much else it says.
+const NAMED_PRECISION: f32 = 0.6;
+const NAMED_COVERAGE: f32 = 0.15;
 
 impl Assistant {
     pub fn new(knowledge: Knowledge, vocabulary_toml: &str) -> Result<Self, String> {
@@ -282,7 +307,9 @@ impl Assistant {
         // A reply to a numbered list: "cái thứ hai", "số 3, phí bao nhiêu", or a word that picks one.
         if !state.candidates.is_empty() {
             if let Some(code) = self.pick_candidate(&p, state) {
-                return self.answer(&code, &p.fields);
+                let mut r = self.answer(&code, &p.fields);
+                r.state.context = state.context.clone();
+                return r;
             }
         }
         let hits = self.hits(&p.content, 8);
@@ -300,15 +327,25 @@ impl Assistant {
                 return self.out_of_scope(Some(i));
             }
         }
-        // Weak: little of the question found, or its words found only apart
-        // (meaning in Vietnamese lives in syllable pairs: "mua" alone is not "mua bán").
-        let weak =
-            top.is_none_or(|m| m.coverage < MIN_COVERAGE || (p.content.len() >= 2 && m.pairs == 0));
+        let weak = self.is_weak(&p.content, top);
+        let vague = p.content.is_empty() || self.specificity(&p.content) < 5.0 || weak;
+        // A short next turn that refines the matter under discussion:
+        // "thẻ bảo hiểm y tế" then "bị mất"; "căn cước" then "cho con 10 tuổi".
+        if vague && !p.content.is_empty() && !state.context.is_empty() && p.out_of_scope.is_none() {
+            let mut content = state.context.clone();
+            content.extend(p.content.iter().cloned());
+            let refined = self.hits(&content, 8);
+            if !self.is_weak(&content, refined.first().copied()) {
+                let p = Parsed { content, ..p };
+                return self.decide(&p, &refined);
+            }
+        }
         // A follow-up about the procedure under discussion: "còn phí?", "thế nộp ở đâu".
         if let Some(last) = &state.last_code {
-            let generic = p.content.is_empty() || self.specificity(&p.content) < 5.0 || weak;
-            if generic && (!p.fields.is_empty() || p.content.is_empty()) {
-                return self.answer(last, &p.fields);
+            if vague && (!p.fields.is_empty() || p.content.is_empty()) {
+                let mut r = self.answer(last, &p.fields);
+                r.state.context = state.context.clone();
+                return r;
             }
         }
         if p.content.is_empty() {
@@ -320,7 +357,32 @@ impl Assistant {
                 state: state.clone(),
             };
         }
-        let Some(best) = top.filter(|_| !weak) else {
+        if weak {
+            return self.out_of_scope(None);
+        }
+        self.decide(&p, &hits)
+    }
+
+    /// Weak: little of the question found, or its words found only apart
+    /// (meaning in Vietnamese lives in syllable pairs: "mua" alone is not
+    /// "mua bán"). A long question with a story around it ("bố em mất hôm
+    /// qua, làm ma xong rồi, giờ làm giấy chứng tử...") covers little of
+    /// itself, but names its procedure clearly: most of a phrase's specific
+    /// words, some of them side by side.
+    fn is_weak(&self, content: &[String], top: Option<Match>) -> bool {
+        top.is_none_or(|m| {
+            if content.len() >= 2 && m.pairs == 0 {
+                return true;
+            }
+            let covered = m.coverage >= MIN_COVERAGE && m.precision >= MIN_PRECISION;
+            let named = m.precision >= NAMED_PRECISION && m.coverage >= NAMED_COVERAGE;
+            !(covered || named)
+        })
+    }
+
+    /// Answer the best match or ask which of several close ones was meant.
+    fn decide(&self, p: &Parsed, hits: &[Match]) -> Reply {
+        let Some(best) = hits.first().copied() else {
             return self.out_of_scope(None);
         };
         // The question names one procedure exactly (nothing it says is left
@@ -354,6 +416,17 @@ impl Assistant {
             .map(|m| m.doc)
             .collect();
         close.retain(|m| !variants.contains(&m.doc));
+        // A procedure that matches only part of what the best one matches
+        // ("khai sinh" when the question says "khai tử") is not a real choice.
+        // Nor is one that lacks a syllable pair of the question that the best
+        // one has: the question said which it meant.
+        if let Some(lead) = close.first().copied() {
+            let pairs = pair_bits(p.content.len());
+            close.retain(|m| {
+                m.doc == lead.doc
+                    || (!dominated(m.terms, lead.terms) && lead.terms & pairs & !m.terms == 0)
+            });
+        }
         close.truncate(4);
         let best = close.first().copied().unwrap_or(best);
         if close.len() >= 2 {
@@ -373,6 +446,7 @@ impl Assistant {
                 state: State {
                     last_code: None,
                     candidates: procedures.iter().map(|h| h.code.clone()).collect(),
+                    context: p.content.clone(),
                 },
                 procedures,
                 answer_text: text.trim_end().to_string(),
@@ -380,6 +454,7 @@ impl Assistant {
         }
         let code = self.docs[best.doc].code.clone();
         let mut r = self.answer(&code, &p.fields);
+        r.state.context = p.content.clone();
         // The answered procedure first, then the next best as alternatives.
         r.procedures = std::iter::once(best)
             .chain(hits.iter().copied().filter(|m| m.doc != best.doc))
@@ -498,6 +573,7 @@ impl Assistant {
             state: State {
                 last_code: Some(code.to_string()),
                 candidates: vec![],
+                context: vec![],
             },
         }
     }

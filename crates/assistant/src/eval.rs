@@ -160,6 +160,14 @@ pub fn run(assistant: &Assistant, cases: &[Case]) -> Report {
                     r.top1 += 1;
                     if c.fields.iter().all(|f| reply.fields.contains(f)) {
                         r.fields_ok += 1;
+                    } else {
+                        let got = reply.fields.clone();
+                        r.failures.push(Failure {
+                            id: c.id.clone(),
+                            question: question.clone(),
+                            expected: format!("phần hỏi {:?}", c.fields),
+                            got: format!("phần hỏi {got:?}"),
+                        });
                     }
                 } else {
                     fail(format!("Answer {want}"));

@@ -25,6 +25,21 @@ pub struct Match {
     pub pairs: u16,
     /// Whether the best phrase is the official name (not an everyday alias).
     pub by_name: bool,
+    /// Which of the question's specific terms (bit i = term i of
+    /// [`terms`], the first 64) the phrase contains.
+    pub terms: u64,
+}
+
+/// What one phrase collects while a question's terms are looked up.
+#[derive(Default)]
+struct Tally {
+    score: f32,
+    /// The question's mass matched.
+    query_mass: f32,
+    /// The phrase's specific mass matched.
+    phrase_mass: f32,
+    pairs: u16,
+    terms: u64,
 }
 
 pub struct Index {
@@ -122,10 +137,14 @@ impl Index {
     pub fn search(&self, content: &[String], limit: usize) -> Vec<Match> {
         let q = terms(content);
         let q_mass: f32 = q.iter().map(|(t, w)| self.idf(t) * w).sum();
-        // (score, query mass matched, specific phrase mass matched)
-        let mut acc: HashMap<(u32, u16), (f32, f32, f32, u16)> = HashMap::new();
+        let mut acc: HashMap<(u32, u16), Tally> = HashMap::new();
         let mut seen_unigram: Vec<&str> = Vec::new();
-        for (t, w) in &q {
+        for (i, (t, w)) in q.iter().enumerate() {
+            let bit = if i < 64 && !self.generic.contains(t) {
+                1u64 << i
+            } else {
+                0
+            };
             let idf = self.idf(t);
             let is_unigram = !t.contains(' ');
             let first_time = is_unigram && !seen_unigram.contains(&t.as_str());
@@ -139,14 +158,15 @@ impl Index {
                     let s =
                         idf * w * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / self.avg_len));
                     let e = acc.entry((d, p)).or_default();
-                    e.0 += s;
-                    e.1 += idf * w;
+                    e.score += s;
+                    e.query_mass += idf * w;
                     if first_time && !self.generic.contains(t) {
-                        e.2 += idf;
+                        e.phrase_mass += idf;
                     }
                     if !is_unigram {
-                        e.3 += 1;
+                        e.pairs += 1;
                     }
+                    e.terms |= bit;
                 }
             }
         }
@@ -154,7 +174,14 @@ impl Index {
         // In phrase order, so that ties between phrases resolve the same way every time.
         let mut acc: Vec<_> = acc.into_iter().collect();
         acc.sort_by_key(|(k, _)| *k);
-        for ((d, p), (s, m, pm, pairs)) in acc {
+        for ((d, p), t) in acc {
+            let Tally {
+                score: s,
+                query_mass: m,
+                phrase_mass: pm,
+                pairs,
+                terms: bits,
+            } = t;
             let mass = self.phrase_mass[d as usize][p as usize];
             let m = Match {
                 doc: d as usize,
@@ -167,6 +194,7 @@ impl Index {
                 },
                 pairs,
                 by_name: p == 0,
+                terms: bits,
             };
             let e = best.entry(d).or_insert(m);
             if s > e.score {

@@ -235,13 +235,18 @@ impl Vocabulary {
             .iter()
             .position(|(phrases, _)| phrases.iter().any(|p| find(&all, p).is_some()));
         // Field phrases: mark their tokens so they do not count as content.
+        // A phrase listed under two fields ("ở xã được không": where, and
+        // who decides) asks both.
         let mut used = vec![false; all.len()];
+        let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut fields = Vec::new();
         for (p, name) in &self.fields {
             let mut start = 0;
             while let Some(pos) = find(&all[start..], p).map(|x| x + start) {
-                if !used[pos..pos + p.len()].iter().any(|u| *u) {
+                let free = !used[pos..pos + p.len()].iter().any(|u| *u);
+                if free || spans.contains(&(pos, p.len())) {
                     used[pos..pos + p.len()].iter_mut().for_each(|u| *u = true);
+                    spans.push((pos, p.len()));
                     if !fields.contains(name) {
                         fields.push(*name);
                     }
