@@ -111,6 +111,12 @@ const MIN_PRECISION: f32 = 0.3;
 /// much else it says.
 const NAMED_PRECISION: f32 = 0.6;
 const NAMED_COVERAGE: f32 = 0.15;
+/// ... or several of its word pairs, with half of its specific words.
+const NAMED_PAIRS: u16 = 3;
+const PAIRED_PRECISION: f32 = 0.5;
+const PAIRED_COVERAGE: f32 = 0.25;
+/// Below this precision a catalogue-only match by one word pair is chance.
+const INCIDENTAL: f32 = 0.5;
 
 impl Assistant {
     pub fn new(knowledge: Knowledge, vocabulary_toml: &str) -> Result<Self, String> {
@@ -307,26 +313,44 @@ impl Assistant {
         // A reply to a numbered list: "cái thứ hai", "số 3, phí bao nhiêu", or a word that picks one.
         if !state.candidates.is_empty() {
             if let Some(code) = self.pick_candidate(&p, state) {
-                let mut r = self.answer(&code, &p.fields);
+                let mut r = self.answer(&code, &p.asked());
                 r.state.context = state.context.clone();
                 return r;
             }
         }
-        let hits = self.hits(&p.content, 8);
-        let top = hits.first().copied();
+        let mut p = p;
+        let mut hits = self.hits(&p.content, 8);
         // An out-of-scope matter ("ly hôn") wins unless the question also
-        // names a procedure we hold a record of, clearly.
+        // names a procedure we hold a record of, clearly: in all it says, or
+        // in what it says besides the matter ("đi xuất khẩu lao động 3 năm
+        // có phải khai báo tạm vắng không").
         if let Some(i) = p.out_of_scope {
-            let named = top.is_some_and(|m| {
+            let names = |m: &Match, cov: f32| {
                 self.docs[m.doc].record.is_some()
-                    && m.coverage >= 0.8
+                    && m.coverage >= cov
                     && m.pairs > 0
                     && m.precision >= EXACT
-            });
+            };
+            let named = hits.first().is_some_and(|m| names(m, 0.8));
             if !named {
-                return self.out_of_scope(Some(i));
+                let beside = if p.beside_topic.len() >= 2 {
+                    self.hits(&p.beside_topic, 8)
+                } else {
+                    vec![]
+                };
+                if beside
+                    .first()
+                    .is_some_and(|m| names(m, 0.5) && m.pairs >= 2)
+                {
+                    p.content = std::mem::take(&mut p.beside_topic);
+                    p.out_of_scope = None;
+                    hits = beside;
+                } else {
+                    return self.out_of_scope(Some(i));
+                }
             }
         }
+        let top = hits.first().copied();
         let weak = self.is_weak(&p.content, top);
         let vague = p.content.is_empty() || self.specificity(&p.content) < 5.0 || weak;
         // A short next turn that refines the matter under discussion:
@@ -343,7 +367,7 @@ impl Assistant {
         // A follow-up about the procedure under discussion: "còn phí?", "thế nộp ở đâu".
         if let Some(last) = &state.last_code {
             if vague && (!p.fields.is_empty() || p.content.is_empty()) {
-                let mut r = self.answer(last, &p.fields);
+                let mut r = self.answer(last, &p.asked());
                 r.state.context = state.context.clone();
                 return r;
             }
@@ -374,9 +398,20 @@ impl Assistant {
             if content.len() >= 2 && m.pairs == 0 {
                 return true;
             }
+            // A procedure known only by its catalogue name, met by one pair of
+            // words and little of that name, is met by chance: "thời tiết"
+            // in "Thẩm định kế hoạch tác động vào thời tiết".
+            if self.docs[m.doc].record.is_none() && m.pairs <= 1 && m.precision < INCIDENTAL {
+                return true;
+            }
             let covered = m.coverage >= MIN_COVERAGE && m.precision >= MIN_PRECISION;
             let named = m.precision >= NAMED_PRECISION && m.coverage >= NAMED_COVERAGE;
-            !(covered || named)
+            // Several of a name's word pairs, side by side as in the name,
+            // name it inside a story ("muốn đổi tên cho con vì ...").
+            let paired = m.pairs >= NAMED_PAIRS
+                && m.precision >= PAIRED_PRECISION
+                && m.coverage >= PAIRED_COVERAGE;
+            !(covered || named || paired)
         })
     }
 
@@ -453,7 +488,7 @@ impl Assistant {
             };
         }
         let code = self.docs[best.doc].code.clone();
-        let mut r = self.answer(&code, &p.fields);
+        let mut r = self.answer(&code, &p.asked());
         r.state.context = p.content.clone();
         // The answered procedure first, then the next best as alternatives.
         r.procedures = std::iter::once(best)

@@ -75,7 +75,31 @@ pub struct Parsed {
     pub fields: Vec<&'static str>,
     /// Out-of-scope topic matched, if any (index into `Vocabulary::out_of_scope`).
     pub out_of_scope: Option<usize>,
+    /// The content words outside the out-of-scope topic's words: what the
+    /// question says besides "xuất khẩu lao động" or "bằng lái" ("... có
+    /// phải khai báo tạm vắng không").
+    pub beside_topic: Vec<String>,
+    /// Fields asked without a field phrase, from the form of the question:
+    /// "xã có hỗ trợ ... không" asks whether (conditions); "muốn chấm dứt
+    /// hộ kinh doanh" asks how (steps). Used when no field phrase is found.
+    pub implied: Vec<&'static str>,
 }
+
+impl Parsed {
+    /// The fields asked: those named, else those the question's form implies.
+    pub fn asked(&self) -> Vec<&'static str> {
+        if self.fields.is_empty() {
+            self.implied.clone()
+        } else {
+            self.fields.clone()
+        }
+    }
+}
+
+/// Words a question ends with that only soften it ("... không ạ", "... không nhỉ").
+const TRAILING: [&str; 11] = [
+    "a", "ah", "ak", "nhe", "nha", "vay", "the", "nhi", "ha", "z", "ta",
+];
 
 fn find(hay: &[String], needle: &[String]) -> Option<usize> {
     if needle.is_empty() || needle.len() > hay.len() {
@@ -230,10 +254,6 @@ impl Vocabulary {
             all.push(raw[i].clone());
             i += 1;
         }
-        let out_of_scope = self
-            .out_of_scope
-            .iter()
-            .position(|(phrases, _)| phrases.iter().any(|p| find(&all, p).is_some()));
         // Field phrases: mark their tokens so they do not count as content.
         // A phrase listed under two fields ("ở xã được không": where, and
         // who decides) asks both.
@@ -255,21 +275,73 @@ impl Vocabulary {
             }
         }
         fields.sort_by_key(|f| FIELDS.iter().position(|x| x == f));
+        // Out-of-scope topics, unless their words are all part of a field
+        // phrase ("điều kiện" is not "kiện" to court).
+        let mut in_topic = vec![false; all.len()];
+        let mut out_of_scope = None;
+        for (i, (phrases, _)) in self.out_of_scope.iter().enumerate() {
+            for p in phrases {
+                let mut start = 0;
+                while let Some(pos) = find(&all[start..], p).map(|x| x + start) {
+                    if used[pos..pos + p.len()].iter().any(|u| !*u) {
+                        in_topic[pos..pos + p.len()]
+                            .iter_mut()
+                            .for_each(|u| *u = true);
+                        out_of_scope.get_or_insert(i);
+                    }
+                    start = pos + 1;
+                }
+            }
+        }
+        let keep = |i: usize, t: &String| {
+            !used[i] && !self.stopwords.contains(t.as_str()) && !is_need_word(&all, i)
+        };
         let content = all
             .iter()
             .enumerate()
-            .zip(&used)
-            .filter(|((i, t), u)| {
-                !**u && !self.stopwords.contains(t.as_str()) && !is_need_word(&all, *i)
-            })
-            .map(|((_, t), _)| t.clone())
+            .filter(|(i, t)| keep(*i, t))
+            .map(|(_, t)| t.clone())
             .collect();
+        let beside_topic = all
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| keep(*i, t) && !in_topic[*i])
+            .map(|(_, t)| t.clone())
+            .collect();
+        let implied = implied_fields(&all);
         Parsed {
             all,
             content,
             fields,
             out_of_scope,
+            beside_topic,
+            implied,
         }
+    }
+}
+
+/// The fields a question's form implies when it names none: a yes/no
+/// question ("có ... không", "... được chưa", "được hỗ trợ gì") asks whether,
+/// that is the conditions; a wish without a question ("muốn chấm dứt hộ
+/// kinh doanh") asks how to go about it.
+fn implied_fields(all: &[String]) -> Vec<&'static str> {
+    let mut end = all.len();
+    while end > 0 && TRAILING.contains(&all[end - 1].as_str()) {
+        end -= 1;
+    }
+    let last = |k: usize| {
+        end.checked_sub(k)
+            .map(|i| all[i].as_str())
+            .unwrap_or_default()
+    };
+    let yes_no = matches!(last(1), "khong" | "chua")
+        || (last(1) == "gi" && matches!(last(2), "cap" | "tro" | "huong" | "duoc"));
+    if yes_no {
+        vec!["conditions"]
+    } else if all.iter().any(|t| t == "muon") {
+        vec!["steps"]
+    } else {
+        vec![]
     }
 }
 
