@@ -79,6 +79,27 @@ fn level_free(name: &str) -> String {
     }
 }
 
+/// A name without the parenthesis that says at which level or since when
+/// it is performed ("(thực hiện tại cấp xã)", "(CẤP XÃ)", "(2024)"): those
+/// words are not what the procedure is about, and no one asks with them.
+fn without_level(name: &str) -> String {
+    let mut out = name.to_string();
+    while let Some(open) = out.rfind('(') {
+        let close = out[open..].find(')').map_or(out.len(), |c| open + c + 1);
+        let inner = vntext::fold(&out[open + 1..close]);
+        let inner = inner.trim_end_matches(')').trim();
+        let level = inner.starts_with("thuc hien tai cap")
+            || inner.starts_with("cap ")
+            || inner.starts_with("tthc")
+            || inner.chars().all(|c| c.is_ascii_digit());
+        if !level {
+            break;
+        }
+        out.replace_range(open..close, "");
+    }
+    out.trim().to_string()
+}
+
 /// Whether a match's terms are a strict part of another's.
 fn dominated(part: u64, whole: u64) -> bool {
     part != whole && part & !whole == 0
@@ -178,7 +199,7 @@ impl Assistant {
         let phrases: Vec<Vec<Vec<String>>> = docs
             .iter()
             .map(|d| {
-                let mut ps = vec![vocab.parse_name(&d.name).content];
+                let mut ps = vec![vocab.parse_name(&without_level(&d.name)).content];
                 if let Some(r) = d.record {
                     ps.extend(
                         knowledge.records[r]
@@ -366,7 +387,7 @@ impl Assistant {
         }
         // A follow-up about the procedure under discussion: "còn phí?", "thế nộp ở đâu".
         if let Some(last) = &state.last_code {
-            if vague && (!p.fields.is_empty() || p.content.is_empty()) {
+            if vague && (!p.asked().is_empty() || p.content.is_empty()) {
                 let mut r = self.answer(last, &p.asked());
                 r.state.context = state.context.clone();
                 return r;

@@ -4,7 +4,7 @@
 //! exactly what was asked is not diluted by the long official name.
 //! Terms are folded syllables and syllable bigrams ("khai sinh").
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
@@ -54,11 +54,22 @@ pub struct Index {
     pub docs: usize,
 }
 
-/// Unigrams and bigrams of content tokens.
-pub fn terms(content: &[String]) -> Vec<(String, f32)> {
+/// Unigrams and bigrams of content tokens; also the bigrams across the
+/// frame words people leave out ("xóa tạm trú" for "xóa đăng ký tạm trú",
+/// "mở khóa vneid" for "mở khóa tài khoản định danh điện tử" keeps "mo khoa").
+pub fn terms(content: &[String], generic: &HashSet<String>) -> Vec<(String, f32)> {
     let mut out: Vec<(String, f32)> = content.iter().map(|t| (t.clone(), 1.0)).collect();
     for w in content.windows(2) {
         out.push((format!("{} {}", w[0], w[1]), BIGRAM_WEIGHT));
+    }
+    let specific: Vec<&String> = content.iter().filter(|t| !generic.contains(*t)).collect();
+    if specific.len() < content.len() {
+        for w in specific.windows(2) {
+            let pair = format!("{} {}", w[0], w[1]);
+            if !out.iter().any(|(t, _)| *t == pair) {
+                out.push((pair, BIGRAM_WEIGHT));
+            }
+        }
     }
     out
 }
@@ -80,7 +91,7 @@ impl Index {
                 total += toks.len();
                 count += 1;
                 let mut tf: HashMap<String, u16> = HashMap::new();
-                for (t, _) in terms(toks) {
+                for (t, _) in terms(toks, generic) {
                     *tf.entry(t).or_default() += 1;
                 }
                 for (t, n) in tf {
@@ -135,7 +146,7 @@ impl Index {
 
     /// Best-phrase BM25 score per document, best first.
     pub fn search(&self, content: &[String], limit: usize) -> Vec<Match> {
-        let q = terms(content);
+        let q = terms(content, &self.generic);
         let q_mass: f32 = q.iter().map(|(t, w)| self.idf(t) * w).sum();
         let mut acc: HashMap<(u32, u16), Tally> = HashMap::new();
         let mut seen_unigram: Vec<&str> = Vec::new();
