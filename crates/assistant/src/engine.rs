@@ -49,6 +49,9 @@ pub struct Reply {
 struct Doc {
     code: String,
     name: String,
+    /// The ages the name is for ("dưới 14 tuổi", "từ đủ 14 tuổi trở lên"):
+    /// from, below.
+    ages: (u32, u32),
     record: Option<usize>,
     catalogue: Option<usize>,
     boost: f32,
@@ -77,6 +80,41 @@ fn level_free(name: &str) -> String {
         Some(i) => f[..i].trim().to_string(),
         None => f,
     }
+}
+
+/// The ages a name is for: "dưới 14 tuổi" (below), "từ đủ 14 tuổi",
+/// "trên 80 tuổi" (from). `(0, u32::MAX)` when it does not say.
+fn ages_of(name: &str) -> (u32, u32) {
+    let t = crate::text::tokens(name);
+    let mut ages = (0, u32::MAX);
+    for (i, w) in t.iter().enumerate() {
+        let Ok(n) = w.parse::<u32>() else { continue };
+        if t.get(i + 1).map(String::as_str) != Some("tuoi") {
+            continue;
+        }
+        let before = |k: usize| i.checked_sub(k).map(|j| t[j].as_str()).unwrap_or("");
+        match (before(2), before(1)) {
+            (_, "duoi") | (_, "chua") => ages.1 = n,
+            ("tu", "du") | (_, "tren") | (_, "tu") | (_, "du") => ages.0 = n,
+            _ => {}
+        }
+    }
+    ages
+}
+
+/// Ages a question tells ("con 15 tuổi"; "dưới 14 tuổi" is 13).
+fn ages_in(content: &[String]) -> Vec<u32> {
+    let mut out = Vec::new();
+    for (i, w) in content.windows(2).enumerate() {
+        if w[1] != "tuoi" {
+            continue;
+        }
+        if let Ok(n) = w[0].parse::<u32>() {
+            let under = i > 0 && matches!(content[i - 1].as_str(), "duoi" | "chua");
+            out.push(if under { n.saturating_sub(1) } else { n });
+        }
+    }
+    out
 }
 
 /// A name without the parenthesis that says at which level or since when
@@ -159,6 +197,7 @@ impl Assistant {
             docs.push(Doc {
                 code: r.code.clone(),
                 name: r.name.clone(),
+                ages: ages_of(&r.name),
                 record: Some(i),
                 catalogue: cat_by_code.get(r.code.as_str()).copied(),
                 boost: 1.25,
@@ -183,6 +222,7 @@ impl Assistant {
             docs.push(Doc {
                 code: e.code.clone(),
                 name: e.name.clone(),
+                ages: ages_of(&e.name),
                 record: None,
                 catalogue: Some(i),
                 boost: if e.commune_level_2025_04 { 1.1 } else { 1.0 },
@@ -291,6 +331,17 @@ impl Assistant {
                 ..m
             })
             .collect();
+        // A procedure for other ages than the question tells of comes after
+        // those that fit ("con 15 tuổi": not "dưới 14 tuổi").
+        let ages = ages_in(content);
+        if !ages.is_empty() {
+            for m in &mut hits {
+                let (from, below) = self.docs[m.doc].ages;
+                if ages.iter().all(|&a| a < from || a >= below) {
+                    m.score *= 0.3;
+                }
+            }
+        }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score));
         hits.truncate(limit);
         hits
@@ -304,6 +355,15 @@ impl Assistant {
             && sa.len() <= sb.len() + 5
             && !sb.is_empty()
             && sb.iter().all(|w| sa.contains(w))
+    }
+
+    /// Whether `v` is a variant of `b` and the question says the words
+    /// that make it one.
+    fn says_variant(&self, v: usize, b: usize, content: &[String]) -> bool {
+        self.is_variant_of(v, b)
+            && self.name_words[v]
+                .difference(&self.name_words[b])
+                .all(|w| content.contains(w))
     }
 
     /// The ranked matches of a question, for tuning (not used in answers).
@@ -438,6 +498,20 @@ impl Assistant {
 
     /// Answer the best match or ask which of several close ones was meant.
     fn decide(&self, p: &Parsed, hits: &[Match]) -> Reply {
+        // A variant whose own words the question says ("xóa tạm trú", "mở
+        // khóa vneid") is what was asked, before its base.
+        let mut hits = hits.to_vec();
+        if let Some(b) = hits.first().copied() {
+            if let Some(j) = hits.iter().position(|v| {
+                v.doc != b.doc
+                    && v.score >= b.score * 0.6
+                    && self.says_variant(v.doc, b.doc, &p.content)
+            }) {
+                hits[j].score = b.score * 1.01;
+                hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+            }
+        }
+        let hits = hits.as_slice();
         let Some(best) = hits.first().copied() else {
             return self.out_of_scope(None);
         };
@@ -465,9 +539,11 @@ impl Assistant {
         let variants: Vec<usize> = close
             .iter()
             .filter(|m| {
-                close
-                    .iter()
-                    .any(|o| o.doc != m.doc && self.is_variant_of(m.doc, o.doc))
+                close.iter().any(|o| {
+                    o.doc != m.doc
+                        && self.is_variant_of(m.doc, o.doc)
+                        && !self.says_variant(m.doc, o.doc, &p.content)
+                })
             })
             .map(|m| m.doc)
             .collect();

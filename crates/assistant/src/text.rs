@@ -227,7 +227,8 @@ impl Vocabulary {
     }
 
     pub fn parse_question(&self, q: &str) -> Parsed {
-        self.parse_tokens(tokens(q).iter().map(|t| self.correct(t)).collect(), true)
+        let raw: Vec<String> = tokens(q).iter().map(|t| self.correct(t)).collect();
+        self.parse_tokens(without_died(raw), true)
     }
 
     fn parse_tokens(&self, raw: Vec<String>, synonyms: bool) -> Parsed {
@@ -343,6 +344,43 @@ fn implied_fields(all: &[String]) -> Vec<&'static str> {
     } else {
         vec![]
     }
+}
+
+/// People a question tells of ("bố em mất", "người mất").
+const KIN: [&str; 14] = [
+    "bo", "me", "cha", "ong", "ba", "chong", "vo", "nguoi", "chu", "bac", "cau", "di", "thim",
+    "chau",
+];
+/// What one loses ("mất giấy khai sinh", "mất căn cước").
+const LOST: [&str; 14] = [
+    "giay", "so", "the", "can", "cccd", "cmnd", "cmt", "bang", "xe", "vi", "tui", "ho", "ban",
+    "bien",
+];
+
+/// "Mất" after a person is "died" ("bố mẹ mất hết", "người mất thì...",
+/// "mẹ em vừa mất"), not "lost" (which asks for a new paper): it is left
+/// out, the question says what it wants for the dead itself.
+fn without_died(raw: Vec<String>) -> Vec<String> {
+    let n = raw.len();
+    let died = |i: usize| {
+        raw[i] == "mat"
+            && (1..=3).any(|k| i >= k && KIN.contains(&raw[i - k].as_str()))
+            && !raw.get(i + 1).is_some_and(|t| {
+                LOST.contains(&t.as_str())
+                    || t == "tai" && raw.get(i + 2).is_some_and(|u| u == "khoan")
+            })
+            && !(i >= 1 && raw[i - 1] == "bi")
+            || raw[i] == "mat"
+                && i >= 1
+                && matches!(raw[i - 1].as_str(), "vua" | "moi" | "da")
+                && raw.get(i + 1).is_none_or(|t| !LOST.contains(&t.as_str()))
+    };
+    let drop: Vec<bool> = (0..n).map(died).collect();
+    raw.into_iter()
+        .zip(drop)
+        .filter(|(_, d)| !d)
+        .map(|(t, _)| t)
+        .collect()
 }
 
 /// A question as it may be logged: phone numbers, citizen ID numbers and
