@@ -169,27 +169,83 @@ async fn time_snapshot(
     Ok(times[times.len() / 2])
 }
 
-/// Median of `runs` dashboard computations, in milliseconds.
+/// Dashboard computations, in milliseconds: the first (it builds the
+/// counts kept in `indicator_reach`), the median of `runs` more, and one
+/// right after a resident passes a course (the counts refreshed for that
+/// resident only).
+struct DashboardTimes {
+    first: f64,
+    p50: f64,
+    after_change: f64,
+}
+
 async fn time_dashboard(
     store: &Store,
     catalog: &Catalog,
     defs: &Definitions,
     runs: usize,
-) -> Result<(f64, f64)> {
+) -> Result<DashboardTimes> {
     let q = Quarter::containing(today());
     let cx = Context {
         store,
         catalog,
         defs,
     };
-    let mut times = Vec::new();
-    for _ in 0..runs {
+    let timed = || async {
         let t = Instant::now();
         hocvuso_reporting::dashboard(cx, q).await?;
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        Ok::<f64, anyhow::Error>(t.elapsed().as_secs_f64() * 1000.0)
+    };
+    let first = timed().await?;
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        times.push(timed().await?);
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-    Ok((times[times.len() / 2], times[times.len() - 1]))
+    let p50 = times.get(times.len() / 2).copied().unwrap_or(first);
+    // One resident passes a course they had not passed.
+    let someone = store
+        .list_residents(
+            hocvuso_domain::auth::ResidentScope::All,
+            &hocvuso_domain::ResidentFilter::default(),
+            1,
+            1,
+        )
+        .await?
+        .items
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow!("không có cư dân"))?;
+    for course in &catalog.courses {
+        let recorded = store
+            .record_attempt(&hocvuso_storage::NewAttempt {
+                client_id: format!("bench-{}-{}", someone.id, course.id),
+                resident_id: someone.id,
+                course_id: course.id.clone(),
+                correct: 1,
+                total: 1,
+                passed: true,
+                answers: "[]".into(),
+                mode: hocvuso_storage::LearningMode::Class,
+                recorded_by: None,
+                answered_at: chrono::Utc::now(),
+                certificate: Some(hocvuso_storage::NewCertificate {
+                    code: format!("BENCH-{}", course.id),
+                    holder_name: someone.full_name.clone(),
+                    course_title: course.title.clone(),
+                }),
+            })
+            .await;
+        if recorded.is_ok() {
+            break;
+        }
+    }
+    let after_change = timed().await?;
+    Ok(DashboardTimes {
+        first,
+        p50,
+        after_change,
+    })
 }
 
 async fn prepare(
@@ -250,7 +306,7 @@ pub async fn bench(
     let catalog = Catalog::embedded().map_err(|e| anyhow!("{} lỗi khóa học", e.len()))?;
     let defs = Definitions::embedded(&catalog).map_err(|e| anyhow!(e))?;
     let dir = tempfile::tempdir()?;
-    let mut rows: Vec<[String; 7]> = Vec::new();
+    let mut rows: Vec<[String; 8]> = Vec::new();
     let sizes: Vec<Option<usize>> = match scale {
         Some(s) => vec![None, Some(s)],
         None => vec![None],
@@ -267,15 +323,16 @@ pub async fn bench(
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
             let (residents, passes, secs) = prepare(&store, &catalog, *size).await?;
-            let (p50, max) = time_dashboard(&store, &catalog, &defs, runs).await?;
+            let t = time_dashboard(&store, &catalog, &defs, runs).await?;
             let snap = time_snapshot(&store, &catalog, &defs, runs).await?;
             rows.push([
                 "SQLite".into(),
                 label.clone(),
                 residents.to_string(),
                 passes.to_string(),
-                format!("{p50:.1}"),
-                format!("{max:.1}"),
+                format!("{:.0}", t.first),
+                format!("{:.1}", t.p50),
+                format!("{:.1}", t.after_change),
                 format!("{snap:.2} (nạp {secs:.0} s)"),
             ]);
             store.close().await;
@@ -292,15 +349,16 @@ pub async fn bench(
             let result = async {
                 let (residents, passes, secs) = prepare(&pg, &catalog, *size).await?;
                 pg.analyze().await?;
-                let (p50, max) = time_dashboard(&pg, &catalog, &defs, runs).await?;
+                let t = time_dashboard(&pg, &catalog, &defs, runs).await?;
                 let snap = time_snapshot(&pg, &catalog, &defs, runs).await?;
                 Ok::<_, anyhow::Error>([
                     "PostgreSQL".into(),
                     label.clone(),
                     residents.to_string(),
                     passes.to_string(),
-                    format!("{p50:.1}"),
-                    format!("{max:.1}"),
+                    format!("{:.0}", t.first),
+                    format!("{:.1}", t.p50),
+                    format!("{:.1}", t.after_change),
                     format!("{snap:.2} (nạp {secs:.0} s)"),
                 ])
             }
@@ -310,15 +368,16 @@ pub async fn bench(
             rows.push(result?);
         }
     }
-    println!("Bảng chỉ tiêu (tính toàn bộ {} chỉ tiêu, kèm xu hướng theo quý và theo xóm), {runs} lần mỗi dòng:", defs.indicators.len());
+    println!("Bảng chỉ tiêu (tính toàn bộ {} chỉ tiêu, kèm xu hướng theo quý và theo xóm), ms; p50 của {runs} lần:", defs.indicators.len());
+    println!("  lần đầu: dựng bảng đếm indicator_reach; p50: bảng đếm đã có; sau 1 thay đổi: một người vừa đạt một khóa học.");
     println!(
-        "{:<11} {:<16} {:>10} {:>12} {:>10} {:>10}  đọc bản tổng hợp (ms)",
-        "CSDL", "Dữ liệu", "Cư dân", "Sự kiện học", "tính p50", "tính max"
+        "{:<11} {:<16} {:>10} {:>12} {:>10} {:>10} {:>14}  đọc bản tổng hợp (ms)",
+        "CSDL", "Dữ liệu", "Cư dân", "Sự kiện học", "lần đầu", "p50", "sau 1 thay đổi"
     );
     for r in rows {
         println!(
-            "{:<11} {:<16} {:>10} {:>12} {:>10} {:>10}  {}",
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6]
+            "{:<11} {:<16} {:>10} {:>12} {:>10} {:>10} {:>14}  {}",
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]
         );
     }
     Ok(())

@@ -96,15 +96,230 @@ async fn fixture(store: &Store, catalog: &Catalog) -> Fixture {
     Fixture { passes, assistant }
 }
 
+/// Pass every course, now, as a class would record it.
+async fn pass_all(store: &Store, catalog: &Catalog, fx: &mut Fixture, id: i64, name: &str) {
+    let at = Utc::now() - Duration::hours(1);
+    for c in &catalog.courses {
+        let n = fx.passes.len() + 900_000;
+        store
+            .record_attempt(&NewAttempt {
+                client_id: format!("kiem-thu-sau-{n:08}"),
+                resident_id: id,
+                course_id: c.id.clone(),
+                correct: 8,
+                total: 8,
+                passed: true,
+                answers: "[]".into(),
+                mode: LearningMode::Class,
+                recorded_by: None,
+                answered_at: at,
+                certificate: Some(NewCertificate {
+                    code: format!("S{n:07}"),
+                    holder_name: name.into(),
+                    course_title: c.title.clone(),
+                }),
+            })
+            .await
+            .unwrap();
+        fx.passes.push((id, c.id.clone(), at));
+    }
+}
+
 async fn indicators_match_an_independent_count(store: Store) {
     let catalog = Catalog::embedded().unwrap();
     let defs = Definitions::embedded(&catalog).unwrap();
-    let fx = fixture(&store, &catalog).await;
+    let mut fx = fixture(&store, &catalog).await;
     let quarter = Quarter::containing(today());
     let cx = Context {
         store: &store,
         catalog: &catalog,
         defs: &defs,
+    };
+    let d = check_against_raw_rows(&store, &catalog, &defs, &fx, quarter).await;
+    let adults = d.indicators.iter().find(|r| r.code == "3").unwrap().clone();
+    // Indicator 6: one running "Bình dân học AI" model at a school.
+    let units = store.list_units().await.unwrap();
+    let schools: Vec<_> = units
+        .iter()
+        .filter(|u| u.unit_type == UnitType::School)
+        .collect();
+    assert!(!schools.is_empty());
+    for status in ["du_kien", "dang_hoat_dong"] {
+        store
+            .save_pilot_model(
+                None,
+                &NewPilotModel {
+                    kind: "binh_dan_hoc_ai".into(),
+                    name: format!("Điểm AI {status}"),
+                    place: schools[0].name.clone(),
+                    unit_id: Some(schools[0].id),
+                    criteria: "Có lớp học AI hằng tháng".into(),
+                    status: status.into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    // Indicator 7: the public service centre's submitted report.
+    let centre = units
+        .iter()
+        .find(|u| u.unit_type == UnitType::PublicServiceCentre)
+        .unwrap();
+    store
+        .save_unit_report(
+            centre.id,
+            &quarter.to_string(),
+            r#"{"ho_so_tiep_nhan": 200, "ho_so_truc_tuyen": 150, "giao_dich_thu_phi": 80, "thu_phi_khong_tien_mat": 20}"#,
+            r#"{"ket_qua": "Hướng dẫn người dân nộp hồ sơ trực tuyến tại bộ phận một cửa."}"#,
+            None,
+            true,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let d = dashboard(cx, quarter).await.unwrap();
+    let get = |c: &str| d.indicators.iter().find(|r| r.code == c).unwrap().clone();
+    assert_eq!(get("6a").numerator, 1, "only the running model counts");
+    assert_eq!(get("6a").met, Some(true));
+    assert_eq!(
+        (get("6b").numerator, get("6b").denominator),
+        (1, schools.len() as i64)
+    );
+    assert_eq!(get("7a").value, Some(75.0));
+    assert_eq!(get("7b").value, Some(25.0));
+    assert_eq!(get("7a").target_text, "Tăng so với quý trước");
+
+    // A stored snapshot (province mode) reads back the same numbers.
+    assert!(hocvuso_reporting::snapshot(&store, quarter)
+        .await
+        .unwrap()
+        .is_none());
+    let fresh = hocvuso_reporting::refresh_snapshot(cx, quarter)
+        .await
+        .unwrap();
+    let stored = hocvuso_reporting::snapshot(&store, quarter)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.computed_at.is_some());
+    for (a, b) in d.indicators.iter().zip(&stored.indicators) {
+        assert_eq!(
+            (&a.code, a.numerator, a.denominator),
+            (&b.code, b.numerator, b.denominator)
+        );
+        assert_eq!(a.by_hamlet, b.by_hamlet);
+        assert_eq!(a.trend, b.trend);
+    }
+    assert_eq!(fresh.indicators.len(), stored.indicators.len());
+
+    // The commune report carries the numbers.
+    let report = hocvuso_reporting::commune_report(
+        cx,
+        &hocvuso_reporting::ReportInput {
+            commune: "xã Dân Tiến",
+            quarter,
+            date: today(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.issuer, "XÃ DÂN TIẾN");
+    let table = report.sections[0].table.as_ref().unwrap();
+    assert_eq!(table.rows.len(), d.indicators.len());
+    assert!(table.rows[2][3].contains(&format!("{}/{}", adults.numerator, adults.denominator)));
+    let text: String = report
+        .sections
+        .iter()
+        .flat_map(|s| s.paragraphs.clone())
+        .collect();
+    assert!(
+        text.contains("Hướng dẫn người dân nộp hồ sơ trực tuyến"),
+        "{text}"
+    );
+    let docx = hocvuso_reporting::report_docx(&report).unwrap();
+    assert!(docx.starts_with(b"PK"));
+    let xlsx = hocvuso_reporting::indicators_xlsx(&d, &BTreeMap::new(), "xã Dân Tiến").unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+
+    // The counts are kept up to date, not recounted: later passes, a new
+    // resident and new assistant use show at once.
+    let people = store
+        .list_residents(ResidentScope::All, &ResidentFilter::default(), 1, 1000)
+        .await
+        .unwrap()
+        .items;
+    let behind: Vec<_> = people
+        .iter()
+        .filter(|r| {
+            r.groups.iter().any(|g| g.code() == "nguoi_truong_thanh")
+                && !fx.passes.iter().any(|(id, _, _)| *id == r.id)
+        })
+        .take(4)
+        .collect();
+    assert_eq!(behind.len(), 4, "adults who have not learned yet");
+    for r in &behind {
+        pass_all(&store, &catalog, &mut fx, r.id, &r.full_name).await;
+    }
+    let newcomers: Vec<i64> = people
+        .iter()
+        .filter(|r| !fx.assistant.contains(&r.id))
+        .take(3)
+        .map(|r| r.id)
+        .collect();
+    for id in newcomers {
+        store
+            .log_question(&QuestionLog {
+                user_id: None,
+                resident_id: Some(id),
+                question: "chung thuc ban sao".into(),
+                behavior: "answer".into(),
+                code: None,
+            })
+            .await
+            .unwrap();
+        fx.assistant.insert(id);
+    }
+    let household = people[0].household_id;
+    let newcomer = store
+        .create_resident(
+            household,
+            &hocvuso_domain::NewResident {
+                full_name: "Hoàng Thị Mới".into(),
+                sex: None,
+                birth: Some(hocvuso_domain::BirthDate::Year(1990)),
+                ethnicity: "Tày".into(),
+                phone: None,
+                citizen_id: None,
+                relation: "Con".into(),
+                notes: String::new(),
+                manual_groups: vec![],
+            },
+            today(),
+        )
+        .await
+        .unwrap();
+    pass_all(&store, &catalog, &mut fx, newcomer, "Hoàng Thị Mới").await;
+    let later = check_against_raw_rows(&store, &catalog, &defs, &fx, quarter).await;
+    let now_adults = later.indicators.iter().find(|r| r.code == "3").unwrap();
+    assert_eq!(now_adults.denominator, adults.denominator + 1);
+    assert_eq!(now_adults.numerator, adults.numerator + 5);
+}
+
+/// The dashboard's people-counting indicators against a count made here
+/// from the raw rows: value, hamlets and trend. Then the other indicators,
+/// the snapshot and the report.
+async fn check_against_raw_rows(
+    store: &Store,
+    catalog: &Catalog,
+    defs: &Definitions,
+    fx: &Fixture,
+    quarter: Quarter,
+) -> hocvuso_reporting::Dashboard {
+    let cx = Context {
+        store,
+        catalog,
+        defs,
     };
     let d = dashboard(cx, quarter).await.unwrap();
 
@@ -214,110 +429,7 @@ async fn indicators_match_an_independent_count(store: Store) {
         "{adults:?}"
     );
 
-    // Indicator 6: one running "Bình dân học AI" model at a school.
-    let units = store.list_units().await.unwrap();
-    let schools: Vec<_> = units
-        .iter()
-        .filter(|u| u.unit_type == UnitType::School)
-        .collect();
-    assert!(!schools.is_empty());
-    for status in ["du_kien", "dang_hoat_dong"] {
-        store
-            .save_pilot_model(
-                None,
-                &NewPilotModel {
-                    kind: "binh_dan_hoc_ai".into(),
-                    name: format!("Điểm AI {status}"),
-                    place: schools[0].name.clone(),
-                    unit_id: Some(schools[0].id),
-                    criteria: "Có lớp học AI hằng tháng".into(),
-                    status: status.into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-    }
-    // Indicator 7: the public service centre's submitted report.
-    let centre = units
-        .iter()
-        .find(|u| u.unit_type == UnitType::PublicServiceCentre)
-        .unwrap();
-    store
-        .save_unit_report(
-            centre.id,
-            &quarter.to_string(),
-            r#"{"ho_so_tiep_nhan": 200, "ho_so_truc_tuyen": 150, "giao_dich_thu_phi": 80, "thu_phi_khong_tien_mat": 20}"#,
-            r#"{"ket_qua": "Hướng dẫn người dân nộp hồ sơ trực tuyến tại bộ phận một cửa."}"#,
-            None,
-            true,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-    let d = dashboard(cx, quarter).await.unwrap();
-    let get = |c: &str| d.indicators.iter().find(|r| r.code == c).unwrap().clone();
-    assert_eq!(get("6a").numerator, 1, "only the running model counts");
-    assert_eq!(get("6a").met, Some(true));
-    assert_eq!(
-        (get("6b").numerator, get("6b").denominator),
-        (1, schools.len() as i64)
-    );
-    assert_eq!(get("7a").value, Some(75.0));
-    assert_eq!(get("7b").value, Some(25.0));
-    assert_eq!(get("7a").target_text, "Tăng so với quý trước");
-
-    // A stored snapshot (province mode) reads back the same numbers.
-    assert!(hocvuso_reporting::snapshot(&store, quarter)
-        .await
-        .unwrap()
-        .is_none());
-    let fresh = hocvuso_reporting::refresh_snapshot(cx, quarter)
-        .await
-        .unwrap();
-    let stored = hocvuso_reporting::snapshot(&store, quarter)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(stored.computed_at.is_some());
-    for (a, b) in d.indicators.iter().zip(&stored.indicators) {
-        assert_eq!(
-            (&a.code, a.numerator, a.denominator),
-            (&b.code, b.numerator, b.denominator)
-        );
-        assert_eq!(a.by_hamlet, b.by_hamlet);
-        assert_eq!(a.trend, b.trend);
-    }
-    assert_eq!(fresh.indicators.len(), stored.indicators.len());
-
-    // The commune report carries the numbers.
-    let report = hocvuso_reporting::commune_report(
-        cx,
-        &hocvuso_reporting::ReportInput {
-            commune: "xã Dân Tiến",
-            quarter,
-            date: today(),
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(report.issuer, "XÃ DÂN TIẾN");
-    let table = report.sections[0].table.as_ref().unwrap();
-    assert_eq!(table.rows.len(), d.indicators.len());
-    assert!(table.rows[2][3].contains(&format!("{}/{}", adults.numerator, adults.denominator)));
-    let text: String = report
-        .sections
-        .iter()
-        .flat_map(|s| s.paragraphs.clone())
-        .collect();
-    assert!(
-        text.contains("Hướng dẫn người dân nộp hồ sơ trực tuyến"),
-        "{text}"
-    );
-    let docx = hocvuso_reporting::report_docx(&report).unwrap();
-    assert!(docx.starts_with(b"PK"));
-    let xlsx = hocvuso_reporting::indicators_xlsx(&d, &BTreeMap::new(), "xã Dân Tiến").unwrap();
-    assert!(xlsx.starts_with(b"PK"));
+    d
 }
 
 #[tokio::test]

@@ -99,9 +99,31 @@ pub struct UnitReport {
     pub submitted_at: Option<DateTime<Utc>>,
 }
 
-/// Push the population as a subquery selecting `resident_id`.
-fn push_population<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, p: &'a Population)
+/// Residents noted as changed in `(after, upto]` of `indicator_dirty`.
+type Dirty = Option<(i64, i64)>;
+
+/// `AND <col> IN (the residents noted as changed)`, when refreshing only those.
+fn push_dirty<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, col: &str, dirty: Dirty)
 where
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    if let Some((after, upto)) = dirty {
+        qb.push(format!(
+            " AND {col} IN (SELECT resident_id FROM indicator_dirty WHERE seq > "
+        ))
+        .push_bind(after)
+        .push(" AND seq <= ")
+        .push_bind(upto)
+        .push(")");
+    }
+}
+
+/// Push the population as a subquery selecting `resident_id`.
+fn push_population<'a, DB: sqlx::Database>(
+    qb: &mut QueryBuilder<'a, DB>,
+    p: &'a Population,
+    dirty: Dirty,
+) where
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
@@ -109,27 +131,38 @@ where
         Population::Group(g) => {
             qb.push("SELECT DISTINCT resident_id FROM resident_groups WHERE group_code = ")
                 .push_bind(g.clone());
+            push_dirty(qb, "resident_id", dirty);
         }
         Population::DigitalTeam => {
             qb.push(
                 "SELECT DISTINCT m.resident_id FROM unit_members m JOIN units u ON u.id = m.unit_id \
                  WHERE u.unit_type = 'to_cnscd'",
             );
+            push_dirty(qb, "m.resident_id", dirty);
         }
         Population::Staff(unit) => {
             qb.push("SELECT resident_id FROM unit_members WHERE unit_id = ")
                 .push_bind(*unit);
+            push_dirty(qb, "resident_id", dirty);
         }
         Population::Hamlet(h) => {
             qb.push("SELECT id AS resident_id FROM residents WHERE hamlet_id = ")
                 .push_bind(*h);
+            push_dirty(qb, "id", dirty);
         }
     }
 }
 
 /// Push the reached set as a subquery selecting `resident_id, t` (when).
-fn push_reached<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, criteria: &'a [Criterion])
-where
+/// `course_col` is how the certificates' course column is named in the
+/// filter: SQLite gets `+course_id`, which keeps it from the course index so
+/// it walks the (resident, course, date) index in order with no sort.
+fn push_reached<'a, DB: sqlx::Database>(
+    qb: &mut QueryBuilder<'a, DB>,
+    criteria: &'a [Criterion],
+    course_col: &str,
+    dirty: Dirty,
+) where
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
@@ -144,25 +177,31 @@ where
             Criterion::AllCourses(ids) | Criterion::AnyCourse(ids) => {
                 let all = matches!(c, Criterion::AllCourses(_));
                 qb.push(if all {
-                    "SELECT resident_id, MAX(issued_at) AS t FROM certificates WHERE course_id IN ("
+                    "SELECT resident_id, MAX(issued_at) AS t FROM certificates WHERE "
                 } else {
-                    "SELECT resident_id, MIN(issued_at) AS t FROM certificates WHERE course_id IN ("
+                    "SELECT resident_id, MIN(issued_at) AS t FROM certificates WHERE "
                 });
+                qb.push(course_col).push(" IN (");
                 let mut sep = qb.separated(", ");
                 for id in ids {
                     sep.push_bind(id.clone());
                 }
-                qb.push(") GROUP BY resident_id");
+                qb.push(")");
+                push_dirty(qb, "resident_id", dirty);
+                qb.push(" GROUP BY resident_id");
                 if all {
-                    qb.push(" HAVING COUNT(DISTINCT course_id) = ")
-                        .push_bind(ids.len() as i64);
+                    // One certificate per resident and course (UNIQUE), so
+                    // COUNT(*) counts distinct courses.
+                    qb.push(" HAVING COUNT(*) = ").push_bind(ids.len() as i64);
                 }
             }
             Criterion::Assistant => {
                 qb.push(
                     "SELECT resident_id, MIN(at) AS t FROM assistant_questions \
-                     WHERE resident_id IS NOT NULL GROUP BY resident_id",
+                     WHERE resident_id IS NOT NULL",
                 );
+                push_dirty(qb, "resident_id", dirty);
+                qb.push(" GROUP BY resident_id");
             }
         }
     }
@@ -173,30 +212,36 @@ where
     qb.push(") u GROUP BY resident_id");
 }
 
-/// `WITH pop AS (...), reached AS (...), per AS (...)`: `per` holds every
-/// resident of the population once, with `t` when reached (NULL if not).
-/// Written as a union and a GROUP BY rather than a LEFT JOIN of two derived
-/// tables, which SQLite would scan pairwise; both engines aggregate it in
-/// one pass.
-fn push_per<'a, DB: sqlx::Database>(
+/// `INSERT INTO indicator_reach`: every resident of the population (or of
+/// its changed part) once, with hamlet and when reached (NULL if not).
+fn push_fill<'a, DB: sqlx::Database>(
     qb: &mut QueryBuilder<'a, DB>,
+    key_id: i64,
     p: &'a Population,
     criteria: &'a [Criterion],
+    course_col: &str,
+    dirty: Dirty,
 ) where
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
-    qb.push("WITH pop AS (");
-    push_population(qb, p);
-    qb.push("), reached AS (");
-    push_reached(qb, criteria);
-    qb.push(
-        "), per AS (SELECT resident_id, MIN(t) AS t FROM (\
-         SELECT resident_id, NULL AS t FROM pop \
-         UNION ALL SELECT resident_id, t FROM reached WHERE resident_id IN (SELECT resident_id FROM pop)\
-         ) z GROUP BY resident_id) ",
-    );
+    qb.push("INSERT INTO indicator_reach (key_id, resident_id, hamlet_id, t) SELECT ")
+        .push_bind(key_id)
+        .push(", p.resident_id, r.hamlet_id, x.t FROM (");
+    push_population(qb, p, dirty);
+    qb.push(") p JOIN residents r ON r.id = p.resident_id LEFT JOIN (");
+    push_reached(qb, criteria, course_col, dirty);
+    qb.push(") x ON x.resident_id = p.resident_id");
 }
+
+/// A counting rule's identity: its population and criteria, written out.
+fn rule_key(p: &Population, criteria: &[Criterion]) -> String {
+    format!("{p:?}|{criteria:?}")
+}
+
+/// Above this many residents noted as changed, a rule is rebuilt whole
+/// rather than resident by resident (after an import, say).
+const REFRESH_LIMIT: i64 = 2000;
 
 fn push_bucket<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, bounds: &'a [DateTime<Utc>])
 where
@@ -225,49 +270,155 @@ fn check_criteria(criteria: &[Criterion]) -> Result<()> {
 }
 
 macro_rules! indicator_ops {
-    ($Store:ident, $DB:ty) => {
+    ($Store:ident, $DB:ty, $course_col:expr, $lock:expr) => {
         impl $Store {
+            /// The id of a counting rule in `indicator_reach`, brought up to
+            /// date: built whole the first time (or after many changes),
+            /// otherwise refreshed for the residents noted as changed since.
+            async fn reach_key(&self, p: &Population, criteria: &[Criterion]) -> Result<i64> {
+                let key = rule_key(p, criteria);
+                let now = Utc::now();
+                let known: Option<(i64, i64, DateTime<Utc>)> = sqlx::query_as::<$DB, (i64, i64, DateTime<Utc>)>(
+                    "SELECT id, applied, used_at FROM indicator_reach_keys WHERE key = $1",
+                )
+                .bind(&key)
+                .fetch_optional(&self.read)
+                .await?;
+                let latest: i64 = sqlx::query_scalar::<$DB, i64>("SELECT COALESCE(MAX(seq), 0) FROM indicator_dirty")
+                    .fetch_one(&self.read)
+                    .await?;
+                if let Some((id, applied, used_at)) = known {
+                    if applied >= latest && now - used_at < chrono::Duration::hours(1) {
+                        return Ok(id);
+                    }
+                }
+                let mut tx = self.write.begin().await?;
+                // PostgreSQL: wait for writers still noting changes, keep new
+                // ones out until this commits, and one refresh at a time.
+                sqlx::query::<$DB>($lock).execute(&mut *tx).await?;
+                let latest: i64 = sqlx::query_scalar::<$DB, i64>("SELECT COALESCE(MAX(seq), 0) FROM indicator_dirty")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let known: Option<(i64, i64)> = sqlx::query_as::<$DB, (i64, i64)>(
+                    "SELECT id, applied FROM indicator_reach_keys WHERE key = $1",
+                )
+                .bind(&key)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (id, whole, applied) = match known {
+                    Some((id, applied)) => {
+                        let pending: i64 = sqlx::query_scalar::<$DB, i64>(
+                            "SELECT COUNT(*) FROM indicator_dirty WHERE seq > $1 AND seq <= $2",
+                        )
+                        .bind(applied)
+                        .bind(latest)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        (id, pending > REFRESH_LIMIT, applied)
+                    }
+                    None => {
+                        let id: i64 = sqlx::query_scalar::<$DB, i64>(
+                            "INSERT INTO indicator_reach_keys (key, applied, used_at) VALUES ($1, 0, $2) RETURNING id",
+                        )
+                        .bind(&key)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        (id, true, 0)
+                    }
+                };
+                if whole {
+                    sqlx::query::<$DB>("DELETE FROM indicator_reach WHERE key_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let mut qb = QueryBuilder::<$DB>::new("");
+                    push_fill(&mut qb, id, p, criteria, $course_col, None);
+                    qb.build().execute(&mut *tx).await?;
+                } else if applied < latest {
+                    sqlx::query::<$DB>(
+                        "DELETE FROM indicator_reach WHERE key_id = $1 AND resident_id IN \
+                         (SELECT resident_id FROM indicator_dirty WHERE seq > $2 AND seq <= $3)",
+                    )
+                    .bind(id)
+                    .bind(applied)
+                    .bind(latest)
+                    .execute(&mut *tx)
+                    .await?;
+                    let mut qb = QueryBuilder::<$DB>::new("");
+                    push_fill(&mut qb, id, p, criteria, $course_col, Some((applied, latest)));
+                    qb.build().execute(&mut *tx).await?;
+                }
+                sqlx::query::<$DB>("UPDATE indicator_reach_keys SET applied = $2, used_at = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(latest)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                // Rules unused for a week (the office changed the definitions)
+                // are dropped; changes every rule has applied are forgotten.
+                let stale = now - chrono::Duration::days(7);
+                sqlx::query::<$DB>(
+                    "DELETE FROM indicator_reach WHERE key_id IN (SELECT id FROM indicator_reach_keys WHERE used_at < $1)",
+                )
+                .bind(stale)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query::<$DB>("DELETE FROM indicator_reach_keys WHERE used_at < $1")
+                    .bind(stale)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query::<$DB>(
+                    "DELETE FROM indicator_dirty WHERE seq <= (SELECT MIN(applied) FROM indicator_reach_keys)",
+                )
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
             async fn reach_by_hamlet(&self, p: &Population, criteria: &[Criterion], bounds: &[DateTime<Utc>]) -> Result<Vec<ReachRow>> {
-                let mut qb = QueryBuilder::<$DB>::new("");
-                push_per(&mut qb, p, criteria);
-                qb.push("SELECT r.hamlet_id AS key, ");
+                let id = self.reach_key(p, criteria).await?;
+                let mut qb = QueryBuilder::<$DB>::new("SELECT x.hamlet_id AS key, ");
                 push_bucket(&mut qb, bounds);
-                qb.push(" AS bucket, COUNT(*) AS n FROM per x JOIN residents r ON r.id = x.resident_id GROUP BY 1, 2");
+                qb.push(" AS bucket, COUNT(*) AS n FROM indicator_reach x WHERE x.key_id = ")
+                    .push_bind(id)
+                    .push(" GROUP BY 1, 2");
                 Ok(qb.build_query_as::<ReachRow>().fetch_all(&self.read).await?)
             }
 
             async fn reach_in_group(&self, p: &Population, group: &Population, criteria: &[Criterion], bounds: &[DateTime<Utc>]) -> Result<Vec<GroupReachRow>> {
-                let mut qb = QueryBuilder::<$DB>::new("");
-                push_per(&mut qb, p, criteria);
-                qb.push("SELECT ");
+                let id = self.reach_key(p, criteria).await?;
+                let mut qb = QueryBuilder::<$DB>::new("SELECT ");
                 push_bucket(&mut qb, bounds);
-                qb.push(" AS bucket, COUNT(*) AS n FROM per x WHERE x.resident_id IN (");
-                push_population(&mut qb, group);
+                qb.push(" AS bucket, COUNT(*) AS n FROM indicator_reach x WHERE x.key_id = ")
+                    .push_bind(id)
+                    .push(" AND x.resident_id IN (");
+                push_population(&mut qb, group, None);
                 qb.push(") GROUP BY 1");
                 Ok(qb.build_query_as::<GroupReachRow>().fetch_all(&self.read).await?)
             }
 
             #[allow(clippy::too_many_arguments)]
             async fn reach_people(&self, p: &Population, criteria: &[Criterion], as_of: DateTime<Utc>, reached: bool, hamlet: Option<i64>, limit: i64, offset: i64) -> Result<(i64, Vec<ReachPerson>)> {
+                let id = self.reach_key(p, criteria).await?;
                 let build = |count: bool| {
                     let mut qb = QueryBuilder::<$DB>::new("");
-                    push_per(&mut qb, p, criteria);
-                    qb.push(if count {
-                        "SELECT COUNT(*) FROM per x JOIN residents r ON r.id = x.resident_id "
+                    if count {
+                        qb.push("SELECT COUNT(*) FROM indicator_reach x ");
                     } else {
-                        "SELECT r.id, r.full_name, r.hamlet_id, r.birth_year, CASE WHEN x.t < "
-                    });
-                    if !count {
-                        qb.push_bind(as_of).push(" THEN x.t END AS reached_at FROM per x JOIN residents r ON r.id = x.resident_id ");
+                        qb.push("SELECT r.id, r.full_name, r.hamlet_id, r.birth_year, CASE WHEN x.t < ")
+                            .push_bind(as_of)
+                            .push(" THEN x.t END AS reached_at FROM indicator_reach x JOIN residents r ON r.id = x.resident_id ");
                     }
-                    qb.push("WHERE ");
+                    qb.push("WHERE x.key_id = ").push_bind(id).push(" AND ");
                     if reached {
                         qb.push("x.t < ").push_bind(as_of);
                     } else {
                         qb.push("(x.t IS NULL OR x.t >= ").push_bind(as_of).push(")");
                     }
                     if let Some(h) = hamlet {
-                        qb.push(" AND r.hamlet_id = ").push_bind(h);
+                        qb.push(" AND x.hamlet_id = ").push_bind(h);
                     }
                     if !count {
                         qb.push(" ORDER BY r.hamlet_id, r.name_key, r.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
@@ -417,8 +568,14 @@ macro_rules! indicator_ops {
     };
 }
 
-indicator_ops!(SqliteStore, sqlx::Sqlite);
-indicator_ops!(PgStore, sqlx::Postgres);
+// SQLite's single writer connection already serialises refreshes.
+indicator_ops!(SqliteStore, sqlx::Sqlite, "+course_id", "SELECT 1");
+indicator_ops!(
+    PgStore,
+    sqlx::Postgres,
+    "course_id",
+    "LOCK TABLE indicator_dirty IN SHARE ROW EXCLUSIVE MODE"
+);
 
 impl Store {
     /// Residents of `p` by hamlet and by when they met `criteria` (quarter
