@@ -749,6 +749,26 @@ async function learning(browser, base, dataDir, server, serverErrors, weights) {
       assert(noScroll, 'horizontal scroll on the lesson page');
       return `list ${kb(weights.courses.encoded)}, lesson ${kb(weights.lesson.encoded)}`;
     });
+    await step(page, 'with the phone\'s font enlarged (200%) the lesson grows and still fits 360 px', async () => {
+      // What the browser's font-size setting does: the default size the page's rem units follow.
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
+      await page.reload({ waitUntil: 'load' });
+      const m = await page.evaluate(() => ({
+        body: parseFloat(getComputedStyle(document.body).fontSize),
+        p: parseFloat(getComputedStyle(document.querySelector('main p') || document.body).fontSize),
+        scroll: document.documentElement.scrollWidth,
+        wide: [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > 361)
+          .slice(0, 5)
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}px`),
+      }));
+      assert(m.body >= 32 && m.p >= 28, `text did not grow: body ${m.body}px, paragraph ${m.p}px`);
+      // A mobile browser widens the layout to fit content that overflows, so
+      // compare with the phone's width, not innerWidth.
+      assert(m.scroll <= VIEWPORT.viewport.width + 1, `wider than the phone: ${m.scroll}px; ${m.wide.join(', ')}`);
+      return `body ${m.body}px, paragraph ${m.p}px, page width ${m.scroll}px`;
+    });
     await ctx.close();
   }
 
