@@ -55,27 +55,7 @@ async fn fixture(store: &Store, catalog: &Catalog) -> Fixture {
         for (k, c) in courses.iter().enumerate() {
             let at = now - Duration::days(((i * 7 + k * 13) % 200) as i64);
             n += 1;
-            let code = format!("T{n:06}");
-            store
-                .record_attempt(&NewAttempt {
-                    client_id: format!("kiem-thu-{n:08}"),
-                    resident_id: r.id,
-                    course_id: (*c).to_string(),
-                    correct: 8,
-                    total: 8,
-                    passed: true,
-                    answers: "[]".into(),
-                    mode: LearningMode::Class,
-                    recorded_by: None,
-                    answered_at: at,
-                    certificate: Some(NewCertificate {
-                        code,
-                        holder_name: r.full_name.clone(),
-                        course_title: (*c).to_string(),
-                    }),
-                })
-                .await
-                .unwrap();
+            record_pass(store, n, r.id, &r.full_name, c, at).await;
             passes.push((r.id, (*c).to_string(), at));
         }
     }
@@ -96,31 +76,42 @@ async fn fixture(store: &Store, catalog: &Catalog) -> Fixture {
     Fixture { passes, assistant }
 }
 
-/// Pass every course, now, as a class would record it.
+/// A passed quiz with its certificate (the `n`-th of the test), as a class records it.
+async fn record_pass(
+    store: &Store,
+    n: usize,
+    id: i64,
+    name: &str,
+    course: &str,
+    at: DateTime<Utc>,
+) {
+    store
+        .record_attempt(&NewAttempt {
+            client_id: format!("kiem-thu-{n:08}"),
+            resident_id: id,
+            course_id: course.to_string(),
+            correct: 8,
+            total: 8,
+            passed: true,
+            answers: "[]".into(),
+            mode: LearningMode::Class,
+            recorded_by: None,
+            answered_at: at,
+            certificate: Some(NewCertificate {
+                code: format!("T{n:07}"),
+                holder_name: name.into(),
+                course_title: course.to_string(),
+            }),
+        })
+        .await
+        .unwrap();
+}
+
+/// Pass every course, now.
 async fn pass_all(store: &Store, catalog: &Catalog, fx: &mut Fixture, id: i64, name: &str) {
     let at = Utc::now() - Duration::hours(1);
     for c in &catalog.courses {
-        let n = fx.passes.len() + 900_000;
-        store
-            .record_attempt(&NewAttempt {
-                client_id: format!("kiem-thu-sau-{n:08}"),
-                resident_id: id,
-                course_id: c.id.clone(),
-                correct: 8,
-                total: 8,
-                passed: true,
-                answers: "[]".into(),
-                mode: LearningMode::Class,
-                recorded_by: None,
-                answered_at: at,
-                certificate: Some(NewCertificate {
-                    code: format!("S{n:07}"),
-                    holder_name: name.into(),
-                    course_title: c.title.clone(),
-                }),
-            })
-            .await
-            .unwrap();
+        record_pass(store, fx.passes.len() + 900_000, id, name, &c.id, at).await;
         fx.passes.push((id, c.id.clone(), at));
     }
 }
