@@ -64,6 +64,8 @@ pub struct Assistant {
     docs: Vec<Doc>,
     /// The specific words of each procedure's official name.
     name_words: Vec<std::collections::HashSet<String>>,
+    /// All words of each procedure's official name.
+    name_tokens: Vec<std::collections::HashSet<String>>,
     by_code: HashMap<String, usize>,
     /// Who to ask for help, at the end of answers.
     pub contact: String,
@@ -160,6 +162,11 @@ pub const DEFAULT_CONTACT: &str =
 const CLOSE: f32 = 0.9;
 /// When the question is vaguer than every candidate, a wider band.
 const CLOSE_LOOSE: f32 = 0.75;
+/// Coverage at which a question is no more than the words of a name.
+const BARE: f32 = 0.95;
+/// A sibling of the named procedure that holds all of a bare question's
+/// words, with this share of its score, is as likely.
+const SIBLING: f32 = 0.85;
 /// Precision at which a question names a procedure exactly.
 const EXACT: f32 = 0.8;
 /// Below this share of the question's words matched, the match is too weak to answer.
@@ -252,6 +259,10 @@ impl Assistant {
             })
             .collect();
         let index = Index::build(&phrases, &vocab.generic);
+        let name_tokens = phrases
+            .iter()
+            .map(|ps| ps[0].iter().cloned().collect())
+            .collect();
         let name_words = phrases
             .iter()
             .map(|ps| {
@@ -268,6 +279,7 @@ impl Assistant {
             index,
             docs,
             name_words,
+            name_tokens,
             by_code,
             contact: DEFAULT_CONTACT.to_string(),
             province: "Thái Nguyên".into(),
@@ -334,12 +346,9 @@ impl Assistant {
         // A procedure for other ages than the question tells of comes after
         // those that fit ("con 15 tuổi": not "dưới 14 tuổi").
         let ages = ages_in(content);
-        if !ages.is_empty() {
-            for m in &mut hits {
-                let (from, below) = self.docs[m.doc].ages;
-                if ages.iter().all(|&a| a < from || a >= below) {
-                    m.score *= 0.3;
-                }
+        for m in &mut hits {
+            if !self.fits_ages(m.doc, &ages) {
+                m.score *= 0.3;
             }
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -355,6 +364,23 @@ impl Assistant {
             && sa.len() <= sb.len() + 5
             && !sb.is_empty()
             && sb.iter().all(|w| sa.contains(w))
+    }
+
+    /// Whether `m`'s official name has the frame words of the question
+    /// that `lead`'s has: "đăng ký hộ kinh doanh" names the registering
+    /// one, not "chấm dứt hoạt động hộ kinh doanh".
+    fn frame_words_kept(&self, content: &[String], lead: usize, m: usize) -> bool {
+        content
+            .iter()
+            .filter(|t| self.vocab.generic.contains(*t) && self.name_tokens[lead].contains(*t))
+            .all(|t| self.name_tokens[m].contains(t))
+    }
+
+    /// Whether a procedure is for one of the ages a question tells of (or
+    /// the question tells none).
+    fn fits_ages(&self, d: usize, ages: &[u32]) -> bool {
+        let (from, below) = self.docs[d].ages;
+        ages.is_empty() || ages.iter().any(|&a| from <= a && a < below)
     }
 
     /// Whether `v` is a variant of `b` and the question says the words
@@ -395,6 +421,18 @@ impl Assistant {
         if !state.candidates.is_empty() {
             if let Some(code) = self.pick_candidate(&p, state) {
                 let mut r = self.answer(&code, &p.asked());
+                r.state.context = state.context.clone();
+                return r;
+            }
+            // A list was offered, and the next turn only asks a field
+            // ("mất mấy ngày"): answer for the best choice, the others
+            // stay listed after it.
+            if p.content.is_empty() && !p.fields.is_empty() {
+                let mut r = self.answer(&state.candidates[0], &p.asked());
+                let others = state.candidates[1..]
+                    .iter()
+                    .filter_map(|c| self.by_code.get(c).map(|&d| self.hit(d, 1.0)));
+                r.procedures.extend(others.take(2));
                 r.state.context = state.context.clone();
                 return r;
             }
@@ -524,12 +562,26 @@ impl Assistant {
             .copied()
             .filter(|m| m.score >= best.score * CLOSE_LOOSE && m.coverage >= best.coverage - 0.15)
             .collect();
+        // A bare topic: nothing asked about it, no wish said.
+        let bare = p.asked().is_empty();
         let mut close: Vec<Match> = match near.iter().find(|m| exact(m)).copied() {
-            // Named exactly: the best such, unless another is named as well.
+            // Named exactly: the best such, unless another is named as well,
+            // or the question is no more than words that a sibling procedure
+            // ("cấp đổi" beside "cấp" thẻ căn cước; "chấm dứt" beside
+            // "thành lập" hộ kinh doanh) holds all of, as likely: "thẻ bhyt".
             Some(lead) => near
                 .iter()
                 .copied()
-                .filter(|m| exact(m) && m.score >= lead.score * CLOSE)
+                .filter(|m| {
+                    (exact(m) && m.score >= lead.score * CLOSE)
+                        || (bare
+                            && lead.coverage >= BARE
+                            && m.coverage >= BARE
+                            && m.score >= lead.score * SIBLING
+                            && !self.is_variant_of(m.doc, lead.doc)
+                            && !self.is_variant_of(lead.doc, m.doc)
+                            && self.frame_words_kept(&p.content, lead.doc, m.doc))
+                })
                 .collect(),
             None => near,
         };
@@ -643,6 +695,24 @@ impl Assistant {
         // A word that sets one candidate apart ("bản sao", "chữ ký").
         if p.content.is_empty() {
             return None;
+        }
+        // An age ("cho con 10 tuổi"): the one candidate made for that age,
+        // else the turn is read afresh with what was said before.
+        let ages = ages_in(&p.content);
+        if !ages.is_empty() {
+            let fit: Vec<&String> = state
+                .candidates
+                .iter()
+                .filter(|c| {
+                    self.by_code.get(*c).is_some_and(|&d| {
+                        self.docs[d].ages != (0, u32::MAX) && self.fits_ages(d, &ages)
+                    })
+                })
+                .collect();
+            return match fit.as_slice() {
+                [one] => Some((*one).clone()),
+                _ => None,
+            };
         }
         let hits = self.index.search(&p.content, self.index.docs);
         let mut among: Vec<(String, f32)> = hits

@@ -96,6 +96,16 @@ impl Parsed {
     }
 }
 
+/// Costs that are a thing given or covered, not a fee asked about.
+const NAMED_COSTS: [&[&str]; 6] = [
+    &["chi", "phi"],
+    &["kinh", "phi"],
+    &["hoc", "phi"],
+    &["vien", "phi"],
+    &["mai", "tang", "phi"],
+    &["bao", "hiem", "phi"],
+];
+
 /// Words a question ends with that only soften it ("... không ạ", "... không nhỉ").
 const TRAILING: [&str; 11] = [
     "a", "ah", "ak", "nhe", "nha", "vay", "the", "nhi", "ha", "z", "ta",
@@ -259,12 +269,24 @@ impl Vocabulary {
         // A phrase listed under two fields ("ở xã được không": where, and
         // who decides) asks both.
         let mut used = vec![false; all.len()];
+        // Words that name a thing, not a question about it: "chi phí mai
+        // táng" is what is given, not a fee to pay.
+        let mut named = vec![false; all.len()];
+        for p in NAMED_COSTS {
+            let p: Vec<String> = p.iter().map(|w| w.to_string()).collect();
+            let mut start = 0;
+            while let Some(pos) = find(&all[start..], &p).map(|x| x + start) {
+                named[pos..pos + p.len()].iter_mut().for_each(|u| *u = true);
+                start = pos + 1;
+            }
+        }
         let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut fields = Vec::new();
         for (p, name) in &self.fields {
             let mut start = 0;
             while let Some(pos) = find(&all[start..], p).map(|x| x + start) {
-                let free = !used[pos..pos + p.len()].iter().any(|u| *u);
+                let free = !used[pos..pos + p.len()].iter().any(|u| *u)
+                    && !named[pos..pos + p.len()].iter().any(|u| *u);
                 if free || spans.contains(&(pos, p.len())) {
                     used[pos..pos + p.len()].iter_mut().for_each(|u| *u = true);
                     spans.push((pos, p.len()));

@@ -191,3 +191,58 @@ fn answers_are_the_same_every_time() {
         }
     }
 }
+
+#[test]
+fn stories_topics_and_what_is_asked() {
+    // A procedure named beside an out-of-scope matter is answered.
+    let r = ask(&["em sắp đi xuất khẩu lao động 2 năm thì có cần khai báo tạm vắng không"]);
+    assert_eq!(
+        (r.behavior, r.procedures[0].code.as_str()),
+        (Behavior::Answer, "1.003677"),
+        "{}",
+        r.answer_text
+    );
+    assert!(
+        r.fields.contains(&"conditions".to_string()),
+        "{:?}",
+        r.fields
+    );
+    // "điều kiện" is not "kiện" (to sue).
+    let r = ask(&["điều kiện đăng ký hộ kinh doanh là gì"]);
+    assert_eq!(r.behavior, Behavior::Answer, "{}", r.answer_text);
+    assert_eq!(r.procedures[0].code, "1.001612");
+    // Chat abbreviations.
+    assert_eq!(ask(&["dang ky hkd o dau"]).procedures[0].code, "1.001612");
+    // Topics that are not commune procedures, and chance matches.
+    for q in [
+        "nộp phạt nguội ở đâu",
+        "thời tiết tuần này thế nào",
+        "thành lập công ty tnhh cần những gì",
+        "bị trộm xe đạp thì báo ai",
+    ] {
+        let r = ask(&[q]);
+        assert_eq!(r.behavior, Behavior::OutOfScope, "{q}: {:?}", r.procedures);
+    }
+    // A variant whose own word is said; an age that picks the procedure.
+    assert_eq!(
+        ask(&["xoá tạm trú cho người thuê nhà"]).procedures[0].code,
+        "1.010028"
+    );
+    assert_eq!(
+        ask(&["làm căn cước cho bé 8 tuổi"]).procedures[0].code,
+        "1.012557"
+    );
+    assert_eq!(
+        ask(&["căn cước", "cho con 9 tuổi"]).procedures[0].code,
+        "1.012557"
+    );
+    // A bare topic with sibling procedures is asked back.
+    assert_eq!(ask(&["lam can cuoc"]).behavior, Behavior::Clarify);
+    // A yes/no question asks the conditions.
+    let r = ask(&["nhà nghèo có người mất, xã có hỗ trợ tiền mai táng không"]);
+    assert!(
+        r.fields.contains(&"conditions".to_string()),
+        "{:?}",
+        r.fields
+    );
+}
