@@ -162,6 +162,10 @@ pub const DEFAULT_CONTACT: &str =
 const CLOSE: f32 = 0.9;
 /// When the question is vaguer than every candidate, a wider band.
 const CLOSE_LOOSE: f32 = 0.75;
+/// Words by which a procedure undoes or changes another.
+const ACTIONS: [&str; 9] = [
+    "xoa", "cham", "mo", "gia", "thoi", "huy", "dinh", "thu", "tam",
+];
 /// Coverage at which a question is no more than the words of a name.
 const BARE: f32 = 0.95;
 /// A sibling of the named procedure that holds all of a bare question's
@@ -383,6 +387,16 @@ impl Assistant {
         ages.is_empty() || ages.iter().any(|&a| from <= a && a < below)
     }
 
+    /// Whether `v` is `b` undone or done otherwise ("xóa đăng ký tạm trú",
+    /// "chấm dứt giám hộ", "mở khóa"): another thing to do with the same
+    /// matter, which a bare topic may mean as well.
+    fn action_variant(&self, v: usize, b: usize) -> bool {
+        self.is_variant_of(v, b)
+            && self.name_words[v]
+                .difference(&self.name_words[b])
+                .any(|w| ACTIONS.contains(&w.as_str()))
+    }
+
     /// Whether `v` is a variant of `b` and the question says the words
     /// that make it one.
     fn says_variant(&self, v: usize, b: usize, content: &[String]) -> bool {
@@ -562,8 +576,10 @@ impl Assistant {
             .copied()
             .filter(|m| m.score >= best.score * CLOSE_LOOSE && m.coverage >= best.coverage - 0.15)
             .collect();
-        // A bare topic: nothing asked about it, no wish said.
-        let bare = p.asked().is_empty();
+        // A bare topic: nothing asked about it, and not "đăng ký ..." (which
+        // names the registering).
+        let says = |w: &str| p.content.iter().any(|t| t == w);
+        let bare = p.fields.is_empty() && !(says("dang") && says("ky"));
         let mut close: Vec<Match> = match near.iter().find(|m| exact(m)).copied() {
             // Named exactly: the best such, unless another is named as well,
             // or the question is no more than words that a sibling procedure
@@ -577,10 +593,11 @@ impl Assistant {
                         || (bare
                             && lead.coverage >= BARE
                             && m.coverage >= BARE
-                            && m.score >= lead.score * SIBLING
-                            && !self.is_variant_of(m.doc, lead.doc)
-                            && !self.is_variant_of(lead.doc, m.doc)
-                            && self.frame_words_kept(&p.content, lead.doc, m.doc))
+                            && self.frame_words_kept(&p.content, lead.doc, m.doc)
+                            && ((m.score >= lead.score * SIBLING
+                                && !self.is_variant_of(m.doc, lead.doc)
+                                && !self.is_variant_of(lead.doc, m.doc))
+                                || self.action_variant(m.doc, lead.doc)))
                 })
                 .collect(),
             None => near,
@@ -595,6 +612,7 @@ impl Assistant {
                     o.doc != m.doc
                         && self.is_variant_of(m.doc, o.doc)
                         && !self.says_variant(m.doc, o.doc, &p.content)
+                        && !(bare && self.action_variant(m.doc, o.doc))
                 })
             })
             .map(|m| m.doc)

@@ -238,6 +238,10 @@ fn stories_topics_and_what_is_asked() {
     );
     // A bare topic with sibling procedures is asked back.
     assert_eq!(ask(&["lam can cuoc"]).behavior, Behavior::Clarify);
+    // ... as is one that a procedure undoing it shares ("chấm dứt giám hộ"),
+    // while a variant that only adds ("đăng ký lại khai sinh") is not a choice.
+    assert_eq!(ask(&["giam ho"]).behavior, Behavior::Clarify);
+    assert_eq!(ask(&["khai tử"]).behavior, Behavior::Answer);
     // A yes/no question asks the conditions.
     let r = ask(&["nhà nghèo có người mất, xã có hỗ trợ tiền mai táng không"]);
     assert!(
