@@ -185,6 +185,9 @@ const NAMED_COVERAGE: f32 = 0.15;
 const NAMED_PAIRS: u16 = 3;
 const PAIRED_PRECISION: f32 = 0.5;
 const PAIRED_COVERAGE: f32 = 0.25;
+/// A match that holds this share of the question, with several of its
+/// word pairs, is what was asked however long the name.
+const FOUND_COVERAGE: f32 = 0.8;
 /// Below this precision a catalogue-only match by one word pair is chance.
 const INCIDENTAL: f32 = 0.5;
 
@@ -537,7 +540,9 @@ impl Assistant {
             if self.docs[m.doc].record.is_none() && m.pairs <= 1 && m.precision < INCIDENTAL {
                 return true;
             }
-            let covered = m.coverage >= MIN_COVERAGE && m.precision >= MIN_PRECISION;
+            // Nearly all the question said is in one name, in its word pairs.
+            let found = m.coverage >= FOUND_COVERAGE && m.pairs >= NAMED_PAIRS;
+            let covered = (m.coverage >= MIN_COVERAGE && m.precision >= MIN_PRECISION) || found;
             let named = m.precision >= NAMED_PRECISION && m.coverage >= NAMED_COVERAGE;
             // Several of a name's word pairs, side by side as in the name,
             // name it inside a story ("muốn đổi tên cho con vì ...").

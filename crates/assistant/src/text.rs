@@ -317,7 +317,9 @@ impl Vocabulary {
             }
         }
         let keep = |i: usize, t: &String| {
-            !used[i] && !self.stopwords.contains(t.as_str()) && !is_need_word(&all, i)
+            !used[i]
+                && (!self.stopwords.contains(t.as_str()) || is_noun_syllable(&all, i))
+                && !is_need_word(&all, i)
         };
         let content = all
             .iter()
@@ -449,13 +451,19 @@ pub fn redact(q: &str) -> String {
         .join(" ")
 }
 
+/// "có" (has) and "cơ" (as in cơ sở) fold to the same "co": a question word
+/// unless "sở" follows.
+fn is_noun_syllable(all: &[String], i: usize) -> bool {
+    all[i] == "co" && all.get(i + 1).is_some_and(|t| t == "so")
+}
+
 /// "cần" (need) and "căn" (as in căn cước, căn hộ) fold to the same "can":
 /// it is a question word unless a noun that makes it "căn" follows.
 fn is_need_word(all: &[String], i: usize) -> bool {
     all[i] == "can"
         && !matches!(
             all.get(i + 1).map(String::as_str),
-            Some("cuoc") | Some("ho") | Some("cu")
+            Some("cuoc") | Some("ho") | Some("cu") | Some("thiep")
         )
 }
 
