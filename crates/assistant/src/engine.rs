@@ -474,10 +474,12 @@ impl Assistant {
                 } else {
                     vec![]
                 };
-                if beside
-                    .first()
-                    .is_some_and(|m| names(m, 0.5) && m.pairs >= 2)
-                {
+                if beside.first().is_some_and(|m| {
+                    self.docs[m.doc].record.is_some()
+                        && m.coverage >= 0.5
+                        && ((m.pairs >= 2 && m.precision >= EXACT)
+                            || (m.pairs >= NAMED_PAIRS && m.precision >= NAMED_PRECISION))
+                }) {
                     p.content = std::mem::take(&mut p.beside_topic);
                     p.out_of_scope = None;
                     hits = beside;
