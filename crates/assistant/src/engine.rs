@@ -403,10 +403,13 @@ impl Assistant {
     /// Whether `v` is a variant of `b` and the question says the words
     /// that make it one.
     fn says_variant(&self, v: usize, b: usize, content: &[String]) -> bool {
-        self.is_variant_of(v, b)
-            && self.name_words[v]
-                .difference(&self.name_words[b])
-                .all(|w| content.contains(w))
+        if !self.is_variant_of(v, b) {
+            return false;
+        }
+        // Most of them: "nước ngoài" says "có yếu tố nước ngoài".
+        let extra: Vec<&String> = self.name_words[v].difference(&self.name_words[b]).collect();
+        let said = extra.iter().filter(|w| content.contains(w)).count();
+        said * 2 >= extra.len() && said > 0
     }
 
     /// The ranked matches of a question, for tuning (not used in answers).
@@ -499,7 +502,7 @@ impl Assistant {
             let refined = self.hits(&content, 8);
             if !self.is_weak(&content, refined.first().copied()) {
                 let p = Parsed { content, ..p };
-                return self.decide(&p, &refined);
+                return self.keep_matter(self.decide(&p, &refined), &p, state);
             }
         }
         // A follow-up about the procedure under discussion: "còn phí?", "thế nộp ở đâu".
@@ -522,7 +525,24 @@ impl Assistant {
         if weak {
             return self.out_of_scope(None);
         }
-        self.decide(&p, &hits)
+        self.keep_matter(self.decide(&p, &hits), &p, state)
+    }
+
+    /// A turn that would be asked back, when one of the choices is the
+    /// procedure under discussion ("ai xét duyệt cho vay" after the loan
+    /// for poor households): it is about that one.
+    fn keep_matter(&self, reply: Reply, p: &Parsed, state: &State) -> Reply {
+        match &state.last_code {
+            Some(last)
+                if reply.behavior == Behavior::Clarify
+                    && reply.procedures.iter().any(|h| &h.code == last) =>
+            {
+                let mut r = self.answer(last, &p.asked());
+                r.state.context = state.context.clone();
+                r
+            }
+            _ => reply,
+        }
     }
 
     /// Weak: little of the question found, or its words found only apart

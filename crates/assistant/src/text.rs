@@ -237,6 +237,24 @@ impl Vocabulary {
     }
 
     pub fn parse_question(&self, q: &str) -> Parsed {
+        let mut p = self.parse_raw(q);
+        // A story, then the ask: "mẹ em ... vừa mất, gia đình có được tiền
+        // mai táng không". The last clause says what is wanted; its words
+        // count twice.
+        let clauses: Vec<&str> = q
+            .split([',', '.', ';', '?', '!', '\n'])
+            .filter(|c| c.chars().any(char::is_alphanumeric))
+            .collect();
+        if clauses.len() >= 2 {
+            let last = self.parse_raw(clauses[clauses.len() - 1]).content;
+            if last.len() >= 2 && last.len() < p.content.len() {
+                p.content.extend(last);
+            }
+        }
+        p
+    }
+
+    fn parse_raw(&self, q: &str) -> Parsed {
         let raw: Vec<String> = tokens(q).iter().map(|t| self.correct(t)).collect();
         self.parse_tokens(without_died(raw), true)
     }
@@ -452,9 +470,16 @@ pub fn redact(q: &str) -> String {
 }
 
 /// "có" (has) and "cơ" (as in cơ sở) fold to the same "co": a question word
-/// unless "sở" follows.
+/// unless "sở" follows; "vậy" and "vay" likewise.
 fn is_noun_syllable(all: &[String], i: usize) -> bool {
-    all[i] == "co" && all.get(i + 1).is_some_and(|t| t == "so")
+    let next = all.get(i + 1).map(String::as_str).unwrap_or("");
+    let prev = i.checked_sub(1).map(|j| all[j].as_str()).unwrap_or("");
+    match all[i].as_str() {
+        "co" => next == "so",
+        // "vay" is "vậy" (so) unless it borrows: "vay vốn", "cho vay".
+        "vay" => prev == "cho" || matches!(next, "von" | "bo" | "tien" | "ngan" | "them" | "uu"),
+        _ => false,
+    }
 }
 
 /// "cần" (need) and "căn" (as in căn cước, căn hộ) fold to the same "can":
