@@ -379,10 +379,12 @@ fn implied_fields(all: &[String]) -> Vec<&'static str> {
     };
     let yes_no = matches!(last(1), "khong" | "chua")
         || (last(1) == "gi" && matches!(last(2), "cap" | "tro" | "huong" | "duoc"));
+    // With what follows from the answer: whether, then what one gets; how,
+    // then what to bring.
     if yes_no {
-        vec!["conditions"]
+        vec!["conditions", "result"]
     } else if all.iter().any(|t| t == "muon") {
-        vec!["steps"]
+        vec!["documents", "steps"]
     } else {
         vec![]
     }
@@ -390,8 +392,8 @@ fn implied_fields(all: &[String]) -> Vec<&'static str> {
 
 /// People a question tells of ("bố em mất", "người mất").
 const KIN: [&str; 14] = [
-    "bo", "me", "cha", "ong", "ba", "chong", "vo", "nguoi", "chu", "bac", "cau", "di", "thim",
-    "chau",
+    "bo", "me", "cha", "ong", "ba", "chong", "vo", "nguoi", "chu", "bac", "cau", "thim", "chau",
+    "con",
 ];
 /// What one loses ("mất giấy khai sinh", "mất căn cước").
 const LOST: [&str; 14] = [
@@ -404,8 +406,18 @@ const LOST: [&str; 14] = [
 /// out, the question says what it wants for the dead itself.
 fn without_died(raw: Vec<String>) -> Vec<String> {
     let n = raw.len();
+    // "mất bao lâu", "mất phí", "mất mấy ngày": it costs.
+    let costs = |i: usize| {
+        raw.get(i + 1).is_some_and(|t| {
+            matches!(
+                t.as_str(),
+                "bao" | "may" | "phi" | "tien" | "le" | "thoi" | "nhieu" | "ngay" | "tuan" | "bn"
+            )
+        })
+    };
     let died = |i: usize| {
         raw[i] == "mat"
+            && !costs(i)
             && (1..=3).any(|k| i >= k && KIN.contains(&raw[i - k].as_str()))
             && !raw.get(i + 1).is_some_and(|t| {
                 LOST.contains(&t.as_str())
@@ -413,6 +425,7 @@ fn without_died(raw: Vec<String>) -> Vec<String> {
             })
             && !(i >= 1 && raw[i - 1] == "bi")
             || raw[i] == "mat"
+                && !costs(i)
                 && i >= 1
                 && matches!(raw[i - 1].as_str(), "vua" | "moi" | "da")
                 && raw.get(i + 1).is_none_or(|t| !LOST.contains(&t.as_str()))
