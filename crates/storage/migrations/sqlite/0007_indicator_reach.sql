@@ -34,6 +34,7 @@ BEGIN INSERT INTO indicator_dirty (resident_id) VALUES (NEW.resident_id); END;
 CREATE TRIGGER certificates_reach_del AFTER DELETE ON certificates
 BEGIN INSERT INTO indicator_dirty (resident_id) VALUES (OLD.resident_id); END;
 CREATE TRIGGER certificates_reach_upd AFTER UPDATE OF resident_id, course_id, issued_at ON certificates
+WHEN OLD.resident_id IS NOT NEW.resident_id OR OLD.course_id IS NOT NEW.course_id OR OLD.issued_at IS NOT NEW.issued_at
 BEGIN
     INSERT INTO indicator_dirty (resident_id) VALUES (OLD.resident_id);
     INSERT INTO indicator_dirty (resident_id) VALUES (NEW.resident_id);
@@ -46,6 +47,7 @@ CREATE TRIGGER assistant_questions_reach_del AFTER DELETE ON assistant_questions
 WHEN OLD.resident_id IS NOT NULL
 BEGIN INSERT INTO indicator_dirty (resident_id) VALUES (OLD.resident_id); END;
 CREATE TRIGGER assistant_questions_reach_upd AFTER UPDATE OF resident_id, at ON assistant_questions
+WHEN OLD.resident_id IS NOT NEW.resident_id OR OLD.at IS NOT NEW.at
 BEGIN
     INSERT INTO indicator_dirty (resident_id) SELECT OLD.resident_id WHERE OLD.resident_id IS NOT NULL;
     INSERT INTO indicator_dirty (resident_id) SELECT NEW.resident_id WHERE NEW.resident_id IS NOT NULL;
@@ -72,6 +74,7 @@ BEGIN
 END;
 
 CREATE TRIGGER units_reach_type AFTER UPDATE OF unit_type ON units
+WHEN OLD.unit_type IS NOT NEW.unit_type
 BEGIN INSERT INTO indicator_dirty (resident_id) SELECT resident_id FROM unit_members WHERE unit_id = NEW.id; END;
 
 CREATE TRIGGER residents_reach_ins AFTER INSERT ON residents
@@ -79,4 +82,5 @@ BEGIN INSERT INTO indicator_dirty (resident_id) VALUES (NEW.id); END;
 CREATE TRIGGER residents_reach_del AFTER DELETE ON residents
 BEGIN INSERT INTO indicator_dirty (resident_id) VALUES (OLD.id); END;
 CREATE TRIGGER residents_reach_move AFTER UPDATE OF hamlet_id ON residents
+WHEN OLD.hamlet_id IS NOT NEW.hamlet_id
 BEGIN INSERT INTO indicator_dirty (resident_id) VALUES (NEW.id); END;
