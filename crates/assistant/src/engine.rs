@@ -580,13 +580,15 @@ impl Assistant {
         // A variant whose own words the question says ("xóa tạm trú", "mở
         // khóa vneid") is what was asked, before its base.
         let mut hits = hits.to_vec();
+        let mut promoted = None;
         if let Some(b) = hits.first().copied() {
             if let Some(j) = hits.iter().position(|v| {
                 v.doc != b.doc
-                    && v.score >= b.score * 0.6
+                    && v.score >= b.score * 0.5
                     && self.says_variant(v.doc, b.doc, &p.content)
             }) {
                 hits[j].score = b.score * 1.01;
+                promoted = Some(hits[j].doc);
                 hits.sort_by(|a, b| b.score.total_cmp(&a.score));
             }
         }
@@ -597,7 +599,7 @@ impl Assistant {
         // The question names one procedure exactly (nothing it says is left
         // out, nothing specific in the name is missing): answer it. Otherwise,
         // if several procedures fit as well, ask which.
-        let exact = |m: &Match| m.precision >= EXACT;
+        let exact = |m: &Match| m.precision >= EXACT || Some(m.doc) == promoted;
         let near: Vec<Match> = hits
             .iter()
             .copied()
@@ -645,6 +647,10 @@ impl Assistant {
             .map(|m| m.doc)
             .collect();
         close.retain(|m| !variants.contains(&m.doc));
+        // ... and the base of a variant the question said is not meant.
+        if let Some(v) = promoted {
+            close.retain(|m| !self.is_variant_of(v, m.doc));
+        }
         // A procedure that matches only part of what the best one matches
         // ("khai sinh" when the question says "khai tử") is not a real choice.
         // Nor is one that lacks a syllable pair of the question that the best
