@@ -250,3 +250,26 @@ fn stories_topics_and_what_is_asked() {
         r.fields
     );
 }
+
+#[test]
+fn variants_said_and_the_matter_kept() {
+    // A foreign spouse says "có yếu tố nước ngoài" without those words.
+    let r = ask(&["tôi lấy chồng người Nhật, đăng kí kết hôn ở đâu"]);
+    assert_eq!(
+        (r.behavior, r.procedures[0].code.as_str()),
+        (Behavior::Answer, "2.000806"),
+        "{}",
+        r.answer_text
+    );
+    // A next turn that fits several loans stays with the one discussed.
+    let r = ask(&[
+        "hộ nghèo muốn vay vốn ngân hàng chính sách để chăn nuôi thì làm thế nào",
+        "ai xét duyệt cho vay",
+    ]);
+    assert_eq!(r.behavior, Behavior::Answer, "{}", r.answer_text);
+    assert_eq!(r.fields, vec!["agency"]);
+    // A wish is answered with what to bring and the steps.
+    let r = ask(&["tôi muốn chấm dứt hộ kinh doanh"]);
+    assert_eq!(r.procedures[0].code, "1.001266");
+    assert!(r.fields.contains(&"steps".to_string()), "{:?}", r.fields);
+}
