@@ -491,6 +491,8 @@ fn is_noun_syllable(all: &[String], i: usize) -> bool {
         "co" => next == "so",
         // "vay" is "vậy" (so) unless it borrows: "vay vốn", "cho vay".
         "vay" => prev == "cho" || matches!(next, "von" | "bo" | "tien" | "ngan" | "them" | "uu"),
+        // "hỏi" unless "hồi": "thu hồi", "phục hồi".
+        "hoi" => matches!(prev, "thu" | "phuc"),
         _ => false,
     }
 }
