@@ -556,6 +556,11 @@ impl Assistant {
             if content.len() >= 2 && m.pairs == 0 {
                 return true;
             }
+            // One syllable that is only part of the names it is found in
+            // ("giảm" cân: "giám" hộ, miễn "giảm" học phí).
+            if content.len() == 1 && m.precision < EXACT {
+                return true;
+            }
             // A procedure known only by its catalogue name, met by one pair of
             // words and little of that name, is met by chance: "thời tiết"
             // in "Thẩm định kế hoạch tác động vào thời tiết".
