@@ -440,20 +440,17 @@ impl Assistant {
         // A reply to a numbered list: "cái thứ hai", "số 3, phí bao nhiêu", or a word that picks one.
         if !state.candidates.is_empty() {
             if let Some(code) = self.pick_candidate(&p, state) {
-                let mut r = self.answer(&code, &p.asked());
-                r.state.context = state.context.clone();
-                return r;
+                return self.answer_within(&code, &p.asked(), &state.context);
             }
             // A list was offered, and the next turn only asks a field
             // ("mất mấy ngày"): answer for the best choice, the others
             // stay listed after it.
             if p.content.is_empty() && !p.fields.is_empty() {
-                let mut r = self.answer(&state.candidates[0], &p.asked());
+                let mut r = self.answer_within(&state.candidates[0], &p.asked(), &state.context);
                 let others = state.candidates[1..]
                     .iter()
                     .filter_map(|c| self.by_code.get(c).map(|&d| self.hit(d, 1.0)));
                 r.procedures.extend(others.take(2));
-                r.state.context = state.context.clone();
                 return r;
             }
         }
@@ -508,9 +505,7 @@ impl Assistant {
         // A follow-up about the procedure under discussion: "còn phí?", "thế nộp ở đâu".
         if let Some(last) = &state.last_code {
             if vague && (!p.asked().is_empty() || p.content.is_empty()) {
-                let mut r = self.answer(last, &p.asked());
-                r.state.context = state.context.clone();
-                return r;
+                return self.answer_within(last, &p.asked(), &state.context);
             }
         }
         if p.content.is_empty() {
@@ -528,6 +523,14 @@ impl Assistant {
         self.keep_matter(self.decide(&p, &hits), &p, state)
     }
 
+    /// Answer `code`, keeping the words that name the matter under
+    /// discussion for the next turn.
+    fn answer_within(&self, code: &str, fields: &[&'static str], context: &[String]) -> Reply {
+        let mut r = self.answer(code, fields);
+        r.state.context = context.to_vec();
+        r
+    }
+
     /// A turn that would be asked back, when one of the choices is the
     /// procedure under discussion ("ai xét duyệt cho vay" after the loan
     /// for poor households): it is about that one.
@@ -537,9 +540,7 @@ impl Assistant {
                 if reply.behavior == Behavior::Clarify
                     && reply.procedures.iter().any(|h| &h.code == last) =>
             {
-                let mut r = self.answer(last, &p.asked());
-                r.state.context = state.context.clone();
-                r
+                self.answer_within(last, &p.asked(), &state.context)
             }
             _ => reply,
         }
@@ -693,8 +694,7 @@ impl Assistant {
             };
         }
         let code = self.docs[best.doc].code.clone();
-        let mut r = self.answer(&code, &p.asked());
-        r.state.context = p.content.clone();
+        let mut r = self.answer_within(&code, &p.asked(), &p.content);
         // The answered procedure first, then the next best as alternatives.
         r.procedures = std::iter::once(best)
             .chain(hits.iter().copied().filter(|m| m.doc != best.doc))
