@@ -111,11 +111,19 @@ const TRAILING: [&str; 11] = [
     "a", "ah", "ak", "nhe", "nha", "vay", "the", "nhi", "ha", "z", "ta",
 ];
 
-fn find(hay: &[String], needle: &[String]) -> Option<usize> {
-    if needle.is_empty() || needle.len() > hay.len() {
-        return None;
-    }
-    (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
+/// Where a phrase stands in a question's words (every start, overlapping).
+fn positions<'a, S: AsRef<str>>(
+    hay: &'a [String],
+    needle: &'a [S],
+) -> impl Iterator<Item = usize> + 'a {
+    let n = needle.len();
+    (0..(hay.len() + 1).saturating_sub(n)).filter(move |&i| {
+        n > 0
+            && hay[i..i + n]
+                .iter()
+                .zip(needle)
+                .all(|(h, w)| h == w.as_ref())
+    })
 }
 
 impl Vocabulary {
@@ -291,18 +299,14 @@ impl Vocabulary {
         // táng" is what is given, not a fee to pay.
         let mut named = vec![false; all.len()];
         for p in NAMED_COSTS {
-            let p: Vec<String> = p.iter().map(|w| w.to_string()).collect();
-            let mut start = 0;
-            while let Some(pos) = find(&all[start..], &p).map(|x| x + start) {
+            for pos in positions(&all, p) {
                 named[pos..pos + p.len()].iter_mut().for_each(|u| *u = true);
-                start = pos + 1;
             }
         }
         let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut fields = Vec::new();
         for (p, name) in &self.fields {
-            let mut start = 0;
-            while let Some(pos) = find(&all[start..], p).map(|x| x + start) {
+            for pos in positions(&all, p) {
                 let free = !used[pos..pos + p.len()].iter().any(|u| *u)
                     && !named[pos..pos + p.len()].iter().any(|u| *u);
                 if free || spans.contains(&(pos, p.len())) {
@@ -312,7 +316,6 @@ impl Vocabulary {
                         fields.push(*name);
                     }
                 }
-                start = pos + 1;
             }
         }
         fields.sort_by_key(|f| FIELDS.iter().position(|x| x == f));
@@ -322,15 +325,13 @@ impl Vocabulary {
         let mut out_of_scope = None;
         for (i, (phrases, _)) in self.out_of_scope.iter().enumerate() {
             for p in phrases {
-                let mut start = 0;
-                while let Some(pos) = find(&all[start..], p).map(|x| x + start) {
+                for pos in positions(&all, p) {
                     if used[pos..pos + p.len()].iter().any(|u| !*u) {
                         in_topic[pos..pos + p.len()]
                             .iter_mut()
                             .for_each(|u| *u = true);
                         out_of_scope.get_or_insert(i);
                     }
-                    start = pos + 1;
                 }
             }
         }
