@@ -8,8 +8,9 @@ use hocvuso_web::{AppState, WebConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 
+/// Today in Vietnam (UTC+7), whatever the machine's own time zone.
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    hocvuso_domain::time::vn_today()
 }
 
 pub async fn open(db: &DbArgs) -> Result<Store> {

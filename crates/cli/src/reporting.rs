@@ -10,8 +10,9 @@ use hocvuso_storage::{Store, StoreOptions};
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// Today in Vietnam (UTC+7), whatever the machine's own time zone.
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    hocvuso_domain::time::vn_today()
 }
 
 /// The built-in definitions, or the office's `<data-dir>/indicators.toml`.
@@ -65,11 +66,7 @@ pub async fn indicators(db: DbArgs, json: bool, q: Option<String>, refresh: bool
         "Mã", "Kết quả", "Chỉ tiêu", "Tử/mẫu"
     );
     for r in &d.indicators {
-        let value = match (r.unit.as_str(), r.value) {
-            ("%", Some(v)) => format!("{v:.1}%"),
-            ("%", None) => "—".into(),
-            (u, _) => format!("{} {u}", r.numerator),
-        };
+        let value = r.value_text();
         println!(
             "{:<4} {:>10} {:>16} {:>14}  {}",
             r.code,

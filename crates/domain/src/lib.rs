@@ -5,12 +5,15 @@
 //! a [`CitizenId`], [`PhoneNumber`], [`BirthDate`] or [`Sex`] cannot hold an
 //! invalid value, and their constructors carry the Vietnamese error message.
 
+pub mod audit;
 pub mod auth;
 pub mod groups;
+pub mod numbers;
 pub mod person;
 pub mod quarter;
 pub mod registry;
 pub mod reports;
+pub mod time;
 pub mod units;
 
 pub use auth::{validate_password, PasswordError, ResidentScope, Role, RoleKind};

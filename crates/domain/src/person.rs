@@ -28,6 +28,28 @@ const PROVINCE_CODES: &[u16] = &[
     79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
 ];
 
+/// The characters of a typed citizen ID without spaces, dots and dashes.
+fn id_digits(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
+        .collect()
+}
+
+/// The 12-digit ID that `digits` would be with the leading zeros a number
+/// cell drops put back: 10 or 11 digits, none of them a leading 0, whose
+/// padded form starts with a province code.
+fn zero_padded(digits: &str) -> Option<String> {
+    if !(10..=11).contains(&digits.len())
+        || digits.starts_with('0')
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let padded = format!("{digits:0>12}");
+    let province: u16 = padded[0..3].parse().ok()?;
+    PROVINCE_CODES.contains(&province).then_some(padded)
+}
+
 /// A 12-digit citizen identity number (số định danh cá nhân / số CCCD).
 ///
 /// Structure: 3 digits province of birth registration, 1 digit century and
@@ -38,10 +60,7 @@ pub struct CitizenId(String);
 
 impl CitizenId {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let digits: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
-            .collect();
+        let digits = id_digits(raw);
         if digits.is_empty() {
             return Err(FieldError::new("Số CCCD đang để trống"));
         }
@@ -54,6 +73,12 @@ impl CitizenId {
             return Err(FieldError::new(
                 "Đây là số CMND cũ (9 chữ số); cần số CCCD/định danh cá nhân 12 chữ số",
             ));
+        }
+        if zero_padded(&digits).is_some() {
+            return Err(FieldError::new(format!(
+                "Số CCCD có {} chữ số: có thể Excel đã bỏ số 0 ở đầu. Hãy định dạng cột là Văn bản (Text) và gõ lại đủ 12 chữ số.",
+                digits.len()
+            )));
         }
         if digits.len() != 12 {
             return Err(FieldError::new(format!(
@@ -71,6 +96,18 @@ impl CitizenId {
             )));
         }
         Ok(Self(digits))
+    }
+
+    /// Parse a citizen ID read from a spreadsheet cell. A number cell
+    /// drops the leading zeros of the province code (every code starts with
+    /// 0: 001–096), so 10 or 11 digits that are a valid ID once padded with
+    /// zeros are taken as that ID; anything else is parsed as [`Self::parse`].
+    pub fn parse_spreadsheet(raw: &str) -> Result<Self, FieldError> {
+        let digits = id_digits(raw);
+        match zero_padded(&digits) {
+            Some(padded) => Self::parse(&padded),
+            None => Self::parse(raw),
+        }
     }
 
     /// Check consistency with a known sex and birth year (century/sex digit and year digits).
@@ -150,6 +187,12 @@ impl PhoneNumber {
         }
         let mobile = digits.len() == 10 && matches!(&digits[..2], "03" | "05" | "07" | "08" | "09");
         let landline = digits.len() == 11 && digits.starts_with("02");
+        if digits.len() == 10 && digits.starts_with('2') {
+            // A landline (02x...) typed into a numeric cell lost its 0.
+            return Err(FieldError::new(
+                "Số điện thoại có 10 chữ số, bắt đầu bằng 2: có thể Excel đã bỏ số 0 ở đầu số cố định. Hãy định dạng cột là Văn bản (Text) và gõ lại đủ 11 chữ số (02...).",
+            ));
+        }
         if !mobile && !landline {
             return Err(FieldError::new(format!(
                 "Số điện thoại \"{raw}\" không đúng: di động có 10 chữ số bắt đầu bằng 03, 05, 07, 08 hoặc 09; cố định có 11 chữ số bắt đầu bằng 02"
@@ -468,6 +511,68 @@ mod tests {
         assert!(id.check_against(None, Some(1963)).is_err());
         let young = CitizenId::parse("019305012345").unwrap();
         assert!(young.check_against(Some(Sex::Female), Some(2005)).is_ok());
+    }
+
+    #[test]
+    fn citizen_id_that_lost_its_leading_zero_says_so() {
+        let message = CitizenId::parse("19062012345").unwrap_err().message;
+        assert_eq!(
+            message,
+            "Số CCCD có 11 chữ số: có thể Excel đã bỏ số 0 ở đầu. Hãy định dạng cột là Văn bản (Text) và gõ lại đủ 12 chữ số."
+        );
+        // Hà Nội (001): a number cell drops both zeros.
+        assert!(CitizenId::parse("1080012345")
+            .unwrap_err()
+            .message
+            .starts_with("Số CCCD có 10 chữ số: có thể Excel đã bỏ số 0 ở đầu."));
+        // Eleven digits with the zero still there: a digit is missing elsewhere.
+        let other = CitizenId::parse("01906201234").unwrap_err().message;
+        assert!(!other.contains("Excel"), "{other}");
+        // Padded, the first digits are no province: not a lost zero either.
+        assert!(!CitizenId::parse("99906201234")
+            .unwrap_err()
+            .message
+            .contains("Excel"));
+        // Read from a spreadsheet, the zeros are put back.
+        assert_eq!(
+            CitizenId::parse_spreadsheet("19062012345")
+                .unwrap()
+                .as_str(),
+            "019062012345"
+        );
+        assert_eq!(
+            CitizenId::parse_spreadsheet("1080012345").unwrap().as_str(),
+            "001080012345"
+        );
+        assert_eq!(
+            CitizenId::parse_spreadsheet("019 062 012345")
+                .unwrap()
+                .as_str(),
+            "019062012345"
+        );
+        assert!(CitizenId::parse_spreadsheet("99906201234").is_err());
+    }
+
+    #[test]
+    fn phone_that_lost_its_leading_zero() {
+        // A 9-digit mobile number is unambiguous: the 0 is put back.
+        assert_eq!(
+            PhoneNumber::parse("987654321").unwrap().as_str(),
+            "0987654321"
+        );
+        // A landline of 10 digits starting with 2 says what happened.
+        let message = PhoneNumber::parse("2083123456").unwrap_err().message;
+        assert!(
+            message.contains("có thể Excel đã bỏ số 0 ở đầu")
+                && message.contains("Văn bản (Text)")
+                && message.contains("11 chữ số"),
+            "{message}"
+        );
+        // Other wrong numbers keep the general rule.
+        assert!(!PhoneNumber::parse("112345678")
+            .unwrap_err()
+            .message
+            .contains("Excel"));
     }
 
     #[test]

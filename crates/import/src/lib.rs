@@ -31,12 +31,16 @@
 //!    ([`HouseholdKey`]: by "Số hộ", by "Họ tên chủ hộ", or by the order of
 //!    a household book where a "Chủ hộ" row starts a household). The
 //!    [`Preview`] holds the valid rows, the [`RowError`]s (row number as the
-//!    spreadsheet shows it, column, value, what to fix), the encoding found
-//!    and the count of blank rows skipped.
+//!    spreadsheet shows it, column, value, and a message saying only what to
+//!    fix), the encoding found and the count of blank rows skipped.
 //! 4. [`export_xlsx`]: the registry back to `.xlsx` with the headers of
 //!    [`EXPORT_HEADERS`], which steps 1–3 read back to the same residents.
 //!    Cells are never formulas, and text that could start one is
 //!    neutralised ([`neutralise_formula`]).
+//!
+//! 5. [`template_xlsx`]: an empty workbook to fill in, with the headers
+//!    of [`TEMPLATE_COLUMNS`] (each field's own name), one example row and
+//!    a guide sheet explaining every column.
 //!
 //! [`preview_file`] runs steps 1–3 on the first sheet that has a header.
 //!
@@ -64,7 +68,9 @@
 //!     println!("{note}");
 //! }
 //! for e in &preview.errors {
-//!     println!("{}", e.message);
+//!     // "Dòng 5, cột "Ngày sinh": Ngày sinh "31/02/1965" không đúng: ..."
+//!     // (`e.message` alone says what to fix, without the row and column).
+//!     println!("{e}");
 //! }
 //! # Ok(()) }
 //! ```
@@ -73,6 +79,7 @@ mod export;
 mod guard;
 mod header;
 mod read;
+mod template;
 mod text;
 mod validate;
 
@@ -81,6 +88,7 @@ pub use header::{
     column_letter, find_header, recognise_header, Column, HeaderMatch, HEADER_SEARCH_ROWS,
 };
 pub use read::{read_workbook, FileError, FileKind, SheetData, Workbook, MAX_FILE_BYTES};
+pub use template::{template_xlsx, TEMPLATE_COLUMNS, TEMPLATE_GUIDE_SHEET};
 pub use validate::{validate, HouseholdKey, ImportRow, Preview, RowError, ValidationContext};
 
 /// The first sheet with a recognisable header row (visible sheets first),

@@ -44,7 +44,7 @@ pub struct ImportRow {
 
 /// One thing to fix in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{message}")]
+#[error("Dòng {row_number}, cột \"{column}\": {message}")]
 pub struct RowError {
     /// 1-based, as the spreadsheet program shows it.
     pub row_number: usize,
@@ -52,7 +52,9 @@ pub struct RowError {
     pub column: String,
     /// The cell's text (after conversion to Unicode).
     pub value: String,
-    /// A whole Vietnamese sentence: row, column and what to fix.
+    /// What to fix, as a whole Vietnamese sentence. The row and the column
+    /// are not repeated in it: they are in their own fields (and in the
+    /// `Display` form).
     pub message: String,
 }
 
@@ -336,7 +338,7 @@ impl RowErrors {
             row_number: self.row_number,
             column: column.to_string(),
             value: value.to_string(),
-            message: format!("Dòng {}, cột \"{}\": {}", self.row_number, column, detail),
+            message: sentence(detail),
         });
     }
 }
@@ -367,9 +369,7 @@ impl Validator<'_> {
                 row_number: header_row_number,
                 column: Column::FullName.label().to_string(),
                 value: String::new(),
-                message: format!(
-                    "Dòng {header_row_number}: không có cột \"Họ và tên\"; ghép một cột của tệp với \"Họ và tên\" (hoặc sửa tiêu đề cột thành \"Họ và tên\") rồi kiểm tra lại."
-                ),
+                message: "Tệp không có cột \"Họ và tên\"; ghép một cột của tệp với \"Họ và tên\" (hoặc sửa tiêu đề cột thành \"Họ và tên\") rồi kiểm tra lại.".to_string(),
             });
             return;
         }
@@ -491,23 +491,23 @@ impl Validator<'_> {
             errs.push(
                 &name_col,
                 "",
-                "họ và tên đang để trống; ghi đầy đủ họ và tên, hoặc xoá dòng này nếu thừa.",
+                "Họ và tên đang để trống; ghi đầy đủ họ và tên, hoặc xoá dòng này nếu thừa.",
             );
         } else if name.chars().any(|c| c.is_ascii_digit()) {
             errs.push(
                 &name_col,
                 &raw_name,
                 &format!(
-                    "họ và tên \"{raw_name}\" có chữ số; kiểm tra lại, có thể đã dán nhầm cột."
+                    "Họ và tên \"{raw_name}\" có chữ số; kiểm tra lại, có thể đã dán nhầm cột."
                 ),
             );
         } else if name.split(' ').count() < 2 {
-            errs.push(&name_col, &raw_name, &format!("họ và tên \"{raw_name}\" chỉ có một chữ; ghi đầy đủ họ và tên (ví dụ Nguyễn Văn An)."));
+            errs.push(&name_col, &raw_name, &format!("Họ và tên \"{raw_name}\" chỉ có một chữ; ghi đầy đủ họ và tên (ví dụ Nguyễn Văn An)."));
         } else if name.chars().count() > 100 {
             errs.push(
                 &name_col,
                 &raw_name,
-                "họ và tên dài quá 100 ký tự; kiểm tra lại, có thể đã dán nhầm cột.",
+                "Họ và tên dài quá 100 ký tự; kiểm tra lại, có thể đã dán nhầm cột.",
             );
         }
 
@@ -525,7 +525,7 @@ impl Validator<'_> {
                 Ok(s) => Some(s),
                 Err(m) => {
                     let col = self.column_name(Column::Sex, cols.sex);
-                    errs.push(&col, &raw_sex, &sentence(&m));
+                    errs.push(&col, &raw_sex, &m);
                     None
                 }
             }
@@ -541,7 +541,7 @@ impl Validator<'_> {
                 Ok(b) => birth = Some(b),
                 Err(e) => {
                     let col = self.column_name(Column::BirthDate, cols.birth);
-                    errs.push(&col, &raw_birth, &sentence(&e.message));
+                    errs.push(&col, &raw_birth, &e.message);
                 }
             }
         }
@@ -553,7 +553,7 @@ impl Validator<'_> {
                         &col,
                         &raw_year,
                         &format!(
-                            "năm sinh {} khác với năm trong ngày sinh {}; sửa cho khớp.",
+                            "Năm sinh {} khác với năm trong ngày sinh {}; sửa cho khớp.",
                             y.year(),
                             b.display()
                         ),
@@ -562,11 +562,7 @@ impl Validator<'_> {
                     None if raw_birth.is_empty() => birth = Some(y),
                     None => {}
                 },
-                Err(e) => errs.push(
-                    &col,
-                    &raw_year,
-                    &sentence(&e.message.replace("Ngày sinh", "Năm sinh")),
-                ),
+                Err(e) => errs.push(&col, &raw_year, &e.message.replace("Ngày sinh", "Năm sinh")),
             }
         }
 
@@ -575,23 +571,16 @@ impl Validator<'_> {
         let mut citizen_id = None;
         if !raw_id.is_empty() {
             let col = self.column_name(Column::CitizenId, cols.citizen_id);
-            let mut digits: String = raw_id
-                .trim_start_matches('\'')
-                .chars()
-                .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-'))
-                .collect();
-            // A number cell drops the leading 0 of the province code (001–096).
-            if digits.len() == 11 && digits.bytes().all(|b| b.is_ascii_digit()) {
-                digits.insert(0, '0');
-            }
-            match CitizenId::parse(&digits) {
+            // A number cell drops the leading zeros of the province code
+            // (001–096); the domain type puts them back.
+            match CitizenId::parse_spreadsheet(raw_id.trim_start_matches('\'')) {
                 Ok(id) => match id.check_against(sex, birth.map(BirthDate::year)) {
                     Ok(()) => {
                         if let Some(first) = self.seen_ids.get(id.as_str()) {
                             errs.push(
                                 &col,
                                 &raw_id,
-                                &format!("số CCCD trùng với dòng {first}; mỗi người có một số CCCD riêng, kiểm tra lại hai dòng này (hoặc xoá dòng bị lặp)."),
+                                &format!("Số CCCD trùng với dòng {first}; mỗi người có một số CCCD riêng, kiểm tra lại hai dòng này (hoặc xoá dòng bị lặp)."),
                             );
                         } else {
                             self.seen_ids
@@ -602,13 +591,13 @@ impl Validator<'_> {
                     Err(e) => errs.push(
                         &col,
                         &raw_id,
-                        &sentence(&format!(
-                            "{}; kiểm tra lại số CCCD, giới tính và năm sinh",
+                        &format!(
+                            "{}; kiểm tra lại số CCCD, giới tính và năm sinh.",
                             e.message
-                        )),
+                        ),
                     ),
                 },
-                Err(e) => errs.push(&col, &raw_id, &sentence(&e.message)),
+                Err(e) => errs.push(&col, &raw_id, &e.message),
             }
         }
 
@@ -632,7 +621,7 @@ impl Validator<'_> {
                 }
                 Err(e) => {
                     let col = self.column_name(Column::Phone, cols.phone);
-                    errs.push(&col, &raw_phone, &sentence(&e.message));
+                    errs.push(&col, &raw_phone, &e.message);
                 }
             }
         }
@@ -650,7 +639,7 @@ impl Validator<'_> {
                 Ok(e) => ethnicity = e.to_string(),
                 Err(m) => {
                     let col = self.column_name(Column::Ethnicity, cols.ethnicity);
-                    errs.push(&col, &raw_eth, &sentence(&m));
+                    errs.push(&col, &raw_eth, &m);
                 }
             }
         }
@@ -677,14 +666,14 @@ impl Validator<'_> {
             errs.push(
                 &col,
                 "",
-                &format!("xóm đang để trống; ghi tên xóm (các xóm: {list})."),
+                &format!("Xóm đang để trống; ghi tên xóm (các xóm: {list})."),
             );
         } else if !self.missing_hamlet_reported {
             self.missing_hamlet_reported = true;
             errs.push(
                 Column::Hamlet.label(),
                 "",
-                "tệp không có cột Xóm/Thôn; thêm cột \"Xóm\" ghi tên xóm của từng người (hoặc ghép cột tương ứng), rồi tải lên lại.",
+                "Tệp không có cột Xóm/Thôn; thêm cột \"Xóm\" ghi tên xóm của từng người (hoặc ghép cột tương ứng), rồi tải lên lại.",
             );
         }
         // Else: reported once for the file above; without a hamlet the row
@@ -719,7 +708,7 @@ impl Validator<'_> {
                     errs.push(
                         &col,
                         &raw_rel,
-                        "chưa có chủ hộ phía trên dòng này (cùng xóm); thêm cột Số hộ hoặc Họ tên chủ hộ, hoặc ghi \"Chủ hộ\" cho người đứng đầu hộ ở dòng ngay trên các thành viên.",
+                        "Chưa có chủ hộ phía trên dòng này (cùng xóm); thêm cột Số hộ hoặc Họ tên chủ hộ, hoặc ghi \"Chủ hộ\" cho người đứng đầu hộ ở dòng ngay trên các thành viên.",
                     );
                     None
                 }
@@ -729,7 +718,7 @@ impl Validator<'_> {
             errs.push(
                 &col,
                 "",
-                "số hộ đang để trống; ghi số hộ cho người này (những người cùng hộ ghi cùng một số; nếu ô Số hộ đang gộp nhiều dòng, hãy bỏ gộp ô và điền số cho từng dòng).",
+                "Số hộ đang để trống; ghi số hộ cho người này (những người cùng hộ ghi cùng một số; nếu ô Số hộ đang gộp nhiều dòng, hãy bỏ gộp ô và điền số cho từng dòng).",
             );
             None
         } else if cols.head.is_some() {
@@ -737,7 +726,7 @@ impl Validator<'_> {
             errs.push(
                 &col,
                 "",
-                "họ tên chủ hộ đang để trống; ghi họ tên chủ hộ (chủ hộ ghi tên chính mình).",
+                "Họ tên chủ hộ đang để trống; ghi họ tên chủ hộ (chủ hộ ghi tên chính mình).",
             );
             None
         } else {
@@ -789,7 +778,7 @@ impl Validator<'_> {
                     &col,
                     &raw_student,
                     &format!(
-                        "\"{raw_student}\" không rõ; ghi x nếu là học sinh, để trống nếu không."
+                        "Giá trị \"{raw_student}\" không rõ; ghi x nếu là học sinh, để trống nếu không."
                     ),
                 );
             }
@@ -846,17 +835,12 @@ fn is_footer(k: &str) -> bool {
     .any(|m| k.starts_with(m))
 }
 
-/// A domain message as the end of a sentence: first letter lower-cased
-/// (it follows "Dòng n, cột …:"), full stop at the end.
+/// A message as a sentence of its own: capital first letter, full stop at
+/// the end.
 fn sentence(message: &str) -> String {
     let mut chars = message.chars();
     let mut out = match chars.next() {
-        // Keep capitals of names and abbreviations ("Số CCCD" → "số CCCD" is fine,
-        // but "CCCD ..." must stay).
-        Some(first) if chars.clone().next().is_some_and(char::is_lowercase) => {
-            first.to_lowercase().collect::<String>() + chars.as_str()
-        }
-        Some(first) => first.to_string() + chars.as_str(),
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
         None => String::new(),
     };
     if !out.ends_with(['.', '!', '?']) {
@@ -893,7 +877,7 @@ fn parse_groups(raw: &str) -> Result<Vec<TargetGroup>, String> {
             .collect::<Vec<_>>()
             .join("; ");
         return Err(format!(
-            "không nhận ra nhóm đối tượng \"{}\"; ghi một hoặc nhiều nhóm cách nhau bởi dấu chấm phẩy, trong số: {known}.",
+            "Không nhận ra nhóm đối tượng \"{}\"; ghi một hoặc nhiều nhóm cách nhau bởi dấu chấm phẩy, trong số: {known}.",
             unknown.join("\", \"")
         ));
     }

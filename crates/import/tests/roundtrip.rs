@@ -159,3 +159,46 @@ fn empty_export_still_has_its_header() {
     let p = validate(&wb.sheets[0], &h, &ctx());
     assert!(p.rows.is_empty() && p.errors.is_empty());
 }
+
+#[test]
+fn the_template_reads_back_as_one_valid_row() {
+    let hamlets: Vec<String> = common::ctx().hamlets.into_iter().map(|(_, n)| n).collect();
+    let bytes = hocvuso_import::template_xlsx(&hamlets).unwrap();
+    let wb = hocvuso_import::read_workbook(&bytes, "mau.xlsx").unwrap();
+    assert_eq!(wb.sheets.len(), 2);
+    assert_eq!(wb.sheets[1].name, hocvuso_import::TEMPLATE_GUIDE_SHEET);
+    // The header row is exactly the importer's own names of the fields.
+    let labels: Vec<&str> = hocvuso_import::TEMPLATE_COLUMNS
+        .iter()
+        .map(|c| c.label())
+        .collect();
+    assert_eq!(wb.sheets[0].rows[0], labels);
+    // The example row keeps the CCCD's and the phone's leading zero.
+    assert!(wb.sheets[0].rows[1].iter().any(|c| c == "001080000000"));
+    assert!(wb.sheets[0].rows[1].iter().any(|c| c == "0900000000"));
+    let p = hocvuso_import::preview_file(&bytes, "mau.xlsx", &common::ctx()).unwrap();
+    assert!(p.errors.is_empty(), "{:#?}", p.errors);
+    assert_eq!(p.rows.len(), 1);
+    assert_eq!(p.rows[0].resident.full_name, "Nguyễn Văn Mẫu");
+    assert_eq!(p.rows[0].hamlet_id, common::KHUON_LANG);
+    // The guide explains every column: required or not, and the formats.
+    let guide = &wb.sheets[1];
+    for c in hocvuso_import::TEMPLATE_COLUMNS {
+        assert!(
+            guide
+                .rows
+                .iter()
+                .any(|r| r.first().map(String::as_str) == Some(c.label())),
+            "{} is explained",
+            c.label()
+        );
+    }
+    let text: String = guide
+        .rows
+        .iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("dd/mm/yyyy") && text.contains("12 chữ số") && text.contains("Bắt buộc"));
+}

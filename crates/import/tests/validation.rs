@@ -99,7 +99,7 @@ fn household_book_order() {
     for e in &p.errors {
         assert_eq!(e.column, "Quan hệ với chủ hộ");
         assert!(
-            e.message.contains("chưa có chủ hộ phía trên dòng này"),
+            e.message.contains("Chưa có chủ hộ phía trên dòng này"),
             "{}",
             e.message
         );
@@ -142,7 +142,7 @@ fn hamlet_spellings() {
     assert!(p.rows.iter().all(|r| r.hamlet_id == KHUON_LANG));
     assert_eq!(p.errors.len(), 2);
     assert_eq!(p.errors[0].row_number, 8);
-    assert!(p.errors[0].message.contains("xóm đang để trống"));
+    assert!(p.errors[0].message.contains("Xóm đang để trống"));
     assert_eq!(p.errors[1].row_number, 9);
     assert!(p.errors[1]
         .message
@@ -369,12 +369,19 @@ fn field_errors_name_row_column_and_fix() {
         .message
         .contains("ghi x nếu là học sinh"));
     assert!(find(8, "Số CCCD").message.contains("trùng với dòng 7"));
+    // The message says only what to fix: row and column have their own
+    // fields (the preview table's columns), and `Display` puts them in front.
     for e in &p.errors {
+        assert!(!e.message.contains("Dòng "), "{}", e.message);
         assert!(
+            e.message.starts_with(|c: char| !c.is_lowercase()),
+            "a sentence of its own: {}",
             e.message
-                .starts_with(&format!("Dòng {}, cột \"{}\": ", e.row_number, e.column)),
-            "{}",
-            e.message
+        );
+        assert!(e.message.ends_with('.'), "{}", e.message);
+        assert_eq!(
+            e.to_string(),
+            format!("Dòng {}, cột \"{}\": {}", e.row_number, e.column, e.message)
         );
     }
 }
@@ -401,4 +408,55 @@ fn wizard_override_of_the_mapping() {
     let s = sheet(&[&["Tên người", "Nơi ở"], &["Nguyễn Văn An", "Hà Nội"]]);
     let p = validate(&s, &h, &ctx());
     assert_eq!(p.errors[0].column, "Nơi ở");
+}
+
+#[test]
+fn number_cells_that_lost_leading_zeros() {
+    let p = run(&sheet(&[
+        &[
+            "Họ và tên",
+            "Giới tính",
+            "Năm sinh",
+            "Số CCCD",
+            "SĐT",
+            "Xóm",
+        ],
+        // 019…: one zero lost; 001… (Hà Nội): two zeros lost.
+        &[
+            "Nguyễn Văn An",
+            "Nam",
+            "1962",
+            "19062012345",
+            "912345678",
+            "Khuôn Lặng",
+        ],
+        &[
+            "Trần Văn Bình",
+            "Nam",
+            "1980",
+            "1080012345",
+            "",
+            "Khuôn Lặng",
+        ],
+        // A landline that lost its 0 is not guessed: the message says why.
+        &["Lê Thị Cúc", "Nữ", "1990", "", "2083123456", "Khuôn Lặng"],
+    ]));
+    assert_eq!(p.rows.len(), 2, "{:#?}", p.errors);
+    let id = |i: usize| p.rows[i].resident.citizen_id.as_ref().unwrap().as_str();
+    assert_eq!(id(0), "019062012345");
+    assert_eq!(id(1), "001080012345");
+    assert_eq!(
+        p.rows[0].resident.phone.as_ref().unwrap().as_str(),
+        "0912345678"
+    );
+    assert_eq!(p.errors.len(), 1, "{:#?}", p.errors);
+    assert_eq!(p.errors[0].row_number, 4);
+    assert_eq!(p.errors[0].column, "SĐT");
+    assert!(
+        p.errors[0]
+            .message
+            .starts_with("Số điện thoại có 10 chữ số, bắt đầu bằng 2: có thể Excel đã bỏ số 0"),
+        "{}",
+        p.errors[0].message
+    );
 }

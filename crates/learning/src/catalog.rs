@@ -1021,7 +1021,54 @@ fn check_svg(text: &str) -> Result<String, String> {
             return Err("hình có thuộc tính sự kiện (on...=): không được dùng".into());
         }
     }
+    check_text_colours(&lower)?;
     Ok(text[start..].trim_end().to_string())
+}
+
+/// Relative luminance of a `#rgb` or `#rrggbb` colour (WCAG 2).
+fn luminance(hex: &str) -> Option<f64> {
+    let h = hex.strip_prefix('#')?;
+    let full: String = match h.len() {
+        3 => h.chars().flat_map(|c| [c, c]).collect(),
+        6 => h.to_string(),
+        _ => return None,
+    };
+    let channel = |i: usize| -> Option<f64> {
+        let v = f64::from(u8::from_str_radix(full.get(i..i + 2)?, 16).ok()?) / 255.0;
+        Some(if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        })
+    };
+    Some(0.2126 * channel(0)? + 0.7152 * channel(2)? + 0.0722 * channel(4)?)
+}
+
+/// Text in an illustration is read by old eyes on a cheap screen: a dark
+/// colour must reach 4.5:1 against white (WCAG AA), and a light one (for
+/// text on a dark shape) must be clearly light. A mid-tone such as #90a4ae
+/// fails on both kinds of background and is refused.
+fn check_text_colours(lower: &str) -> Result<(), String> {
+    for (i, _) in lower.match_indices("<text") {
+        let tag = &lower[i..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        let Some(fill) = tag
+            .split("fill=\"")
+            .nth(1)
+            .and_then(|f| f.split('"').next())
+        else {
+            continue;
+        };
+        let Some(l) = luminance(fill) else { continue };
+        let on_white = 1.05 / (l + 0.05);
+        let light = l >= 0.55;
+        if on_white < 4.5 && !light {
+            return Err(format!(
+                "chữ màu {fill} khó đọc (tương phản với nền trắng {on_white:.1}:1, cần từ 4,5:1): dùng màu đậm hơn"
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1046,6 +1093,13 @@ mod tests {
         assert!(
             check_svg(r#"<svg viewBox="0 0 1 1"><text>Điện thoại online</text></svg>"#).is_ok()
         );
+        // Pale or mid-tone text is refused; dark text, and white text for dark shapes, pass.
+        let text = |c: &str| format!(r#"<svg viewBox="0 0 1 1"><text fill="{c}">Chữ</text></svg>"#);
+        assert!(check_svg(&text("#90a4ae")).unwrap_err().contains("#90a4ae"));
+        assert!(check_svg(&text("#e65100")).is_err());
+        assert!(check_svg(&text("#263238")).is_ok());
+        assert!(check_svg(&text("#bf360c")).is_ok());
+        assert!(check_svg(&text("#fff")).is_ok());
         let big = format!(r#"<svg viewBox="0 0 1 1">{}</svg>"#, "x".repeat(7000));
         assert!(check_svg(&big).is_err());
     }

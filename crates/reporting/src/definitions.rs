@@ -52,12 +52,9 @@ impl IndicatorDef {
     }
 }
 
+/// A figure as the reports print it; the rule lives in `domain::numbers`.
 pub fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}").replace('.', ",")
-    }
+    hocvuso_domain::numbers::number(v)
 }
 
 #[derive(Debug, Clone)]

@@ -54,6 +54,22 @@ impl Part {
             value: percent(numerator, denominator),
         }
     }
+
+    /// The counts with thousands grouped ("4.517").
+    pub fn numerator_text(&self) -> String {
+        hocvuso_domain::numbers::integer(self.numerator)
+    }
+
+    pub fn denominator_text(&self) -> String {
+        hocvuso_domain::numbers::integer(self.denominator)
+    }
+
+    /// "87,5%", or empty when nobody is counted.
+    pub fn percent_text(&self) -> String {
+        self.value
+            .map(hocvuso_domain::numbers::percent)
+            .unwrap_or_default()
+    }
 }
 
 /// One indicator as the dashboard, the JSON and the reports show it.
@@ -79,6 +95,18 @@ pub struct IndicatorResult {
     /// Whether the people behind the number can be listed.
     pub people: bool,
     pub source: String,
+}
+
+impl IndicatorResult {
+    /// The value as every page, command and document writes it: "50,4%",
+    /// "Chưa có số liệu", or a count with its unit ("12 mô hình").
+    pub fn value_text(&self) -> String {
+        match (self.unit.as_str(), self.value) {
+            ("%", Some(v)) => hocvuso_domain::numbers::percent(v),
+            ("%", None) => "Chưa có số liệu".into(),
+            (u, _) => format!("{} {u}", hocvuso_domain::numbers::integer(self.numerator)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ use crate::definitions::fmt_num;
 use crate::{dashboard, models, Context, Result};
 use chrono::NaiveDate;
 use hocvuso_documents::{CommuneReport, ReportSection, ReportTable};
+use hocvuso_domain::numbers::integer;
 use hocvuso_domain::reports::NARRATIVE;
 use hocvuso_domain::{Quarter, ReportStatus, StoredState};
 use std::collections::BTreeMap;
@@ -55,15 +56,20 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
     let rows: Vec<Vec<String>> = d
         .indicators
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
+        .map(|r| {
             let result = if r.unit == "%" {
-                format!("{} ({}/{})", pct(r.value), r.numerator, r.denominator)
+                format!(
+                    "{} ({}/{})",
+                    pct(r.value),
+                    integer(r.numerator),
+                    integer(r.denominator)
+                )
             } else {
-                format!("{} {}", r.numerator, r.unit)
+                format!("{} {}", integer(r.numerator), r.unit)
             };
             vec![
-                (i + 1).to_string(),
+                // The plan's own numbering, as on the site (1–5, 6a, 6b, 7a, 7b).
+                r.code.clone(),
                 r.name.clone(),
                 r.target_text.clone(),
                 result,
@@ -129,8 +135,8 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
                     .map(|p| {
                         vec![
                             p.name.clone(),
-                            p.denominator.to_string(),
-                            p.numerator.to_string(),
+                            integer(p.denominator),
+                            integer(p.numerator),
                             pct(p.value),
                         ]
                     })
@@ -155,7 +161,7 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
         let stored = r.and_then(|r| StoredState::from_code(&r.state));
         let submitted_on = r
             .and_then(|r| r.submitted_at)
-            .map(|t| (t + chrono::Duration::hours(7)).date_naive());
+            .map(hocvuso_domain::time::vn_date);
         let status = ReportStatus::of(stored, submitted_on, q.deadline(), today);
         status_rows.push(vec![
             u.name.clone(),

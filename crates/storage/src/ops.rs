@@ -546,6 +546,17 @@ macro_rules! store_ops {
                 Ok(id)
             }
 
+            async fn create_household_with_head(&self, hamlet_id: i64, r: &NewResident, today: NaiveDate) -> Result<(i64, i64)> {
+                let v = ResidentValues::from_new(r);
+                let mut tx = self.write.begin().await?;
+                let household_id = Self::insert_household_tx(&mut tx, hamlet_id, None, &v.full_name).await?;
+                let id = Self::insert_resident_tx(&mut tx, household_id, hamlet_id, &v, Utc::now()).await?;
+                Self::set_manual_groups_tx(&mut tx, id, &r.manual_groups).await?;
+                Self::refresh_groups_in(&mut tx, today, Some(&[id])).await?;
+                tx.commit().await?;
+                Ok((household_id, id))
+            }
+
             async fn update_resident(&self, scope: ResidentScope, id: i64, r: &NewResident, today: NaiveDate) -> Result<bool> {
                 let Some(existing) = self.get_resident(scope, id).await? else { return Ok(false) };
                 let v = ResidentValues::from_new(r);
@@ -1053,8 +1064,8 @@ macro_rules! store_ops {
                         b.push_bind(*id)
                             .push_bind(hamlet_ids.get(h.hamlet).copied().unwrap_or_default())
                             .push_bind(h.code.clone())
+                            .push_bind(head.clone())
                             .push_bind(vntext::fold(&head))
-                            .push_bind(head)
                             .push_bind(h.farm_business)
                             .push_bind(h.address.clone());
                     });
@@ -1425,6 +1436,17 @@ impl Store {
         today: NaiveDate,
     ) -> Result<i64> {
         dispatch!(self, s => s.create_resident(household_id, r, today).await)
+    }
+    /// A new household in `hamlet_id` with `r` as its head, in one
+    /// transaction (a duplicate citizen ID leaves nothing behind): (household
+    /// id, resident id).
+    pub async fn create_household_with_head(
+        &self,
+        hamlet_id: i64,
+        r: &NewResident,
+        today: NaiveDate,
+    ) -> Result<(i64, i64)> {
+        dispatch!(self, s => s.create_household_with_head(hamlet_id, r, today).await)
     }
     /// Update within the scope; `false` if the resident is not in it.
     pub async fn update_resident(

@@ -72,6 +72,22 @@ engine_tests! {
         assert_eq!(store.list_hamlets().await.unwrap().len(), 2);
     }
 
+    async fn bulk_loaded_households_keep_the_head_name_with_diacritics(store: Store) {
+        let demo = small_demo();
+        store.load_demo(&demo, today()).await.unwrap();
+        let first = &demo.households[0];
+        let head = first.members[0].full_name.clone();
+        let r = all(&store).await.into_iter().find(|r| r.full_name == head).unwrap();
+        let (h, _) = store
+            .get_household(hocvuso_domain::auth::ResidentScope::All, r.household_id)
+            .await
+            .unwrap()
+            .unwrap();
+        // The name as written ("Trần Đức Hợp"), not its search key ("tran duc hop").
+        assert_eq!(h.head_name, head);
+        assert_ne!(h.head_name, vntext::fold(&head));
+    }
+
     async fn demo_load_and_derived_groups_match_the_domain_rules(store: Store) {
         let demo = small_demo();
         let s = store.load_demo(&demo, today()).await.unwrap();

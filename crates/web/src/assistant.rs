@@ -56,6 +56,7 @@ pub async fn rebuild(state: &AppState) -> AppResult<Arc<Assistant>> {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tro-ly", get(chat_page).post(chat))
+        .route("/static/tro-ly.js", get(chat_script))
         .route("/tro-ly/danh-gia", post(rate))
         .route("/tro-ly/cau-hoi", get(review))
         .route("/api/tro-ly", post(api))
@@ -66,11 +67,36 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+const CHAT_JS: &str = include_str!("../static/tro-ly.js");
+
+async fn chat_script() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CHAT_JS,
+    )
+        .into_response()
+}
+
 pub struct TurnView {
     pub question: String,
     pub answer: String,
     pub log_id: i64,
     pub procedures: Vec<(String, String)>,
+}
+
+impl TurnView {
+    /// The answer as HTML: escaped text whose web addresses (the portal's
+    /// page of the procedure) are links a citizen can tap.
+    pub fn answer_html(&self) -> String {
+        crate::html::linkify(&self.answer)
+    }
 }
 
 #[derive(Template)]

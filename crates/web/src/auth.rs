@@ -219,8 +219,13 @@ impl Throttle {
 struct LoginPage {
     csrf: String,
     error: Option<String>,
+    /// A message that is not an error (the password was changed).
+    notice: Option<&'static str>,
     username: String,
 }
+
+/// Said on the login page after a password change ended the session.
+pub const PASSWORD_CHANGED: &str = "Đã đổi mật khẩu, mời đăng nhập lại bằng mật khẩu mới.";
 
 #[derive(Template)]
 #[template(path = "change_password.html")]
@@ -241,6 +246,8 @@ struct LoginForm {
 #[derive(Deserialize, Default)]
 struct LoginQuery {
     loi: Option<String>,
+    /// Set by the redirect after a password change.
+    da_doi: Option<String>,
 }
 
 pub fn router() -> Router<AppState> {
@@ -260,9 +267,21 @@ fn render_login(
     username: String,
     status: axum::http::StatusCode,
 ) -> AppResult<Response> {
+    render_login_with(state, csrf, error, None, username, status)
+}
+
+fn render_login_with(
+    state: &AppState,
+    csrf: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    username: String,
+    status: axum::http::StatusCode,
+) -> AppResult<Response> {
     let page = LoginPage {
         csrf: csrf.clone(),
         error,
+        notice,
         username,
     };
     let mut resp = (status, Html(page.render()?)).into_response();
@@ -284,10 +303,12 @@ async fn login_page(
     let error = q
         .loi
         .map(|_| "Phiên làm việc đã hết hạn, hãy đăng nhập lại".to_string());
-    render_login(
+    let notice = q.da_doi.map(|_| PASSWORD_CHANGED);
+    render_login_with(
         &state,
         csrf,
         error,
+        notice,
         String::new(),
         axum::http::StatusCode::OK,
     )
@@ -490,7 +511,7 @@ async fn change_password(
         .await?;
     user.audit(&state, "doi_mat_khau", "tai_khoan", user.user.id, "");
     // Sessions were ended by the change; log in again with the new password.
-    let mut resp = Redirect::to("/dang-nhap").into_response();
+    let mut resp = Redirect::to("/dang-nhap?da_doi=1").into_response();
     resp.headers_mut().append(
         SET_COOKIE,
         set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies),

@@ -3,43 +3,73 @@
 
 use std::fmt::Write as _;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+use crate::html::escape as esc;
+
+use hocvuso_domain::numbers::percent as pct;
+
+/// What a screen reader hears for a chart: its title, then each label with
+/// its value ("Theo xóm: Xóm A 72,5%; Xóm B chưa có số liệu; chỉ tiêu 70%").
+fn spoken(title: &str, rows: &[(String, Option<f64>)], target: Option<f64>) -> String {
+    let mut parts: Vec<String> = rows
+        .iter()
+        .map(|(label, v)| match v {
+            Some(v) => format!("{label} {}", pct(*v)),
+            None => format!("{label} chưa có số liệu"),
+        })
+        .collect();
+    if let Some(t) = target {
+        parts.push(format!("chỉ tiêu {}", pct(t)));
+    }
+    format!("{title}: {}", parts.join("; "))
 }
 
-fn pct(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}%")
-    } else {
-        format!("{v:.1}%").replace('.', ",")
+/// A label kept whole when it fits the chart's width; a longer one is cut at
+/// a word with "…" (the full text is in the chart's spoken description and in
+/// the table beside it).
+fn fit(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        return label.to_string();
     }
+    let mut out = String::new();
+    for word in label.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 2 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        out = label.chars().take(max.saturating_sub(1)).collect();
+    }
+    out.push('…');
+    out
 }
 
 /// One bar per row (label, value in %), with the target as a dashed line.
+/// Each label sits on its own line above its bar, so names such as "Hộ sản
+/// xuất, kinh doanh" are read whole on a phone.
 pub fn bars(rows: &[(String, Option<f64>)], target: Option<f64>, title: &str) -> String {
-    let row_h = 26.0;
-    let (label_w, bar_w) = (120.0, 170.0);
-    let h = rows.len() as f64 * row_h + 8.0;
+    let row_h = 38.0;
+    let (bar_x, bar_w) = (0.0, 280.0);
+    let h = rows.len() as f64 * row_h + 6.0;
     let mut s = format!(
         r##"<svg class="chart" viewBox="0 0 340 {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">"##,
-        esc(title)
+        esc(&spoken(title, rows, target))
     );
     for (i, (label, v)) in rows.iter().enumerate() {
-        let y = i as f64 * row_h + 4.0;
-        let short: String = label.chars().take(18).collect();
+        let y = i as f64 * row_h + 2.0;
         let _ = write!(
             s,
             r##"<text x="0" y="{}" fill="#222">{}</text>"##,
-            y + 15.0,
-            esc(&short)
+            y + 12.0,
+            esc(&fit(label, 52))
         );
         let _ = write!(
             s,
-            r##"<rect x="{label_w}" y="{}" width="{bar_w}" height="16" fill="#e8edf2"/>"##,
-            y + 3.0
+            r##"<rect x="{bar_x}" y="{}" width="{bar_w}" height="16" fill="#e8edf2"/>"##,
+            y + 17.0
         );
         if let Some(v) = v {
             let w = (v.clamp(0.0, 100.0) / 100.0) * bar_w;
@@ -47,30 +77,30 @@ pub fn bars(rows: &[(String, Option<f64>)], target: Option<f64>, title: &str) ->
             let color = if ok { "#2e7d32" } else { "#0b5394" };
             let _ = write!(
                 s,
-                r##"<rect x="{label_w}" y="{}" width="{w:.1}" height="16" fill="{color}"/>"##,
-                y + 3.0
+                r##"<rect x="{bar_x}" y="{}" width="{w:.1}" height="16" fill="{color}"/>"##,
+                y + 17.0
             );
             let _ = write!(
                 s,
                 r##"<text x="{}" y="{}" fill="#222">{}</text>"##,
-                label_w + bar_w + 4.0,
-                y + 15.0,
+                bar_x + bar_w + 4.0,
+                y + 30.0,
                 pct(*v)
             );
         } else {
             let _ = write!(
                 s,
-                r##"<text x="{}" y="{}" fill="#777">—</text>"##,
-                label_w + bar_w + 4.0,
-                y + 15.0
+                r##"<text x="{}" y="{}" fill="#555">—</text>"##,
+                bar_x + bar_w + 4.0,
+                y + 30.0
             );
         }
     }
     if let Some(t) = target {
-        let x = label_w + t.clamp(0.0, 100.0) / 100.0 * bar_w;
+        let x = bar_x + t.clamp(0.0, 100.0) / 100.0 * bar_w;
         let _ = write!(
             s,
-            r##"<line x1="{x:.1}" y1="0" x2="{x:.1}" y2="{h}" stroke="#b00020" stroke-dasharray="4 3"/>"##
+            r##"<line x1="{x:.1}" y1="14" x2="{x:.1}" y2="{h}" stroke="#b00020" stroke-dasharray="4 3"/>"##
         );
     }
     s.push_str("</svg>");
@@ -85,7 +115,7 @@ pub fn trend(points: &[(String, Option<f64>)], target: Option<f64>, title: &str)
     let plot = h - top - bottom;
     let mut s = format!(
         r##"<svg class="chart trend" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="11">"##,
-        esc(title)
+        esc(&spoken(title, points, target))
     );
     let _ = write!(
         s,
@@ -158,5 +188,37 @@ mod tests {
             "Theo quý",
         );
         assert!(t.contains("35%") && t.len() < 2000);
+    }
+
+    #[test]
+    fn labels_are_whole_and_values_are_spoken() {
+        let s = bars(
+            &[
+                ("Hộ sản xuất, kinh doanh".into(), Some(87.5)),
+                ("Người dân tộc thiểu số".into(), None),
+            ],
+            Some(70.0),
+            "Theo nhóm đối tượng",
+        );
+        // The label is drawn whole, not cut at 18 characters.
+        assert!(s.contains(">Hộ sản xuất, kinh doanh</text>"), "{s}");
+        // A screen reader hears every value, with a decimal comma.
+        assert!(s.contains(
+            r#"aria-label="Theo nhóm đối tượng: Hộ sản xuất, kinh doanh 87,5%; Người dân tộc thiểu số chưa có số liệu; chỉ tiêu 70%""#
+        ), "{s}");
+        let t = trend(&[("Q1/2026".into(), Some(12.25))], None, "Theo quý");
+        assert!(
+            t.contains(r#"aria-label="Theo quý: Q1/2026 12,2%""#)
+                || t.contains(r#"aria-label="Theo quý: Q1/2026 12,3%""#),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn a_very_long_label_is_cut_at_a_word() {
+        let long = "Trung tâm Phục vụ hành chính công và Trung tâm Dịch vụ tổng hợp của xã";
+        let f = fit(long, 52);
+        assert!(f.ends_with('…') && f.chars().count() <= 52, "{f}");
+        assert!(long.starts_with(f.trim_end_matches('…')));
     }
 }

@@ -10,6 +10,7 @@ use crate::registry::Choice;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -26,6 +27,7 @@ pub const MAX_UPLOAD_BYTES: usize = 128 * 1024 * 1024;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/nhap", get(upload_page).post(upload))
+        .route("/nhap/mau.xlsx", get(template))
         .route("/nhap/{id}", get(preview_page))
         .route("/nhap/{id}/anh-xa", post(remap))
         .route("/nhap/{id}/xac-nhan", post(confirm))
@@ -129,6 +131,34 @@ async fn upload_page(user: CurrentUser) -> AppResult<Html<String>> {
         }
         .render()?,
     ))
+}
+
+/// The template spreadsheet: the headers the importer reads, an example row
+/// in one of the commune's hamlets, and a sheet explaining each column.
+async fn template(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    require_import(&user)?;
+    let hamlets: Vec<String> = state
+        .store
+        .list_hamlets()
+        .await?
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
+    let bytes = hocvuso_import::template_xlsx(&hamlets).map_err(AppError::Internal)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"mau-nhap-cu-dan.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 fn upload_error(user: &CurrentUser, msg: String) -> AppResult<Response> {

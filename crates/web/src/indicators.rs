@@ -200,17 +200,12 @@ fn officials_only(user: &CurrentUser) -> AppResult<()> {
 pub struct Card {
     pub r: IndicatorResult,
     pub value_text: String,
+    /// Numerator and denominator with thousands grouped ("12.345", "19.562").
+    pub numerator_text: String,
+    pub denominator_text: String,
     pub gap_text: String,
     pub bar: String,
     pub trend: String,
-}
-
-pub fn value_text(r: &IndicatorResult) -> String {
-    match (r.unit.as_str(), r.value) {
-        ("%", Some(v)) => format!("{}%", hocvuso_reporting::definitions::fmt_num(v)),
-        ("%", None) => "Chưa có số liệu".into(),
-        (u, _) => format!("{} {u}", r.numerator),
-    }
 }
 
 fn card(r: IndicatorResult) -> Card {
@@ -244,7 +239,9 @@ fn card(r: IndicatorResult) -> Card {
         )
     };
     Card {
-        value_text: value_text(&r),
+        value_text: r.value_text(),
+        numerator_text: hocvuso_domain::numbers::integer(r.numerator),
+        denominator_text: hocvuso_domain::numbers::integer(r.denominator),
         gap_text,
         bar,
         trend,

@@ -107,6 +107,7 @@ struct CoursesPage {
     cards: Vec<CourseCard>,
     learner: bool,
     basic: bool,
+    staff: bool,
 }
 
 async fn progress_of(
@@ -159,6 +160,7 @@ async fn courses(State(state): State<AppState>, headers: HeaderMap) -> AppResult
     };
     Ok(Html(
         CoursesPage {
+            staff: nav.is_some() && me.is_none(),
             nav,
             cards,
             learner: me.is_some(),
@@ -246,6 +248,9 @@ struct CoursePage<'a> {
     /// URLs to store for offline reading.
     offline_urls: String,
     certificate: Option<String>,
+    /// An official without a resident record: they record results for
+    /// residents from the registry, they take no quiz themselves.
+    staff: bool,
 }
 
 async fn course(
@@ -269,11 +274,12 @@ async fn course(
         .collect();
     let mut urls: Vec<String> = vec![format!("/hoc/{}", c.id)];
     urls.extend(c.lessons.iter().map(|l| format!("/hoc/{}/{}", c.id, l.id)));
-    if nav.is_some() {
+    if me.is_some() {
         urls.push(format!("/hoc/{}/kiem-tra", c.id));
     }
     urls.push("/static/app.css".into());
     urls.push("/static/hoc.js".into());
+    let staff = nav.is_some() && me.is_none();
     let html = CoursePage {
         nav,
         c,
@@ -282,6 +288,7 @@ async fn course(
         lessons,
         offline_urls: urls.join(" "),
         certificate: p.and_then(|p| p.certificate.clone()),
+        staff,
     }
     .render()?;
     Ok(Html(html))
@@ -297,6 +304,7 @@ struct LessonPage<'a> {
     prev: Option<(String, String)>,
     next: Option<(String, String)>,
     total: usize,
+    staff: bool,
 }
 
 async fn lesson(
@@ -323,6 +331,7 @@ async fn lesson(
             .get(i)
             .map(|x| (format!("/hoc/{}/{}", c.id, x.id), x.title.clone()))
     };
+    let staff = nav.is_some() && me.is_none();
     let html = LessonPage {
         nav,
         c,
@@ -331,6 +340,7 @@ async fn lesson(
         prev: idx.checked_sub(1).and_then(link),
         next: link(idx + 1),
         total: c.lessons.len(),
+        staff,
     }
     .render()?;
     Ok(Html(html))

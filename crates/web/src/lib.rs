@@ -10,6 +10,7 @@ mod charts;
 pub mod error;
 pub mod hamlets;
 mod health;
+mod html;
 mod import;
 mod indicators;
 pub(crate) mod learning;

@@ -9,12 +9,13 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 
 /// What the layout needs to draw the menu for the logged-in user.
 #[derive(Debug, Clone)]
 pub struct Nav {
-    pub display_name: String,
-    pub role_label: String,
+    /// The user line: the name, and the role when the name does not already say it.
+    pub who: String,
     pub csrf: String,
     pub can_list: bool,
     pub can_import: bool,
@@ -32,8 +33,7 @@ impl Nav {
     pub fn from_parts(user: &hocvuso_storage::User, csrf: &str) -> Self {
         let role = user.role;
         Nav {
-            display_name: user.display_name.clone(),
-            role_label: role.kind().label().to_string(),
+            who: who_line(&user.display_name, role.kind().label()),
             csrf: csrf.to_string(),
             can_list: role.can_list_residents(),
             can_import: role.can_import_export(),
@@ -45,12 +45,31 @@ impl Nav {
     }
 }
 
+/// "Nguyễn Văn An · Trưởng xóm", but "Quản trị hệ thống" alone when the name
+/// is the role (the admin account), so the line never says a thing twice.
+fn who_line(name: &str, role: &str) -> String {
+    let name = name.trim();
+    if name.is_empty() {
+        return role.to_string();
+    }
+    let (n, r) = (vntext::fold(name), vntext::fold(role));
+    if n == r || r.contains(&n) || n.contains(&r) {
+        name.to_string()
+    } else {
+        format!("{name} · {role}")
+    }
+}
+
 const APP_CSS: &str = include_str!("../static/app.css");
+const ICON_SVG: &str = include_str!("../static/icon.svg");
+const FAVICON: &[u8] = include_bytes!("../static/favicon.ico");
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(css))
+        .route("/static/icon.svg", get(icon_svg))
+        .route("/favicon.ico", get(favicon))
         .route("/nhat-ky", get(audit_log))
 }
 
@@ -72,11 +91,35 @@ async fn css() -> Response {
         .into_response()
 }
 
+async fn icon_svg() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=604800"),
+        ],
+        ICON_SVG,
+    )
+        .into_response()
+}
+
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/x-icon"),
+            (header::CACHE_CONTROL, "public, max-age=604800"),
+        ],
+        FAVICON,
+    )
+        .into_response()
+}
+
 pub struct AuditView {
     pub at: String,
     pub username: String,
-    pub action: String,
+    pub action: &'static str,
     pub object: String,
+    /// The object's page, when it has one.
+    pub href: Option<String>,
     pub detail: String,
 }
 
@@ -96,12 +139,22 @@ async fn audit_log(State(state): State<AppState>, user: CurrentUser) -> AppResul
         .audit_rows(None, 300)
         .await?
         .into_iter()
-        .map(|(at, username, action, ot, oid, detail)| AuditView {
-            at: vn_time(at),
-            username,
-            action: action_label(&action).to_string(),
-            object: format!("{ot} #{oid}"),
-            detail,
+        .map(|(at, username, action, ot, oid, detail)| {
+            let kind = AuditObject::from_code(&ot);
+            let object = match (kind, oid.is_empty()) {
+                (Some(k), true) => k.label().to_string(),
+                (Some(k), false) => format!("{} số {oid}", k.label()),
+                (None, true) => ot.clone(),
+                (None, false) => format!("{ot} số {oid}"),
+            };
+            AuditView {
+                at: vn_time(at),
+                username,
+                action: AuditAction::from_code(&action).map_or("Việc khác", AuditAction::label),
+                href: kind.and_then(|k| k.href(&oid)),
+                object,
+                detail,
+            }
         })
         .collect();
     Ok(Html(
@@ -113,33 +166,26 @@ async fn audit_log(State(state): State<AppState>, user: CurrentUser) -> AppResul
     ))
 }
 
-fn action_label(a: &str) -> &str {
-    match a {
-        "xem" => "Xem hồ sơ",
-        "sua" => "Sửa hồ sơ",
-        "tao" => "Tạo",
-        "xuat" => "Xuất Excel",
-        "nhap" => "Nhập Excel",
-        "dang_nhap" => "Đăng nhập",
-        "dang_nhap_sai" => "Đăng nhập sai",
-        "doi_mat_khau" => "Đổi mật khẩu",
-        "dat_lai_mat_khau" => "Đặt lại mật khẩu",
-        other => other,
-    }
-}
+pub use hocvuso_domain::time::{vn_date, vn_datetime_text as vn_time};
 
-/// The calendar date in Vietnam (UTC+7) of a moment.
-pub fn vn_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    (at + chrono::Duration::hours(7)).date_naive()
-}
+#[cfg(test)]
+mod tests {
+    use super::who_line;
 
-/// A timestamp in Vietnam's time (UTC+7), as people read it.
-pub fn vn_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    match chrono::FixedOffset::east_opt(7 * 3600) {
-        Some(tz) => at
-            .with_timezone(&tz)
-            .format("%d/%m/%Y %H:%M:%S")
-            .to_string(),
-        None => at.format("%d/%m/%Y %H:%M:%S UTC").to_string(),
+    #[test]
+    fn the_user_line_never_repeats_the_role() {
+        assert_eq!(
+            who_line("Quản trị hệ thống", "Quản trị hệ thống"),
+            "Quản trị hệ thống"
+        );
+        assert_eq!(
+            who_line("Nguyễn Văn An", "Trưởng xóm"),
+            "Nguyễn Văn An · Trưởng xóm"
+        );
+        assert_eq!(
+            who_line("Trưởng xóm Khuôn Lặng", "Trưởng xóm"),
+            "Trưởng xóm Khuôn Lặng"
+        );
+        assert_eq!(who_line("  ", "Người dân"), "Người dân");
     }
 }

@@ -13,16 +13,19 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use hocvuso_domain::groups::TargetGroup;
-use hocvuso_domain::person::{canonical_ethnicity, canonical_relation};
+use hocvuso_domain::person::{canonical_ethnicity, canonical_relation, is_head_relation};
 use hocvuso_domain::{
-    BirthDate, CitizenId, Hamlet, NewResident, PhoneNumber, Resident, ResidentFilter, Sex,
+    BirthDate, CitizenId, Hamlet, Household, NewResident, PhoneNumber, Resident, ResidentFilter,
+    Role, Sex,
 };
+use hocvuso_storage::StoreError;
 use serde::Deserialize;
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/so-dan-cu", get(list))
+        .route("/cu-dan/moi", get(new_page).post(create))
         .route("/cu-dan/{id}", get(show))
         .route("/cu-dan/{id}/sua", get(edit_page).post(edit))
         .route("/ho/{id}", get(household))
@@ -98,8 +101,9 @@ struct ListPage {
     group_choices: Vec<Choice>,
     show_hamlet_filter: bool,
     can_export: bool,
+    can_add: bool,
     rows: Vec<ResidentView>,
-    total: i64,
+    total: String,
     page: i64,
     pages: i64,
     prev_link: Option<String>,
@@ -179,12 +183,13 @@ async fn list(
         group_choices,
         show_hamlet_filter,
         can_export: role.can_import_export(),
+        can_add: role.can_edit_residents(),
         rows: page
             .items
             .iter()
             .map(|r| ResidentView::of(r, &names))
             .collect(),
-        total: page.total,
+        total: hocvuso_domain::numbers::integer(page.total),
         page: page.page,
         pages,
         prev_link: (page.page > 1).then(|| link(&text, &xom, &nhom, page.page - 1)),
@@ -237,12 +242,37 @@ async fn show(
 #[template(path = "household.html")]
 struct HouseholdPage {
     nav: Option<Nav>,
+    id: i64,
     hamlet: String,
     code: String,
     head_name: String,
     farm_business: bool,
     address: String,
     members: Vec<ResidentView>,
+    can_add: bool,
+}
+
+/// The name a household is shown by: its head's full name as the members
+/// list writes it (relation "Chủ hộ"); else the member whose name the
+/// household's stored head name folds to (the stored name may have lost its
+/// diacritics); else the stored name; else the household's number.
+fn household_head_name(h: &Household, members: &[Resident]) -> String {
+    if let Some(head) = members.iter().find(|r| is_head_relation(&r.relation)) {
+        return head.full_name.clone();
+    }
+    let stored = vntext::normalize(&h.head_name);
+    if !stored.is_empty() {
+        let key = vntext::fold(&stored);
+        return members
+            .iter()
+            .find(|r| vntext::fold(&r.full_name) == key)
+            .map(|r| r.full_name.clone())
+            .unwrap_or(stored);
+    }
+    match &h.code {
+        Some(code) if !code.trim().is_empty() => format!("số {code}"),
+        _ => format!("#{}", h.id),
+    }
 }
 
 async fn household(
@@ -269,15 +299,17 @@ async fn household(
     let names = hamlet_names(&state.store.list_hamlets().await?);
     let html = HouseholdPage {
         nav: Some(Nav::of(&user)),
+        id,
         hamlet: names.get(&h.hamlet_id).cloned().unwrap_or_default(),
+        head_name: household_head_name(&h, &members),
         code: h.code.unwrap_or_default(),
-        head_name: h.head_name,
         farm_business: h.farm_business,
         address: h.address,
         members: members
             .iter()
             .map(|r| ResidentView::of(r, &names))
             .collect(),
+        can_add: role.can_edit_residents(),
     }
     .render()?;
     Ok(Html(html))
@@ -439,13 +471,21 @@ async fn edit(
         return Err(AppError::Forbidden);
     }
     let today = state.today();
-    match parse_form(&f, today) {
-        Ok(new) => {
-            if !state
-                .store
-                .update_resident(role.resident_scope(), id, &new, today)
-                .await?
-            {
+    let saved = match parse_form(&f, today) {
+        Ok(new) => match state
+            .store
+            .update_resident(role.resident_scope(), id, &new, today)
+            .await
+        {
+            Ok(found) => Ok(found),
+            Err(StoreError::Conflict(_)) => Err(vec![duplicate_citizen_id(false)]),
+            Err(e) => return Err(e.into()),
+        },
+        Err(errors) => Err(errors),
+    };
+    match saved {
+        Ok(found) => {
+            if !found {
                 return Err(AppError::NotFound);
             }
             user.audit(&state, "sua", "cu_dan", id, "");
@@ -469,6 +509,224 @@ async fn edit(
             Ok((axum::http::StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
         }
     }
+}
+
+/// The form's error for a citizen ID that another resident already has (the
+/// column is unique). Whose it is stays unsaid: they may be outside the
+/// user's scope.
+fn duplicate_citizen_id(adding: bool) -> (String, String) {
+    let mut message =
+        "Số CCCD này đã có trong sổ dân cư, ở hồ sơ của một người khác. Kiểm tra lại số"
+            .to_string();
+    if adding {
+        message
+            .push_str("; nếu người này đã có trong sổ, hãy tìm và sửa hồ sơ đó thay vì thêm mới");
+    }
+    message.push('.');
+    ("Số CCCD".into(), message)
+}
+
+/// Where a new resident goes: an existing household (in the user's scope),
+/// or a new one in a hamlet the user may edit.
+enum Destination {
+    Household {
+        id: i64,
+        /// "Hộ Trần Đức Hợp, Xóm Khuôn Lặng".
+        label: String,
+    },
+    NewHousehold {
+        hamlet_id: Option<i64>,
+    },
+}
+
+#[derive(Template)]
+#[template(path = "resident_new.html")]
+struct NewPage {
+    nav: Option<Nav>,
+    f: EditForm,
+    /// The existing household: (id, label).
+    household: Option<(i64, String)>,
+    hamlet_choices: Vec<Choice>,
+    errors: Vec<(String, String)>,
+    group_choices: Vec<Choice>,
+}
+
+#[derive(Deserialize, Default)]
+struct NewQuery {
+    ho: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct NewForm {
+    #[serde(flatten)]
+    person: EditForm,
+    /// The existing household's id, when the form came from a household page.
+    #[serde(default)]
+    ho: String,
+    /// The hamlet of a new household.
+    #[serde(default)]
+    xom: String,
+}
+
+/// The household (or the hamlet of a new one) named by the form, checked
+/// against the user's scope: outside it, or unknown, is "not found". A new
+/// household without a hamlet chosen yet is `hamlet_id: None`.
+async fn destination(
+    state: &AppState,
+    role: &Role,
+    hamlets: &[Hamlet],
+    ho: &str,
+    xom: &str,
+) -> AppResult<Destination> {
+    let ho = ho.trim();
+    if !ho.is_empty() {
+        let id: i64 = ho.parse().map_err(|_| AppError::NotFound)?;
+        let (h, members) = state
+            .store
+            .get_household(role.resident_scope(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let hamlet = hamlets
+            .iter()
+            .find(|x| x.id == h.hamlet_id)
+            .map(|x| x.name.clone())
+            .unwrap_or_default();
+        let label = format!("Hộ {}, {hamlet}", household_head_name(&h, &members));
+        return Ok(Destination::Household { id, label });
+    }
+    let xom = xom.trim();
+    if xom.is_empty() {
+        return Ok(Destination::NewHousehold {
+            // A hamlet head adds only into their own hamlet.
+            hamlet_id: role.hamlet_id(),
+        });
+    }
+    let id: i64 = xom.parse().map_err(|_| AppError::NotFound)?;
+    if !hamlets.iter().any(|h| h.id == id) || role.hamlet_id().is_some_and(|mine| mine != id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(Destination::NewHousehold {
+        hamlet_id: Some(id),
+    })
+}
+
+fn new_page_of(
+    user: &CurrentUser,
+    hamlets: &[Hamlet],
+    dest: &Destination,
+    f: EditForm,
+    errors: Vec<(String, String)>,
+) -> NewPage {
+    let role = user.role();
+    let (household, chosen) = match dest {
+        Destination::Household { id, label } => (Some((*id, label.clone())), None),
+        Destination::NewHousehold { hamlet_id } => (None, *hamlet_id),
+    };
+    let students = f.hoc_sinh.is_some();
+    NewPage {
+        nav: Some(Nav::of(user)),
+        f,
+        household,
+        hamlet_choices: hamlets
+            .iter()
+            .filter(|h| role.hamlet_id().is_none_or(|mine| mine == h.id))
+            .map(|h| Choice {
+                value: h.id.to_string(),
+                label: h.name.clone(),
+                selected: Some(h.id) == chosen,
+            })
+            .collect(),
+        errors,
+        group_choices: group_choices(students),
+    }
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Html<String>> {
+    let role = user.role();
+    if !role.can_edit_residents() {
+        return Err(AppError::Forbidden);
+    }
+    let hamlets = state.store.list_hamlets().await?;
+    let ho = q.ho.unwrap_or_default();
+    let dest = destination(&state, &role, &hamlets, &ho, "").await?;
+    Ok(Html(
+        new_page_of(&user, &hamlets, &dest, EditForm::default(), vec![]).render()?,
+    ))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<NewForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&form.person.csrf)?;
+    let role = user.role();
+    if !role.can_edit_residents() {
+        return Err(AppError::Forbidden);
+    }
+    let hamlets = state.store.list_hamlets().await?;
+    let dest = destination(&state, &role, &hamlets, &form.ho, &form.xom).await?;
+    let today = state.today();
+    let mut f = form.person;
+    let mut errors = Vec::new();
+    let target = match &dest {
+        Destination::Household { id, .. } => Some((*id, false)),
+        Destination::NewHousehold { hamlet_id } => {
+            // The first person of a new household is its head.
+            f.relation = "Chủ hộ".into();
+            if hamlet_id.is_none() {
+                errors.push(("Xóm".into(), "Chọn xóm của hộ mới".into()));
+            }
+            hamlet_id.map(|h| (h, true))
+        }
+    };
+    match (parse_form(&f, today), target) {
+        (Ok(new), Some((target, new_household))) => {
+            let written = if new_household {
+                state
+                    .store
+                    .create_household_with_head(target, &new, today)
+                    .await
+            } else {
+                state
+                    .store
+                    .create_resident(target, &new, today)
+                    .await
+                    .map(|id| (target, id))
+            };
+            match written {
+                Ok((household_id, id)) => {
+                    if new_household {
+                        user.audit(
+                            &state,
+                            "tao",
+                            "ho",
+                            household_id,
+                            format!("chủ hộ: cư dân {id}"),
+                        );
+                    }
+                    user.audit(
+                        &state,
+                        "tao",
+                        "cu_dan",
+                        id,
+                        format!("vào hộ {household_id}"),
+                    );
+                    return Ok(Redirect::to(&format!("/cu-dan/{id}")).into_response());
+                }
+                Err(StoreError::Conflict(_)) => errors.push(duplicate_citizen_id(true)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        (Ok(_), None) => {}
+        (Err(e), _) => errors.extend(e),
+    }
+    let page = new_page_of(&user, &hamlets, &dest, f, errors);
+    Ok((axum::http::StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
 }
 
 async fn export(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
@@ -507,4 +765,64 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> AppResult<R
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn member(id: i64, name: &str, relation: &str) -> Resident {
+        Resident {
+            id,
+            household_id: 1,
+            hamlet_id: 1,
+            full_name: name.into(),
+            sex: None,
+            birth: None,
+            ethnicity: String::new(),
+            phone: None,
+            citizen_id: None,
+            relation: relation.into(),
+            notes: String::new(),
+            groups: vec![],
+        }
+    }
+
+    fn household(head_name: &str, code: Option<&str>) -> Household {
+        Household {
+            id: 7,
+            hamlet_id: 1,
+            code: code.map(str::to_string),
+            head_name: head_name.into(),
+            farm_business: false,
+            address: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_household_is_named_by_its_head_with_diacritics() {
+        let members = [
+            member(1, "Hoàng Thị Ánh", "Vợ"),
+            member(2, "Trần Đức Hợp", "Chủ hộ"),
+        ];
+        // The stored name lost its diacritics (the folded search key).
+        let h = household("tran duc hop", None);
+        assert_eq!(household_head_name(&h, &members), "Trần Đức Hợp");
+        // No one marked "Chủ hộ": the member the stored name folds to.
+        let members = [
+            member(1, "Hoàng Thị Ánh", "Vợ"),
+            member(2, "Trần Đức Hợp", ""),
+        ];
+        assert_eq!(household_head_name(&h, &members), "Trần Đức Hợp");
+        // Nobody matches: the stored name as it is; none: the number.
+        assert_eq!(
+            household_head_name(&household("Lý Văn Tư", None), &members),
+            "Lý Văn Tư"
+        );
+        assert_eq!(
+            household_head_name(&household("", Some("12")), &members),
+            "số 12"
+        );
+    }
 }

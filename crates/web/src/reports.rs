@@ -30,9 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/mo-hinh/{id}", post(update_model))
 }
 
-fn vn_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    crate::pages::vn_date(t)
-}
+use hocvuso_domain::time::vn_date;
 
 pub struct BoardRow {
     pub unit_id: i64,
@@ -51,7 +49,8 @@ struct BoardPage {
     deadline: String,
     days_left: i64,
     rows: Vec<BoardRow>,
-    reminders: Vec<String>,
+    reminder: Option<String>,
+    reminder_count: usize,
     quarters: Vec<(String, String)>,
     done: usize,
 }
@@ -102,18 +101,22 @@ async fn board(
         });
     }
     let deadline = quarter.deadline();
-    let reminders = rows
+    let pending: Vec<&str> = rows
         .iter()
         .filter(|r| r.status.needs_reminder())
-        .map(|r| {
-            format!(
-                "Kính gửi {}: đề nghị gửi báo cáo kết quả thực hiện Phong trào «Bình dân học vụ số» {} về UBND xã (qua Phòng Văn hóa – Xã hội) trước ngày {}.",
-                r.name,
-                quarter.label_in_text(),
-                deadline.format("%d/%m/%Y")
-            )
-        })
+        .map(|r| r.name.as_str())
         .collect();
+    // One message for all the units still to report (the board once had one
+    // near-identical paragraph per unit); the office copies it to Zalo.
+    let reminder_count = pending.len();
+    let reminder = (!pending.is_empty()).then(|| {
+        format!(
+            "Kính gửi: {}.\nĐề nghị các đơn vị gửi báo cáo kết quả thực hiện Phong trào «Bình dân học vụ số» {} về UBND xã (qua Phòng Văn hóa – Xã hội) trước ngày {}.",
+            pending.join("; "),
+            quarter.label_in_text(),
+            deadline.format("%d/%m/%Y")
+        )
+    });
     let done = rows
         .iter()
         .filter(|r| {
@@ -137,7 +140,8 @@ async fn board(
             deadline: deadline.format("%d/%m/%Y").to_string(),
             days_left: (deadline - today).num_days(),
             rows,
-            reminders,
+            reminder,
+            reminder_count,
             quarters,
             done,
         }

@@ -99,6 +99,6 @@ impl AppState {
     pub fn today(&self) -> NaiveDate {
         self.config
             .today
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
+            .unwrap_or_else(hocvuso_domain::time::vn_today)
     }
 }
