@@ -240,7 +240,11 @@ fn read_zip(bytes: &[u8]) -> Result<Workbook, FileError> {
     if total > MAX_UNCOMPRESSED_BYTES {
         return Err(FileError::Broken("nội dung giải nén quá lớn".into()));
     }
-    let names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    let names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.map(|n| n.into_owned()))
+        .collect::<Result<_, _>>()
+        .map_err(|_| FileError::Broken("tên tệp trong tệp nén bị hỏng".into()))?;
     let has = |n: &str| names.iter().any(|x| x == n);
 
     if has("mimetype") {

@@ -138,7 +138,7 @@ fn export_never_writes_formulas() {
         let mut f = zip.by_index(i).unwrap();
         let mut s = String::new();
         if std::io::Read::read_to_string(&mut f, &mut s).is_ok() {
-            assert!(!s.contains("<f>") && !s.contains("<f "), "{}", f.name());
+            assert!(!s.contains("<f>") && !s.contains("<f "), "{:?}", f.name());
         }
     }
     let wb = read_workbook(&bytes, "x.xlsx").unwrap();

@@ -4,8 +4,8 @@
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use askama::Template;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
@@ -32,9 +32,8 @@ const PRELOGIN_COOKIE: &str = "hv_pre";
 const SESSION_HOURS: i64 = 12;
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
+    // A random 16-byte salt from the operating system (argon2's getrandom feature).
+    PasswordHasher::<PasswordHash>::hash_password(&Argon2::default(), password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| AppError::Internal(format!("không tạo được mã băm mật khẩu ({e})")))
 }
@@ -517,4 +516,28 @@ async fn change_password(
         set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies),
     );
     Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_made_before_the_argon2_upgrade_still_verify() {
+        // Written by argon2 0.5 (this program before December 2026) for
+        // "Tre-xanh-Khuon-Lang-2026": accounts keep working after the upgrade.
+        let old = "$argon2id$v=19$m=19456,t=2,p=1$/Bf1mFcpFZbPwWAdAE1PHg$/VD7QbovLfYtdOG7eA6Id34BizId6vl8x/kvGhUsGXE";
+        assert!(verify_password("Tre-xanh-Khuon-Lang-2026", old));
+        assert!(!verify_password("Tre-xanh-Khuon-Lang-2027", old));
+    }
+
+    #[test]
+    fn new_hashes_are_salted_argon2id() {
+        let a = hash_password("Đồi chè Tân Cương 1975").unwrap();
+        let b = hash_password("Đồi chè Tân Cương 1975").unwrap();
+        assert!(a.starts_with("$argon2id$v=19$"), "{a}");
+        assert_ne!(a, b, "each hash has its own salt");
+        assert!(verify_password("Đồi chè Tân Cương 1975", &a));
+        assert!(!verify_password("Đồi chè Tân Cương 1976", &a));
+    }
 }
