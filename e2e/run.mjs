@@ -9,7 +9,9 @@
 //   E2E_KEEP_DATA=1  keep the temporary data directory after the run
 //
 // Prints one line per step ("ok - ..." / "not ok - ..."), saves screenshots in
-// e2e/artifacts/, and exits non-zero if any step failed.
+// e2e/artifacts/, and exits non-zero if any step failed. Every public and
+// office page is also checked with axe-core (a11y.mjs): one step per page,
+// failing with the list of violations (all of them in artifacts/axe.txt).
 
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { axeViolations, axeVersion, formatViolations, violationLines } from './a11y.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = resolve(HERE, process.env.HOCVUSO_BIN || '../target/debug/hocvuso');
@@ -77,11 +80,9 @@ async function step(page, label, fn) {
   } catch (err) {
     failures += 1;
     console.log(`not ok ${stepNo} - ${label}`);
-    const msg = String(err && err.stack ? err.stack : err)
-      .split('\n')
-      .slice(0, 8)
-      .map((l) => `  # ${l}`)
-      .join('\n');
+    // An error marked `full` (a list of findings) is printed whole, without its stack.
+    const lines = err && err.full ? String(err.message).split('\n') : String(err && err.stack ? err.stack : err).split('\n').slice(0, 8);
+    const msg = lines.map((l) => `  # ${l}`).join('\n');
     console.log(msg);
     if (page && !page.isClosed()) console.log(`  # at ${page.url()}`);
     results.push({ label, ok: false });
@@ -101,6 +102,13 @@ function skip(labels, why) {
 
 function assert(cond, msg) {
   if (!cond) throw new Error(msg);
+}
+
+/** An error whose message is a list of findings: step() prints all of its lines. */
+function findings(msg) {
+  const e = new Error(msg);
+  e.full = true;
+  return e;
 }
 
 /** Lowercase, no diacritics, đ → d: how people type on a phone without Telex. */
@@ -206,7 +214,7 @@ async function attachMeter(context, page) {
         done: true,
       });
     }
-    live.set(e.requestId, { url: e.request.url, decoded: 0, encoded: 0, status: 0, done: false });
+    live.set(e.requestId, { url: e.request.url, type: e.type, decoded: 0, encoded: 0, status: 0, done: false });
   });
   cdp.on('Network.responseReceived', (e) => {
     const r = live.get(e.requestId);
@@ -234,14 +242,29 @@ async function attachMeter(context, page) {
     reset() {
       live.clear();
     },
-    /** Waits until every request seen has finished, then sums them. */
+    /**
+     * Waits until every request seen has finished, then sums them. The
+     * browser's own fetches (type "Other": the favicon) get one more second,
+     * then are left out if still open: Chromium does not always report the end
+     * of a favicon fetch that a navigation cancelled.
+     */
     async total() {
       const deadline = Date.now() + STEP_TIMEOUT;
-      while ([...live.values()].some((r) => !r.done)) {
-        if (Date.now() > deadline) throw new Error('requests still in flight after the page loaded');
+      let grace = null;
+      for (;;) {
+        const open = [...live.values()].filter((r) => !r.done);
+        if (!open.length) break;
+        if (open.every((r) => r.type === 'Other')) {
+          grace ??= Date.now() + 1_000;
+          if (Date.now() > grace) break;
+        }
+        if (Date.now() > deadline) {
+          const pending = open.map((r) => `${r.url} (${r.type}, status ${r.status || 'none'})`);
+          throw new Error(`requests still in flight after the page loaded: ${pending.join(', ')}`);
+        }
         await new Promise((r) => setTimeout(r, 25));
       }
-      const list = [...live.values()];
+      const list = [...live.values()].filter((r) => r.done);
       return {
         encoded: list.reduce((a, r) => a + r.encoded, 0),
         decoded: list.reduce((a, r) => a + r.decoded, 0),
@@ -284,6 +307,56 @@ async function login(page, base, username, password) {
 
 function pathIs(p) {
   return (u) => u.pathname === p;
+}
+
+/**
+ * A link (or button) of the header's navigation. On a phone the links sit
+ * behind "Menu" (`<details class="menu">`): opens it first when the control
+ * is not visible yet.
+ */
+async function navLink(page, name, role = 'link') {
+  const loc = page.getByRole(role, { name, exact: true }).first();
+  if (await loc.isVisible()) return loc;
+  const summary = page.locator('details.menu:not([open]) > summary').first();
+  if (await summary.count()) await summary.click();
+  return loc;
+}
+
+// ---------------------------------------------------------------- accessibility (axe-core)
+
+/** Every page checked with axe-core: { label, path, violations }. Printed at the end, saved as JSON. */
+const axeReport = [];
+
+/**
+ * One step: axe-core on a page (navigates to `path` first unless it is null:
+ * then the page as it is now). Fails listing every violation.
+ */
+async function axeStep(page, label, path) {
+  return step(page, `axe-core: ${label} has no violations`, async () => {
+    if (path) await page.goto(path, { waitUntil: 'load' });
+    const at = new URL(page.url());
+    const violations = await axeViolations(page);
+    axeReport.push({ label, path: at.pathname + at.search, violations });
+    if (violations.length) {
+      const n = violations.reduce((a, v) => a + v.nodes.length, 0);
+      throw findings(`${violations.length} rule(s), ${n} element(s) at ${at.pathname}:\n${formatViolations(violations)}`);
+    }
+    return `${at.pathname}, axe-core ${axeVersion()}`;
+  });
+}
+
+function writeAxeReport() {
+  if (!axeReport.length) return;
+  writeFileSync(join(ARTIFACTS, 'axe.json'), `${JSON.stringify(axeReport, null, 2)}\n`, 'utf8');
+  const lines = [];
+  for (const r of axeReport) {
+    lines.push(`${r.label} (${r.path}): ${r.violations.length ? `${r.violations.length} rule(s) violated` : 'no violations'}`);
+    for (const l of violationLines(r.violations, { perRule: 1000, summaryChars: 2000 })) lines.push(`  ${l}`);
+  }
+  writeFileSync(join(ARTIFACTS, 'axe.txt'), `${lines.join('\n')}\n`, 'utf8');
+  const bad = axeReport.filter((r) => r.violations.length);
+  console.log(`# axe-core ${axeVersion()}: ${axeReport.length} pages checked, ${bad.length} with violations (all in e2e/artifacts/axe.txt)`);
+  for (const r of bad) console.log(`#   ${r.path}: ${r.violations.map((v) => `${v.id}×${v.nodes.length}`).join(', ')}`);
 }
 
 // ---------------------------------------------------------------- main
@@ -383,6 +456,11 @@ async function main() {
       ]);
       await expectText(page, 'Tên đăng nhập');
     });
+    if (ok) {
+      await step(page, 'the login page then says "Đã đổi mật khẩu, mời đăng nhập lại bằng mật khẩu mới"', async () => {
+        await expectText(page, 'Đã đổi mật khẩu, mời đăng nhập lại bằng mật khẩu mới');
+      });
+    }
     ok &&= await step(page, 'the one-time password no longer works', async () => {
       await page.getByLabel('Tên đăng nhập').fill('admin');
       await page.getByLabel('Mật khẩu', { exact: true }).fill(server.password);
@@ -399,16 +477,17 @@ async function main() {
       await login(page, base, 'admin', NEW_PASSWORD);
       await page.waitForURL(pathIs('/so-dan-cu'));
       await page.getByRole('heading', { name: 'Sổ dân cư' }).waitFor();
-      const line = await expectText(page, /\d+ người · trang \d+\/\d+/);
+      // Numbers are written the Vietnamese way: a dot between thousands ("19.562 người").
+      const line = await expectText(page, /\d[\d.]* người · trang [\d.]+\/[\d.]+/);
       const text = (await line.innerText()).trim();
-      const n = Number(text.match(/^(\d+) người/)[1]);
+      const n = Number(text.match(/^(\d[\d.]*) người/)[1].replace(/\./g, ''));
       assert(n > 1000, `the demo registry should hold thousands of people: "${text}"`);
       return `"${text.split(' · Xuất')[0]}"`;
     });
 
     if (!ok) {
       skip(
-        ['2. layout and page weight', '3. search without diacritics', '4. import', '5. logout'],
+        ['2. layout and page weight', '3. search without diacritics', '4. import', '5. office pages', '6. logout', '7. public pages', '8. assistant', '9. learning', '10. quarterly report'],
         'no logged-in session (scenario 1 failed)',
       );
       return;
@@ -417,7 +496,7 @@ async function main() {
     // ------------------------------------------------ 2. layout + weight
     console.log('# 2. phone layout and page weight');
     await step(page, 'registry page has no horizontal scroll at 360 px', async () => {
-      await page.getByRole('link', { name: 'Sổ dân cư', exact: true }).click();
+      await (await navLink(page, 'Sổ dân cư')).click();
       await page.waitForURL(pathIs('/so-dan-cu'));
       await page.waitForLoadState('load');
       const m = await page.evaluate(() => ({
@@ -430,7 +509,7 @@ async function main() {
     });
     await step(page, 'registry page load transfers under 100 KB', async () => {
       meter.reset();
-      await page.getByRole('link', { name: 'Sổ dân cư', exact: true }).click();
+      await (await navLink(page, 'Sổ dân cư')).click();
       await page.waitForURL(pathIs('/so-dan-cu'));
       await page.waitForLoadState('load');
       weights.registry = await meter.total();
@@ -461,7 +540,7 @@ async function main() {
       let name = null;
       let folded = null;
       const s1 = await step(page, 'read the first resident on the registry list', async () => {
-        await page.getByRole('link', { name: 'Sổ dân cư', exact: true }).click();
+        await (await navLink(page, 'Sổ dân cư')).click();
         await page.waitForURL(pathIs('/so-dan-cu'));
         const first = page.locator('ul.list > li a[href^="/cu-dan/"] strong').first();
         await first.waitFor();
@@ -516,7 +595,7 @@ async function main() {
         'importing the same file again creates "0 người mới"',
       ];
       const s0 = await step(page, 'read two hamlet names from the registry filter, write a CSV', async () => {
-        await page.getByRole('link', { name: 'Sổ dân cư', exact: true }).click();
+        await (await navLink(page, 'Sổ dân cư')).click();
         await page.waitForURL(pathIs('/so-dan-cu'));
         const opts = await page.locator('select[name=xom] option').evaluateAll((os) =>
           os.filter((o) => o.value !== '').map((o) => o.textContent.trim()),
@@ -536,7 +615,7 @@ async function main() {
         skip(labels, 'no CSV');
       } else {
         const importOnce = async () => {
-          await page.getByRole('link', { name: 'Nhập Excel', exact: true }).click();
+          await (await navLink(page, 'Nhập Excel')).click();
           await page.waitForURL(pathIs('/nhap'));
           await page.getByLabel('Tệp').setInputFiles(csvPath);
           await Promise.all([
@@ -569,9 +648,9 @@ async function main() {
           s1 &&
           (await step(page, labels[1], async () => {
             const text = await confirmAndWait();
-            const m = text.match(/(\d+) người mới/);
+            const m = text.match(/(\d[\d.]*) người mới/);
             assert(m, `no "N người mới" in "${text}"`);
-            assert(Number(m[1]) === rows, `expected ${rows} người mới: "${text}"`);
+            assert(Number(m[1].replace(/\./g, '')) === rows, `expected ${rows} người mới: "${text}"`);
             return `"${text}"`;
           }));
         const s3 =
@@ -605,15 +684,19 @@ async function main() {
       }
     }
 
-    // ------------------------------------------------ 5. logout
-    console.log('# 5. logout');
+    // ------------------------------------------------ 5. office pages: axe-core, header menu, staff and quizzes
+    console.log('# 5. office pages as the admin: axe-core, the header menu, no quiz for staff');
+    await officePages(browser, context, page, base);
+
+    // ------------------------------------------------ 6. logout
+    console.log('# 6. logout');
     {
       const s1 = await step(page, '"Đăng xuất" returns to the login page', async () => {
-        await page.getByRole('link', { name: 'Sổ dân cư', exact: true }).click();
+        await (await navLink(page, 'Sổ dân cư')).click();
         await page.waitForURL(pathIs('/so-dan-cu'));
         await Promise.all([
           page.waitForURL(pathIs('/dang-nhap')),
-          page.getByRole('button', { name: 'Đăng xuất', exact: true }).click(),
+          (await navLink(page, 'Đăng xuất', 'button')).click(),
         ]);
         await page.getByLabel('Tên đăng nhập').waitFor();
       });
@@ -632,9 +715,33 @@ async function main() {
       }
     }
 
-    // ------------------------------------------------ 6. the administrative assistant
-    console.log('# 6. administrative virtual assistant (no login)');
+    // ------------------------------------------------ 7. public pages, 8. the administrative assistant
+    console.log('# 7. public pages without login: axe-core, favicon');
     {
+      const pub = await browser.newContext({ ...VIEWPORT, baseURL: base });
+      pub.setDefaultTimeout(STEP_TIMEOUT);
+      const p = await pub.newPage();
+      p.on('response', (r) => {
+        if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.url()}`);
+      });
+      await step(p, '/favicon.ico answers 200 with an image', async () => {
+        const r = await pub.request.get('/favicon.ico');
+        const type = r.headers()['content-type'] || '';
+        assert(r.status() === 200, `/favicon.ico: ${r.status()}`);
+        assert(/^image\//.test(type), `/favicon.ico content-type "${type}"`);
+        return `${type}, ${(await r.body()).length} B`;
+      });
+      const course = 'dien-thoai-thong-minh';
+      await axeStep(p, 'login page', '/dang-nhap');
+      await axeStep(p, 'course list', '/hoc');
+      await axeStep(p, 'a course', `/hoc/${course}`);
+      await axeStep(p, 'a lesson', `/hoc/${course}/${lessonIds(course)[0]}`);
+      await pub.close();
+    }
+
+    console.log('# 8. administrative virtual assistant (no login): answers, focus, links, axe-core');
+    {
+      await axeStep(page, 'the assistant, empty', '/tro-ly');
       const ask = async (q) => {
         const box = page.getByLabel('Câu hỏi của bạn');
         await box.fill(q);
@@ -651,6 +758,8 @@ async function main() {
         return a.split('\n')[0];
       });
       if (s1) {
+        await assistantAnswerSteps(page);
+        await axeStep(page, 'the assistant with an answer', null);
         await step(page, 'a follow-up "còn phí?" stays on the same procedure', async () => {
           const a = await ask('còn phí?');
           assert(a.includes('1.001193') && a.includes('Phí, lệ phí'), a.slice(0, 200));
@@ -673,12 +782,12 @@ async function main() {
       }
     }
 
-    // ------------------------------------------------ 7. learning
-    console.log('# 7. learning: course, quiz, certificate, verify, offline');
+    // ------------------------------------------------ 9. learning
+    console.log('# 9. learning: course, quiz, certificate, verify, quiz layout, offline');
     server = await learning(browser, base, dataDir, server, serverErrors, weights);
 
-    // ------------------------------------------------ 8. quarterly report of a unit
-    console.log('# 8. a unit submits its quarterly report; the office sees it');
+    // ------------------------------------------------ 10. quarterly report of a unit
+    console.log('# 10. a unit submits its quarterly report; the office sees it');
     if (server) await quarterlyReport(browser, base, dataDir, serverErrors);
 
     await step(null, 'no server errors (5xx) during the run', async () => {
@@ -693,6 +802,7 @@ async function main() {
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     console.log('# page weight (cold cache, compressed transfer incl. headers / decoded bodies):');
     for (const [k, w] of Object.entries(weights)) console.log(`#   ${k.padEnd(9)} ${describeWeight(w)}`);
+    writeAxeReport();
     const passed = results.filter((r) => r.ok).length;
     console.log(`# ${results.length} steps, ${passed} passed, ${failures} failed, ${secs} s; screenshots in ${ARTIFACTS}`);
   }
@@ -793,7 +903,7 @@ async function learning(browser, base, dataDir, server, serverErrors, weights) {
     await page.getByLabel('Nhập lại mật khẩu mới').fill(learnerPassword);
     await Promise.all([page.waitForURL(pathIs('/dang-nhap')), (await submitButton(page, 'Đổi mật khẩu')).click()]);
     await login(page, base, 'hocvien', learnerPassword);
-    await page.getByRole('link', { name: 'Học kỹ năng số' }).first().click();
+    await (await navLink(page, 'Học kỹ năng số')).click();
     await page.waitForURL(pathIs('/hoc'));
     await page.getByRole('link', { name: 'Sử dụng điện thoại thông minh cơ bản' }).click();
     await page.waitForURL(pathIs(`/hoc/${course}`));
@@ -847,6 +957,77 @@ async function learning(browser, base, dataDir, server, serverErrors, weights) {
   } else {
     skip(['the certificate downloads as a PDF with the holder and the course', 'the public verify page confirms the certificate'], 'quiz not passed');
   }
+
+  // The certificate's public verify page, checked by a stranger (no login).
+  if (certUrl) {
+    const anon = await browser.newContext({ ...VIEWPORT });
+    anon.setDefaultTimeout(STEP_TIMEOUT);
+    const p = await anon.newPage();
+    await axeStep(p, 'the certificate verify page', certUrl);
+    await anon.close();
+  } else {
+    skip(['axe-core: the certificate verify page has no violations'], 'no certificate in this run');
+  }
+  // Without JavaScript the quiz form is sent as the server wrote it: its
+  // client_id must be one the server accepts (letters, digits, '-', 8–64).
+  await step(page, "the quiz form's client_id is one the server accepts (20 loads)", async () => {
+    const bad = [];
+    for (let i = 0; i < 20; i++) {
+      const html = await (await page.request.get(`/hoc/${course}/kiem-tra`)).text();
+      const raw = (html.match(/name="client_id" value="([^"]*)"/) || [])[1];
+      const id = raw && raw.replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16))).replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)));
+      if (id === undefined || !/^[A-Za-z0-9-]{8,64}$/.test(id)) bad.push(id === undefined ? '(none)' : id);
+    }
+    assert(!bad.length, `${bad.length} of 20 loads gave a client_id the server refuses ("Mã bài làm không hợp lệ" when sent without JavaScript): ${bad.slice(0, 3).join(', ')}`);
+    return '20 of 20 valid';
+  });
+  // The quiz as the resident sees it on a 360 px phone.
+  await axeStep(page, "a resident's quiz page", `/hoc/${course}/kiem-tra`);
+  await step(page, 'quiz answers at 360 px: a small radio, the text gets the width, short answers ≤ 2 lines', async () => {
+    await page.goto(`/hoc/${course}/kiem-tra`, { waitUntil: 'load' });
+    const labels = await page.locator('form#bai-kiem-tra label.check').evaluateAll((ls) =>
+      ls.map((l) => {
+        const input = l.querySelector('input');
+        const lr = l.getBoundingClientRect();
+        const ir = input ? input.getBoundingClientRect() : { width: 0 };
+        // The answer's own text: every text node of the label but the input.
+        const range = document.createRange();
+        const texts = [...l.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+        let lines = 0;
+        let textWidth = 0;
+        if (texts.length) {
+          range.setStartBefore(texts[0]);
+          range.setEndAfter(texts[texts.length - 1]);
+          const tops = [];
+          for (const r of range.getClientRects()) {
+            if (r.width > 0 && !tops.some((t) => Math.abs(t - r.top) < 4)) tops.push(r.top);
+          }
+          lines = tops.length;
+          textWidth = range.getBoundingClientRect().width;
+        }
+        return {
+          text: texts.map((n) => n.textContent).join(' ').replace(/\s+/g, ' ').trim(),
+          input: Math.round(ir.width),
+          room: Math.round(lr.width - ir.width),
+          textWidth: Math.round(textWidth),
+          lines,
+        };
+      }),
+    );
+    assert(labels.length > 0, 'no label.check in the quiz form');
+    const bad = [];
+    for (const l of labels) {
+      const why = [];
+      if (l.input > 40) why.push(`radio ${l.input} px wide (> 40)`);
+      if (l.room < 250) why.push(`text gets ${l.room} px (label − radio < 250)`);
+      if (l.text.length < 40 && l.lines > 2) why.push(`${l.text.length} characters on ${l.lines} lines`);
+      if (why.length) bad.push(`"${l.text}": ${why.join(', ')} [text box ${l.textWidth} px]`);
+    }
+    if (bad.length) throw findings(`${bad.length} of ${labels.length} answers squeezed:\n${bad.slice(0, 12).join('\n')}${bad.length > 12 ? `\n… and ${bad.length - 12} more` : ''}`);
+    const minRoom = Math.min(...labels.map((l) => l.room));
+    const maxInput = Math.max(...labels.map((l) => l.input));
+    return `${labels.length} answers; radio ≤ ${maxInput} px, text ≥ ${minRoom} px`;
+  });
 
   // Offline: save a whole course, then the server goes away.
   const offline = 'an-toan-lua-dao';
@@ -937,7 +1118,7 @@ async function quarterlyReport(browser, base, dataDir, serverErrors) {
     await up.getByLabel('Nhập lại mật khẩu mới').fill('Mot-cua-so-2026-xa');
     await Promise.all([up.waitForURL(pathIs('/dang-nhap')), (await submitButton(up, 'Đổi mật khẩu')).click()]);
     await login(up, base, 'hcc', 'Mot-cua-so-2026-xa');
-    await up.getByRole('link', { name: 'Báo cáo của đơn vị' }).click();
+    await (await navLink(up, 'Báo cáo của đơn vị')).click();
     await up.waitForURL((u) => u.pathname === `/bao-cao/don-vi/${unitId}`);
     await up.getByLabel('Tổng số hồ sơ thủ tục hành chính tiếp nhận trong quý').fill('300');
     await up.getByLabel('Trong đó: số hồ sơ nộp trực tuyến').fill('210');
@@ -979,6 +1160,175 @@ async function quarterlyReport(browser, base, dataDir, serverErrors) {
     });
   }
   await office.close();
+}
+
+// ---------------------------------------------------------------- assistant page
+
+/**
+ * Right after a question was sent on /tro-ly (the answer to "lam giay khai
+ * sinh o dau" is on screen): the newest answer has the focus and is in view,
+ * the rating buttons are big enough to tap, and the portal's https:// address
+ * is a link.
+ */
+async function assistantAnswerSteps(page) {
+  await step(page, 'the newest answer has the focus and is in view, not the question box', async () => {
+    // The page may move the focus once it has loaded: give it a moment, then look.
+    await page
+      .waitForFunction(() => document.activeElement && document.activeElement.id === 'tra-loi-moi', null, { timeout: 3_000 })
+      .catch(() => {});
+    const m = await page.evaluate(() => {
+      const last = document.querySelector('.chat .bot:last-of-type');
+      const a = document.activeElement;
+      const r = last && last.getBoundingClientRect();
+      const desc = (e) => (e ? `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''}${e.name ? `[name=${e.name}]` : ''}` : 'none');
+      return {
+        found: !!last,
+        id: last && last.id,
+        tabindex: last && last.getAttribute('tabindex'),
+        focused: !!last && a === last,
+        active: desc(a),
+        qFocused: a === document.querySelector('input[name=q]'),
+        top: r ? Math.round(r.top) : null,
+        height: window.innerHeight,
+      };
+    });
+    assert(m.found, 'no ".chat .bot:last-of-type" answer');
+    const bad = [];
+    if (!m.focused) bad.push(`document.activeElement is ${m.active}, not the newest answer (id="${m.id}", tabindex=${m.tabindex})`);
+    if (m.qFocused) bad.push('the question input is focused');
+    if (!(m.top >= 0 && m.top < m.height)) bad.push(`the answer's top is at ${m.top} px, outside the ${m.height} px viewport`);
+    if (bad.length) throw findings(bad.join('\n'));
+    return `answer #${m.id} focused, top ${m.top} px`;
+  });
+  await step(page, 'the "Có" / "Không" rating buttons are at least 44 px tall', async () => {
+    const sizes = [];
+    for (const name of ['Có', 'Không']) {
+      const b = page.getByRole('button', { name, exact: true }).last();
+      const box = await b.boundingBox();
+      assert(box, `no visible "${name}" button`);
+      sizes.push(`"${name}" ${Math.round(box.width)}×${Math.round(box.height)} px`);
+      assert(box.height >= 44, `"${name}" is ${box.height.toFixed(1)} px tall (< 44): ${sizes.join(', ')}`);
+    }
+    return sizes.join(', ');
+  });
+  await step(page, 'the https:// address in the answer is a link', async () => {
+    const answer = page.locator('.chat .bot').last();
+    const text = await answer.innerText();
+    const url = (text.match(/https:\/\/[^\s)»"”,;]+/) || [])[0];
+    assert(url, `the answer has no https:// address:\n${text.slice(0, 400)}`);
+    const clean = url.replace(/[.:]+$/, '');
+    const hrefs = await answer.locator('a[href^="https://"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert(hrefs.length > 0, `"${clean}" is plain text, not an <a href> in the answer`);
+    assert(hrefs.some((h) => h.replace(/\/$/, '') === clean.replace(/\/$/, '')), `"${clean}" is not linked; links: ${hrefs.join(', ')}`);
+    return hrefs.join(', ');
+  });
+}
+
+// ---------------------------------------------------------------- office pages
+
+/**
+ * As the logged-in admin (the main page and its context): axe-core on every
+ * office page, the header's "Menu" at 360 px (also without JavaScript), the
+ * skip link, and no quiz offered to staff.
+ */
+async function officePages(browser, context, page, base) {
+  // Real ids, read from the pages themselves.
+  let residentPath = null;
+  let householdPath = null;
+  let unitPath = null;
+  await step(page, 'read a resident, its household and a reporting unit to check', async () => {
+    await page.goto('/so-dan-cu');
+    residentPath = await page.locator('ul.list > li a[href^="/cu-dan/"]').first().getAttribute('href');
+    await page.goto(residentPath);
+    householdPath = await page.locator('main a[href^="/ho/"]').first().getAttribute('href', { timeout: 5_000 }).catch(() => null);
+    await page.goto('/bao-cao');
+    unitPath = await page.locator('main a[href^="/bao-cao/don-vi/"]').first().getAttribute('href', { timeout: 5_000 }).catch(() => null);
+    assert(householdPath, `no "/ho/<id>" link on ${residentPath}`);
+    assert(unitPath, 'no "/bao-cao/don-vi/<id>" link on /bao-cao');
+    return `${residentPath}, ${householdPath}, ${unitPath}`;
+  });
+  const pages = [
+    ['registry', '/so-dan-cu'],
+    ['a resident', residentPath],
+    ['a household', householdPath],
+    ['indicators', '/chi-tieu'],
+    ['indicator 1', '/chi-tieu/1'],
+    ['indicator 1, people not reached', '/chi-tieu/1/nguoi'],
+    ['quarterly reports board', '/bao-cao'],
+    ["a unit's report form", unitPath],
+    ['users', '/nguoi-dung'],
+    ['import upload', '/nhap'],
+    ['pilot models', '/mo-hinh'],
+    ['audit log', '/nhat-ky'],
+    ['assistant questions to review', '/tro-ly/cau-hoi'],
+    ['procedure records', '/tro-ly/thu-tuc'],
+    ['course list as the admin', '/hoc'],
+    ['a course as the admin', '/hoc/dien-thoai-thong-minh'],
+  ];
+  for (const [label, path] of pages) {
+    if (path) await axeStep(page, label, path);
+    else skip([`axe-core: ${label} has no violations`], 'no such page found');
+  }
+
+  // Staff do not take quizzes; a logged-in admin is not asked to log in.
+  await step(page, 'as the admin a course page offers no "Làm bài kiểm tra"', async () => {
+    await page.goto('/hoc/dien-thoai-thong-minh');
+    await page.locator('h1').waitFor();
+    const links = await page.getByRole('link', { name: /Làm bài kiểm tra/ }).count();
+    const buttons = await page.getByRole('button', { name: /Làm bài kiểm tra/ }).count();
+    assert(links + buttons === 0, `${links} link(s) and ${buttons} button(s) "Làm bài kiểm tra" for the admin`);
+  });
+  await step(page, 'as the admin /hoc does not say "Đăng nhập để"', async () => {
+    await page.goto('/hoc');
+    const text = await page.locator('main').innerText();
+    assert(!text.includes('Đăng nhập để'), `/hoc says: "${text.split('\n').find((l) => l.includes('Đăng nhập để'))}"`);
+  });
+
+  // The header on a phone: the links sit behind "Menu".
+  const menuSteps = async (p, how) => {
+    await step(p, `${how}: header ≤ 120 px, links behind "Menu"; opened, "Sổ dân cư" works`, async () => {
+      await p.goto('/chi-tieu', { waitUntil: 'load' });
+      const summary = p.locator('header details.menu > summary');
+      assert((await summary.count()) === 1, 'no <details class="menu"><summary> in the header');
+      const name = (await summary.innerText()).trim();
+      assert(name === 'Menu', `the menu control says "${name}", expected "Menu"`);
+      const header = await p.locator('header').first().boundingBox();
+      assert(header && header.height <= 120, `the closed header is ${header && Math.round(header.height)} px tall (> 120)`);
+      const link = p.locator('header nav a[href="/so-dan-cu"]', { hasText: 'Sổ dân cư' });
+      assert(!(await link.isVisible()), '"Sổ dân cư" is visible before opening the menu');
+      await summary.click();
+      await link.waitFor({ state: 'visible' });
+      await Promise.all([p.waitForURL(pathIs('/so-dan-cu')), link.click()]);
+      await p.getByRole('heading', { name: 'Sổ dân cư' }).waitFor();
+      return `closed header ${Math.round(header.height)} px`;
+    });
+  };
+  await menuSteps(page, 'menu at 360 px');
+  {
+    // The same without JavaScript: a context with the admin's cookies and scripts off.
+    const noJs = await browser.newContext({ ...VIEWPORT, baseURL: base, javaScriptEnabled: false });
+    noJs.setDefaultTimeout(STEP_TIMEOUT);
+    await noJs.addCookies(await context.cookies());
+    const p = await noJs.newPage();
+    await menuSteps(p, 'menu without JavaScript');
+    await noJs.close();
+  }
+  await step(page, 'the first focusable element is the skip link "Bỏ qua menu" to main#noi-dung', async () => {
+    await page.goto('/chi-tieu', { waitUntil: 'load' });
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => {
+      const a = document.activeElement;
+      return a ? { tag: a.tagName.toLowerCase(), cls: a.className, href: a.getAttribute('href'), text: a.textContent.trim() } : null;
+    });
+    assert(first && first.tag === 'a' && /\bskip\b/.test(first.cls), `Tab first focuses ${JSON.stringify(first)}`);
+    assert(first.href === '#noi-dung', `the skip link points to ${first.href}`);
+    assert(first.text === 'Bỏ qua menu', `the skip link says "${first.text}"`);
+    assert((await page.locator('main#noi-dung').count()) === 1, 'no <main id="noi-dung">');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.hash === '#noi-dung');
+    return `${JSON.stringify(first.text)} → ${first.href}`;
+  });
 }
 
 // ---------------------------------------------------------------- import data

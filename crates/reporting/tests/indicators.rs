@@ -218,7 +218,19 @@ async fn indicators_match_an_independent_count(store: Store) {
     assert_eq!(report.issuer, "XÃ DÂN TIẾN");
     let table = report.sections[0].table.as_ref().unwrap();
     assert_eq!(table.rows.len(), d.indicators.len());
-    assert!(table.rows[2][3].contains(&format!("{}/{}", adults.numerator, adults.denominator)));
+    assert!(table.rows[2][3].contains(&format!(
+        "{}/{}",
+        hocvuso_domain::numbers::integer(adults.numerator),
+        hocvuso_domain::numbers::integer(adults.denominator)
+    )));
+    // Numbered as the plan and the site number them (6a, 6b, 7a, 7b), not 1–9.
+    let numbers: Vec<&str> = table.rows.iter().map(|r| r[0].as_str()).collect();
+    let codes: Vec<&str> = d.indicators.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(numbers, codes);
+    assert!(
+        numbers.contains(&"6a") && numbers.contains(&"7b"),
+        "{numbers:?}"
+    );
     let text: String = report
         .sections
         .iter()

@@ -70,18 +70,11 @@ pub fn router() -> Router<AppState> {
 const CHAT_JS: &str = include_str!("../static/tro-ly.js");
 
 async fn chat_script() -> axum::response::Response {
-    use axum::response::IntoResponse;
-    (
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/javascript; charset=utf-8",
-            ),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
+    crate::pages::static_file(
+        "text/javascript; charset=utf-8",
+        "public, max-age=3600",
         CHAT_JS,
     )
-        .into_response()
 }
 
 pub struct TurnView {

@@ -56,6 +56,14 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
     if state.config.snapshot_minutes > 0 {
         tokio::spawn(indicators::refresh_snapshots_forever(state.clone()));
     }
+    // Build the assistant's index now, in the background, so the first citizen
+    // who asks does not wait for it (seconds in a debug build).
+    let warm = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = assistant::assistant(&warm).await {
+            tracing::error!(error = %e, "assistant not built at start-up");
+        }
+    });
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

@@ -80,37 +80,33 @@ async fn home(user: CurrentUser) -> Redirect {
     }
 }
 
-async fn css() -> Response {
+/// A file built into the binary, with its type and how long browsers may
+/// keep it. Every static file the server sends goes through here.
+pub(crate) fn static_file(
+    content_type: &'static str,
+    cache: &'static str,
+    body: impl IntoResponse,
+) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, cache),
         ],
-        APP_CSS,
+        body,
     )
         .into_response()
+}
+
+async fn css() -> Response {
+    static_file("text/css; charset=utf-8", "public, max-age=86400", APP_CSS)
 }
 
 async fn icon_svg() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=604800"),
-        ],
-        ICON_SVG,
-    )
-        .into_response()
+    static_file("image/svg+xml", "public, max-age=604800", ICON_SVG)
 }
 
 async fn favicon() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "image/x-icon"),
-            (header::CACHE_CONTROL, "public, max-age=604800"),
-        ],
-        FAVICON,
-    )
-        .into_response()
+    static_file("image/x-icon", "public, max-age=604800", FAVICON)
 }
 
 pub struct AuditView {

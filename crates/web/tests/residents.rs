@@ -5,122 +5,14 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly on purpose
 
-use chrono::NaiveDate;
 use hocvuso_domain::auth::ResidentScope;
 use hocvuso_domain::person::is_head_relation;
-use hocvuso_domain::{Resident, ResidentFilter, Role};
-use hocvuso_storage::{NewUser, Store, StoreOptions};
-use hocvuso_web::auth::hash_password;
-use hocvuso_web::{AppState, WebConfig};
-use reqwest::redirect::Policy;
+use hocvuso_domain::{Resident, ResidentFilter};
 use reqwest::StatusCode;
 
-const PASSWORD: &str = "Ruộng bậc thang 2026";
+mod common;
+use common::*;
 
-struct TestApp {
-    base: String,
-    store: Store,
-    hamlets: Vec<i64>,
-    _dir: tempfile::TempDir,
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 1).expect("date")
-}
-
-async fn add_user(store: &Store, username: &str, role: Role) {
-    store
-        .create_user(&NewUser {
-            username: username.into(),
-            display_name: format!("Người dùng {username}"),
-            password_hash: hash_password(PASSWORD).expect("hash"),
-            role,
-            must_change_password: false,
-        })
-        .await
-        .expect("user");
-}
-
-async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().expect("tmp");
-    let store = Store::connect(&StoreOptions::sqlite_file(&dir.path().join("t.sqlite")))
-        .await
-        .expect("store");
-    let demo = hocvuso_demo::generate(&hocvuso_demo::DemoOptions {
-        seed: 11,
-        hamlets: 3,
-        households: 80,
-        today: today(),
-    });
-    store.load_demo(&demo, today()).await.expect("demo");
-    let hamlets: Vec<i64> = store
-        .list_hamlets()
-        .await
-        .expect("hamlets")
-        .iter()
-        .map(|h| h.id)
-        .collect();
-    add_user(&store, "admin", Role::Admin).await;
-    add_user(
-        &store,
-        "truongxom",
-        Role::HamletHead {
-            hamlet_id: hamlets[0],
-        },
-    )
-    .await;
-    add_user(
-        &store,
-        "tocnscd",
-        Role::DigitalTeamMember {
-            hamlet_id: hamlets[0],
-        },
-    )
-    .await;
-    add_user(&store, "vhxh", Role::CultureOffice).await;
-    let state = AppState::new(
-        store.clone(),
-        WebConfig {
-            secure_cookies: false,
-            today: Some(today()),
-            ..Default::default()
-        },
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let app = hocvuso_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("serve");
-    });
-    TestApp {
-        base: format!("http://{addr}"),
-        store,
-        hamlets,
-        _dir: dir,
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .expect("client")
-}
-
-/// The value of the first hidden `csrf` field in a page.
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html
-        .find(marker)
-        .map(|i| i + marker.len())
-        .expect("page has a csrf field");
-    html[start..].split('"').next().expect("value").to_string()
-}
-
-/// The text of the page's `<h1>`.
 fn h1_of(html: &str) -> String {
     let start = html.find("<h1>").expect("page has an h1") + "<h1>".len();
     let end = html[start..].find("</h1>").expect("h1 ends") + start;
@@ -137,76 +29,6 @@ fn escaped(s: &str) -> String {
 }
 
 impl TestApp {
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
-    }
-
-    /// Log in and return the session's CSRF token (read from a page).
-    async fn login(&self, user: &str) -> (reqwest::Client, String) {
-        let c = client();
-        let page = c
-            .get(self.url("/dang-nhap"))
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("text");
-        let csrf = csrf_of(&page);
-        let r = c
-            .post(self.url("/dang-nhap"))
-            .form(&[
-                ("username", user),
-                ("password", PASSWORD),
-                ("csrf", csrf.as_str()),
-            ])
-            .send()
-            .await
-            .expect("post");
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {user}");
-        let page = c
-            .get(self.url("/doi-mat-khau"))
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("text");
-        (c, csrf_of(&page))
-    }
-
-    async fn get(&self, c: &reqwest::Client, path: &str) -> (StatusCode, String) {
-        let r = c.get(self.url(path)).send().await.expect("get");
-        (r.status(), r.text().await.expect("text"))
-    }
-
-    async fn post(
-        &self,
-        c: &reqwest::Client,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> reqwest::Response {
-        c.post(self.url(path))
-            .form(form)
-            .send()
-            .await
-            .expect("post")
-    }
-
-    async fn resident_in(&self, hamlet: i64) -> Resident {
-        self.store
-            .list_residents(
-                ResidentScope::Hamlet(hamlet),
-                &ResidentFilter::default(),
-                1,
-                1,
-            )
-            .await
-            .expect("list")
-            .items[0]
-            .clone()
-    }
-
     /// A household of the hamlet with a member whose relation is "Chủ hộ",
     /// and that head.
     async fn household_with_head(&self, hamlet: i64) -> (i64, Resident) {

@@ -73,6 +73,15 @@ pub async fn spawn_app_with(llm: Option<hocvuso_web::llm::LlmConfig>) -> TestApp
         false,
     )
     .await;
+    add_user(
+        &store,
+        "tocnscd",
+        Role::DigitalTeamMember {
+            hamlet_id: hamlets[0],
+        },
+        false,
+    )
+    .await;
     add_user(&store, "vhxh", Role::CultureOffice, false).await;
     let someone = store
         .list_residents(
@@ -198,6 +207,19 @@ impl TestApp {
     pub async fn get(&self, c: &reqwest::Client, path: &str) -> (StatusCode, String) {
         let r = c.get(self.url(path)).send().await.expect("get");
         (r.status(), r.text().await.expect("text"))
+    }
+
+    pub async fn post(
+        &self,
+        c: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        c.post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("post")
     }
 
     pub async fn resident_in(&self, hamlet: i64) -> hocvuso_domain::Resident {
