@@ -28,7 +28,13 @@ pub async fn open(db: &DbArgs) -> Result<Store> {
         .map_err(|e| anyhow!("{e}"))
 }
 
-fn cli_audit(store: &Store, action: &str, object_type: &str, object_id: &str, detail: String) {
+pub(crate) fn cli_audit(
+    store: &Store,
+    action: &str,
+    object_type: &str,
+    object_id: &str,
+    detail: String,
+) {
     let who = std::env::var("USER").unwrap_or_else(|_| "cli".into());
     store.audit().record(AuditEvent {
         user_id: None,
@@ -81,7 +87,8 @@ async fn load_demo_if_empty(
 }
 
 /// Make sure an `admin` account exists; if it has never been used, give it a
-/// fresh one-time password and return it.
+/// fresh one-time password and return it. The only place that creates the
+/// first `admin` (for `demo`, `serve --demo` and a first `serve`).
 async fn demo_admin(store: &Store) -> Result<Option<String>> {
     match store.find_user("admin").await? {
         None => {
@@ -112,6 +119,18 @@ async fn demo_admin(store: &Store) -> Result<Option<String>> {
     }
 }
 
+/// The one-time `admin` password to print when the server starts. A database
+/// without any account (a first run) gets `admin`, so that there is a way in;
+/// with `--demo` an `admin` that has never logged in also gets a fresh one.
+/// Otherwise nothing: the accounts are the office's own.
+async fn first_admin(store: &Store, demo: bool) -> Result<Option<String>> {
+    if demo || store.list_users().await?.is_empty() {
+        demo_admin(store).await
+    } else {
+        Ok(None)
+    }
+}
+
 pub async fn serve(
     db: DbArgs,
     demo: bool,
@@ -124,11 +143,11 @@ pub async fn serve(
     let catalog = crate::courses::load(&db)?;
     let defs = crate::reporting::load_definitions(&db, &catalog)?;
     let store = open(&db).await?;
-    let mut one_time = None;
     if demo {
         load_demo_if_empty(&store, 2026, &catalog).await?;
-        one_time = demo_admin(&store).await?;
     }
+    let one_time = first_admin(&store, demo).await?;
+    let empty_registry = !demo && store.is_empty().await?;
     let listener = tokio::net::TcpListener::bind(&bind)
         .await
         .with_context(|| format!("không mở được cổng {bind}"))?;
@@ -138,6 +157,9 @@ pub async fn serve(
         Some(p) => println!("Đăng nhập lần đầu: tài khoản admin, mật khẩu một lần {p} (sẽ phải đổi ngay)"),
         None if demo => println!("Tài khoản admin đã đặt mật khẩu riêng. Quên mật khẩu: hocvuso user reset-password admin"),
         None => {}
+    }
+    if empty_registry {
+        println!("Sổ dân cư đang trống: đăng nhập rồi làm theo «Bắt đầu với xã thật» trong README (thêm xóm, nhập danh sách cư dân, đơn vị, cán bộ).");
     }
     let state = AppState::new(
         store,

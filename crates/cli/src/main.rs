@@ -6,6 +6,7 @@ mod bench;
 mod commands;
 mod courses;
 mod reporting;
+mod units;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -169,6 +170,11 @@ enum Command {
         #[arg(long)]
         failures: bool,
     },
+    /// Đơn vị của xã (trường, trạm y tế, các phòng, đoàn thể, xóm, Tổ công nghệ số) và thành viên.
+    Unit {
+        #[command(subcommand)]
+        action: UnitAction,
+    },
     /// Thêm xóm, kèm đơn vị xóm và Tổ công nghệ số cộng đồng của xóm.
     Hamlet {
         /// Ví dụ "Xóm Khuôn Lặng"
@@ -188,6 +194,58 @@ pub enum CoursesAction {
     Check {
         /// Thư mục chứa các khóa học (mỗi khóa một thư mục con).
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UnitAction {
+    /// Liệt kê các loại đơn vị, cấp học và loại thành viên cùng mã.
+    Types,
+    /// Thêm một đơn vị.
+    Add {
+        /// Tên đơn vị, ví dụ "Trường Tiểu học Dân Tiến".
+        name: String,
+        /// Mã loại đơn vị (xem `hocvuso unit types`), ví dụ truong_hoc.
+        #[arg(long = "type")]
+        unit_type: String,
+        /// Xóm (bắt buộc với xom và to_cnscd).
+        #[arg(long)]
+        hamlet: Option<String>,
+        /// Cấp học của trường: mam_non, tieu_hoc, thcs, lien_cap.
+        #[arg(long)]
+        level: Option<String>,
+    },
+    /// Liệt kê các đơn vị: mã số, tên, loại, xóm, số thành viên, còn hoạt động.
+    List {
+        /// In JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Thành viên của đơn vị.
+    Member {
+        #[command(subcommand)]
+        action: MemberAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MemberAction {
+    /// Thêm một người trong sổ dân cư vào đơn vị (hoặc đổi chức vụ, loại).
+    Add {
+        /// Tên đơn vị (gõ có dấu hay không đều được).
+        unit: String,
+        /// Số CCCD của người đó (12 chữ số).
+        #[arg(long)]
+        citizen_id: Option<String>,
+        /// Hoặc mã số cư dân trong sổ.
+        #[arg(long)]
+        resident_id: Option<i64>,
+        /// Chức vụ, ví dụ "Công chức Văn hóa – Xã hội".
+        #[arg(long)]
+        position: Option<String>,
+        /// can_bo, cong_chuc, vien_chuc, khong_chuyen_trach, giao_vien, thanh_vien_to, khac.
+        #[arg(long)]
+        category: Option<String>,
     },
 }
 
@@ -297,6 +355,7 @@ async fn main() {
             failures,
         } => ask::eval(db, &what, file, failures).await,
         Command::Hamlet { name } => commands::hamlet(db, name).await,
+        Command::Unit { action } => units::run(db, action).await,
         Command::Indicators {
             json,
             quarter,

@@ -30,7 +30,7 @@ mod units;
 pub mod learning;
 
 use chrono::NaiveDate;
-use hocvuso_domain::{NewResident, UnitType};
+use hocvuso_domain::{MemberCategory, NewResident, UnitType};
 use household::HouseholdGen;
 
 /// The commune, as written in addresses.
@@ -75,6 +75,21 @@ pub struct DemoUnit {
     /// Residents working in the unit; for a hamlet, its head (trưởng xóm).
     pub staff: Vec<MemberRef>,
     pub head_count_note: String,
+}
+
+impl DemoUnit {
+    /// What the demo's staff are in their unit: the offices' staff are
+    /// công chức, the mass organisations' leaders cán bộ, teachers and
+    /// health staff are counted as such, and team members as team members.
+    pub fn staff_category(&self) -> MemberCategory {
+        match self.unit_type {
+            UnitType::MassOrganisation => MemberCategory::CanBo,
+            t if t.is_commune_body() => MemberCategory::CongChuc,
+            UnitType::HealthStation => MemberCategory::VienChuc,
+            UnitType::Hamlet => MemberCategory::KhongChuyenTrach,
+            t => MemberCategory::default_for(t),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,7 +21,7 @@ pub use groups::TargetGroup;
 pub use person::{BirthDate, CitizenId, FieldError, PhoneNumber, Sex};
 pub use quarter::{Quarter, ReportStatus, StoredState};
 pub use registry::{Hamlet, Household, NewResident, Page, Resident, ResidentFilter};
-pub use units::{Unit, UnitType};
+pub use units::{MemberCategory, SchoolLevel, Unit, UnitType};
 
 /// Identifiers are plain database row ids.
 pub type Id = i64;

@@ -80,6 +80,22 @@ impl UnitType {
         }
     }
 
+    /// The commune's own bodies, whose cán bộ and công chức the plan's first
+    /// target counts: its offices and centres, the Fatherland Front and the
+    /// mass organisations. Not schools, the health station or the police
+    /// (their staff are counted elsewhere), nor hamlets and their teams.
+    pub fn is_commune_body(self) -> bool {
+        matches!(
+            self,
+            UnitType::CultureSocietyOffice
+                | UnitType::PeoplesCommitteeOffice
+                | UnitType::EconomicOffice
+                | UnitType::PublicServiceCentre
+                | UnitType::GeneralServicesCentre
+                | UnitType::MassOrganisation
+        )
+    }
+
     /// Whether the unit's staff are officials (cán bộ, công chức, viên chức)
     /// for the "officials" target group.
     pub fn staff_are_officials(self) -> bool {
@@ -90,6 +106,122 @@ impl UnitType {
     }
 }
 
+/// What a member is in their unit (the plan counts "cán bộ, công chức" of the
+/// commune's own bodies for its first target, not teachers, health staff or
+/// police).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MemberCategory {
+    /// Cán bộ (elected or appointed leadership: Party, HĐND, UBND, MTTQ, đoàn thể).
+    CanBo,
+    /// Công chức cấp xã.
+    CongChuc,
+    /// Viên chức (public service units: school, health station, centres).
+    VienChuc,
+    /// Người hoạt động không chuyên trách.
+    KhongChuyenTrach,
+    /// Giáo viên.
+    GiaoVien,
+    /// Thành viên Tổ công nghệ số cộng đồng.
+    ThanhVienTo,
+    Khac,
+}
+
+impl MemberCategory {
+    pub const ALL: [MemberCategory; 7] = [
+        Self::CanBo,
+        Self::CongChuc,
+        Self::VienChuc,
+        Self::KhongChuyenTrach,
+        Self::GiaoVien,
+        Self::ThanhVienTo,
+        Self::Khac,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::CanBo => "can_bo",
+            Self::CongChuc => "cong_chuc",
+            Self::VienChuc => "vien_chuc",
+            Self::KhongChuyenTrach => "khong_chuyen_trach",
+            Self::GiaoVien => "giao_vien",
+            Self::ThanhVienTo => "thanh_vien_to",
+            Self::Khac => "khac",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CanBo => "Cán bộ",
+            Self::CongChuc => "Công chức",
+            Self::VienChuc => "Viên chức",
+            Self::KhongChuyenTrach => "Người hoạt động không chuyên trách",
+            Self::GiaoVien => "Giáo viên",
+            Self::ThanhVienTo => "Thành viên tổ",
+            Self::Khac => "Khác",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    /// The category a member gets when none is given: team members are
+    /// members of the team; elsewhere "khác" until the office says more.
+    pub fn default_for(unit: UnitType) -> Self {
+        match unit {
+            UnitType::DigitalTeam => Self::ThanhVienTo,
+            UnitType::School => Self::GiaoVien,
+            _ => Self::Khac,
+        }
+    }
+
+    /// Counted by the plan's first target (II.2: "100% cán bộ, công chức
+    /// xã"): a cán bộ or công chức of one of the commune's own bodies.
+    pub fn is_commune_official_in(self, unit: UnitType) -> bool {
+        self.is_official() && unit.is_commune_body()
+    }
+
+    /// Cán bộ or công chức (not viên chức, teachers or part-time workers).
+    pub fn is_official(self) -> bool {
+        matches!(self, Self::CanBo | Self::CongChuc)
+    }
+}
+
+/// The level of a school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SchoolLevel {
+    MamNon,
+    TieuHoc,
+    Thcs,
+    LienCap,
+}
+
+impl SchoolLevel {
+    pub const ALL: [SchoolLevel; 4] = [Self::MamNon, Self::TieuHoc, Self::Thcs, Self::LienCap];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::MamNon => "mam_non",
+            Self::TieuHoc => "tieu_hoc",
+            Self::Thcs => "thcs",
+            Self::LienCap => "lien_cap",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::MamNon => "Mầm non",
+            Self::TieuHoc => "Tiểu học",
+            Self::Thcs => "Trung học cơ sở",
+            Self::LienCap => "Liên cấp",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     pub id: Id,
@@ -97,6 +229,11 @@ pub struct Unit {
     pub unit_type: UnitType,
     /// Set for hamlets and community digital teams.
     pub hamlet_id: Option<Id>,
+    /// A deactivated unit keeps its members and reports but is no longer
+    /// asked to report or counted.
+    pub active: bool,
+    /// Set for schools.
+    pub school_level: Option<SchoolLevel>,
 }
 
 #[cfg(test)]
@@ -110,5 +247,23 @@ mod tests {
         }
         assert!(UnitType::School.staff_are_officials());
         assert!(!UnitType::DigitalTeam.staff_are_officials());
+        for c in MemberCategory::ALL {
+            assert_eq!(MemberCategory::from_code(c.code()), Some(c));
+        }
+        for l in SchoolLevel::ALL {
+            assert_eq!(SchoolLevel::from_code(l.code()), Some(l));
+        }
+    }
+
+    #[test]
+    fn the_first_target_counts_officials_of_the_communes_own_bodies() {
+        use MemberCategory::*;
+        assert!(CongChuc.is_commune_official_in(UnitType::PeoplesCommitteeOffice));
+        assert!(CanBo.is_commune_official_in(UnitType::MassOrganisation));
+        assert!(!VienChuc.is_commune_official_in(UnitType::PublicServiceCentre));
+        assert!(!CongChuc.is_commune_official_in(UnitType::School));
+        assert!(!CongChuc.is_commune_official_in(UnitType::Police));
+        assert!(!CongChuc.is_commune_official_in(UnitType::HealthStation));
+        assert!(!ThanhVienTo.is_commune_official_in(UnitType::DigitalTeam));
     }
 }

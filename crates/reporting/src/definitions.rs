@@ -127,9 +127,12 @@ impl Definitions {
                 let Some(p) = d.population.as_deref() else {
                     return Err(at("thiếu `population` (nhóm được đếm)".into()));
                 };
-                if !hocvuso_learning::AUDIENCES.iter().any(|a| a.code == p) {
+                if p != crate::COMMUNE_OFFICIALS
+                    && !hocvuso_learning::AUDIENCES.iter().any(|a| a.code == p)
+                {
                     return Err(at(format!("nhóm `{p}` không có")));
                 }
+                let p = crate::audience_of(p);
                 if d.reached.is_empty() {
                     return Err(at("thiếu `reached` (điều kiện được tính)".into()));
                 }
@@ -187,6 +190,8 @@ impl Definitions {
         let group = def.population.as_deref().unwrap_or("");
         let who = if group == "to_cnscd" {
             "thành viên Tổ công nghệ số cộng đồng".to_string()
+        } else if group == crate::COMMUNE_OFFICIALS {
+            "cán bộ, công chức của các cơ quan, tổ chức của xã (theo danh sách đơn vị; không gồm giáo viên, nhân viên y tế, công an)".to_string()
         } else {
             format!("người thuộc nhóm «{}»", Audience::label_of(group))
         };

@@ -170,17 +170,37 @@ pub struct Context<'a> {
     pub defs: &'a Definitions,
 }
 
+/// The population code of indicator 1 in indicators.toml: the cán bộ and
+/// công chức of the commune's own bodies, by their category in a unit.
+pub const COMMUNE_OFFICIALS: &str = "can_bo_cong_chuc_xa";
+
+/// The store's population for a population code of indicators.toml.
+pub fn population_named(code: &str) -> Population {
+    match code {
+        "to_cnscd" => Population::DigitalTeam,
+        COMMUNE_OFFICIALS => Population::CommuneOfficials,
+        group => Population::Group(group.to_string()),
+    }
+}
+
+/// The learners' group whose core courses a population must pass
+/// (`courses/core.toml`): the commune's officials take the officials' courses.
+pub fn audience_of(code: &str) -> &str {
+    if code == COMMUNE_OFFICIALS {
+        "can_bo"
+    } else {
+        code
+    }
+}
+
 /// The store's population and criteria for a people-counting indicator.
 pub fn population_of(
     def: &IndicatorDef,
     catalog: &Catalog,
 ) -> Option<(Population, Vec<Criterion>)> {
-    let group = def.population.as_deref()?;
-    let population = if group == "to_cnscd" {
-        Population::DigitalTeam
-    } else {
-        Population::Group(group.to_string())
-    };
+    let code = def.population.as_deref()?;
+    let population = population_named(code);
+    let group = audience_of(code);
     let criteria = def
         .reached
         .iter()
@@ -405,11 +425,7 @@ pub async fn by_group(cx: Context<'_>, def: &IndicatorDef, quarter: Quarter) -> 
         if def.population.as_deref() == Some(a.code) {
             continue;
         }
-        let group = if a.code == "to_cnscd" {
-            Population::DigitalTeam
-        } else {
-            Population::Group(a.code.to_string())
-        };
+        let group = population_named(a.code);
         let rows = cx
             .store
             .reach_in_group(&population, &group, &criteria, &bounds)

@@ -333,10 +333,22 @@ async fn check_against_raw_rows(
         .unwrap()
         .items;
     let mut team = BTreeSet::new();
+    // Indicator 1's people, read from the raw membership rows: cán bộ and
+    // công chức of the commune's own bodies.
+    let mut officials = BTreeSet::new();
     for u in store.list_units().await.unwrap() {
-        if u.unit_type == UnitType::DigitalTeam {
-            for (rid, _, _) in store.unit_members(u.id).await.unwrap() {
-                team.insert(rid);
+        for m in store.members_of(u.id).await.unwrap() {
+            if u.unit_type == UnitType::DigitalTeam {
+                team.insert(m.resident_id);
+            }
+            if u.unit_type.is_commune_body()
+                && matches!(
+                    m.category,
+                    hocvuso_domain::MemberCategory::CanBo
+                        | hocvuso_domain::MemberCategory::CongChuc
+                )
+            {
+                officials.insert(m.resident_id);
             }
         }
     }
@@ -352,6 +364,8 @@ async fn check_against_raw_rows(
         let in_pop = |r: &hocvuso_domain::Resident| {
             if group == "to_cnscd" {
                 team.contains(&r.id)
+            } else if group == hocvuso_reporting::COMMUNE_OFFICIALS {
+                officials.contains(&r.id)
             } else {
                 r.groups.iter().any(|g| g.code() == group)
             }
@@ -362,7 +376,7 @@ async fn check_against_raw_rows(
                 .iter()
                 .filter_map(|c| match c {
                     ReachedBy::Basic => {
-                        let need = &catalog.basic_knowledge[group];
+                        let need = &catalog.basic_knowledge[hocvuso_reporting::audience_of(group)];
                         let times: Vec<_> = need
                             .iter()
                             .filter_map(|c| first_pass.get(&(r.id, c.clone())))

@@ -4,6 +4,7 @@
 
 use crate::{PgStore, Result, SqliteStore, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
+use hocvuso_domain::{MemberCategory, UnitType};
 use sqlx::QueryBuilder;
 
 /// Who an indicator is about.
@@ -13,6 +14,10 @@ pub enum Population {
     Group(String),
     /// Members of the community digital teams.
     DigitalTeam,
+    /// The cán bộ and công chức of the commune's own bodies (the plan's
+    /// first target), by their category in an active unit
+    /// (`MemberCategory::is_commune_official_in`).
+    CommuneOfficials,
     /// Staff of one unit.
     Staff(i64),
     /// Residents of one hamlet.
@@ -138,6 +143,35 @@ fn push_population<'a, DB: sqlx::Database>(
                 "SELECT DISTINCT m.resident_id FROM unit_members m JOIN units u ON u.id = m.unit_id \
                  WHERE u.unit_type = 'to_cnscd'",
             );
+            push_dirty(qb, "m.resident_id", dirty);
+        }
+        Population::CommuneOfficials => {
+            // The lists come from the domain rule, not restated here.
+            let quote = |codes: Vec<&str>| {
+                codes
+                    .iter()
+                    .map(|c| format!("'{c}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let categories = quote(
+                MemberCategory::ALL
+                    .into_iter()
+                    .filter(|c| c.is_official())
+                    .map(MemberCategory::code)
+                    .collect(),
+            );
+            let bodies = quote(
+                UnitType::ALL
+                    .into_iter()
+                    .filter(|t| t.is_commune_body())
+                    .map(UnitType::code)
+                    .collect(),
+            );
+            qb.push(format!(
+                "SELECT DISTINCT m.resident_id FROM unit_members m JOIN units u ON u.id = m.unit_id \
+                 WHERE u.active AND m.category IN ({categories}) AND u.unit_type IN ({bodies})"
+            ));
             push_dirty(qb, "m.resident_id", dirty);
         }
         Population::Staff(unit) => {

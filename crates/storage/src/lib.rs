@@ -28,6 +28,7 @@ mod indicators;
 mod learning;
 mod ops;
 mod rows;
+mod units;
 
 pub use audit::{AuditEvent, AuditWriter};
 pub use connect::{Engine, StoreOptions};
@@ -43,6 +44,7 @@ pub use learning::{
 pub use ops::{
     DemoLoadSummary, ImportSummary, NewUser, QuestionLog, QuestionRow, SessionRecord, User,
 };
+pub use units::{Member, NewUnit, UnitOverview};
 
 use sqlx::{Pool, Postgres, Sqlite};
 

@@ -9,9 +9,7 @@ use hocvuso_domain::auth::ResidentScope;
 use hocvuso_domain::groups::TargetGroup;
 use hocvuso_domain::person::is_ethnic_minority;
 use hocvuso_domain::registry::Page;
-use hocvuso_domain::{
-    Hamlet, Household, NewResident, Resident, ResidentFilter, Role, Unit, UnitType,
-};
+use hocvuso_domain::{Hamlet, Household, NewResident, Resident, ResidentFilter, Role, UnitType};
 use hocvuso_import::{ExportRow, HouseholdKey, ImportRow};
 use sqlx::{QueryBuilder, Row};
 use std::collections::{HashMap, HashSet};
@@ -315,60 +313,6 @@ macro_rules! store_ops {
                 Ok(id)
             }
 
-            async fn list_units(&self) -> Result<Vec<Unit>> {
-                let rows = sqlx::query_as::<$DB, UnitRow>(
-                    "SELECT id, name, unit_type, hamlet_id FROM units ORDER BY unit_type, name",
-                )
-                .fetch_all(&self.read)
-                .await?;
-                Ok(rows.into_iter().filter_map(UnitRow::into_unit).collect())
-            }
-
-            async fn create_unit(&self, name: &str, unit_type: UnitType, hamlet_id: Option<i64>) -> Result<i64> {
-                Ok(sqlx::query_scalar::<$DB, i64>(
-                    "INSERT INTO units (name, unit_type, hamlet_id) VALUES ($1, $2, $3) RETURNING id",
-                )
-                .bind(vntext::normalize(name))
-                .bind(unit_type.code())
-                .bind(hamlet_id)
-                .fetch_one(&self.write)
-                .await?)
-            }
-
-            async fn add_unit_member(&self, unit_id: i64, resident_id: i64, title: &str, today: NaiveDate) -> Result<()> {
-                let mut tx = self.write.begin().await?;
-                sqlx::query::<$DB>(
-                    "INSERT INTO unit_members (unit_id, resident_id, title) VALUES ($1, $2, $3) ON CONFLICT (unit_id, resident_id) DO UPDATE SET title = excluded.title",
-                )
-                .bind(unit_id)
-                .bind(resident_id)
-                .bind(title)
-                .execute(&mut *tx)
-                .await?;
-                Self::refresh_groups_in(&mut tx, today, Some(&[resident_id])).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn unit_member_ids(&self, resident_id: i64) -> Result<Vec<i64>> {
-                Ok(sqlx::query_scalar::<$DB, i64>("SELECT unit_id FROM unit_members WHERE resident_id = $1 ORDER BY unit_id")
-                    .bind(resident_id)
-                    .fetch_all(&self.read)
-                    .await?)
-            }
-
-            async fn unit_members(&self, unit_id: i64) -> Result<Vec<(i64, String, String)>> {
-                let rows = sqlx::query::<$DB>(
-                    "SELECT r.id, r.full_name, m.title FROM unit_members m JOIN residents r ON r.id = m.resident_id WHERE m.unit_id = $1 ORDER BY r.name_key",
-                )
-                .bind(unit_id)
-                .fetch_all(&self.read)
-                .await?;
-                rows.into_iter()
-                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-                    .collect()
-            }
-
             async fn create_household(&self, hamlet_id: i64, code: Option<&str>, head_name: &str, farm_business: bool, address: &str) -> Result<i64> {
                 Ok(sqlx::query_scalar::<$DB, i64>(
                     "INSERT INTO households (hamlet_id, code, head_name, head_key, farm_business, address) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -572,7 +516,7 @@ macro_rules! store_ops {
             /// unit staff) of some residents, or of everyone. Ages follow
             /// `BirthDate::age_on`: full dates count the birthday, years only
             /// count `today.year - year`.
-            async fn refresh_groups_in(tx: &mut sqlx::Transaction<'static, $DB>, today: NaiveDate, ids: Option<&[i64]>) -> Result<()> {
+            pub(crate) async fn refresh_groups_in(tx: &mut sqlx::Transaction<'static, $DB>, today: NaiveDate, ids: Option<&[i64]>) -> Result<()> {
                 let year = today.year();
                 let mmdd = today.format("%m-%d").to_string();
                 let age = "($1 - r.birth_year - CASE WHEN length(r.birth) = 10 AND substr(r.birth, 6, 5) > $2 THEN 1 ELSE 0 END)";
@@ -1138,9 +1082,10 @@ macro_rules! store_ops {
                         .await?;
                     for m in &u.staff {
                         if let Some(rid) = ids.get(m.household).and_then(|(_, r)| r.get(m.member)) {
-                            sqlx::query::<$DB>("INSERT INTO unit_members (unit_id, resident_id, title) VALUES ($1, $2, '') ON CONFLICT DO NOTHING")
+                            sqlx::query::<$DB>("INSERT INTO unit_members (unit_id, resident_id, title, category) VALUES ($1, $2, '', $3) ON CONFLICT DO NOTHING")
                                 .bind(uid)
                                 .bind(*rid)
+                                .bind(u.staff_category().code())
                                 .execute(&mut *tx)
                                 .await?;
                         }
@@ -1369,34 +1314,6 @@ impl Store {
         let r = dispatch!(self, s => s.add_hamlet_with_units(name).await);
         self.hamlets.clear();
         r
-    }
-    pub async fn list_units(&self) -> Result<Vec<Unit>> {
-        dispatch!(self, s => s.list_units().await)
-    }
-    pub async fn create_unit(
-        &self,
-        name: &str,
-        unit_type: UnitType,
-        hamlet_id: Option<i64>,
-    ) -> Result<i64> {
-        dispatch!(self, s => s.create_unit(name, unit_type, hamlet_id).await)
-    }
-    pub async fn add_unit_member(
-        &self,
-        unit_id: i64,
-        resident_id: i64,
-        title: &str,
-        today: NaiveDate,
-    ) -> Result<()> {
-        dispatch!(self, s => s.add_unit_member(unit_id, resident_id, title, today).await)
-    }
-    /// Units a resident belongs to.
-    pub async fn unit_member_ids(&self, resident_id: i64) -> Result<Vec<i64>> {
-        dispatch!(self, s => s.unit_member_ids(resident_id).await)
-    }
-    /// (resident id, name, title) of a unit's members.
-    pub async fn unit_members(&self, unit_id: i64) -> Result<Vec<(i64, String, String)>> {
-        dispatch!(self, s => s.unit_members(unit_id).await)
     }
     pub async fn create_household(
         &self,

@@ -27,6 +27,8 @@ pub(crate) struct UnitRow {
     pub name: String,
     pub unit_type: String,
     pub hamlet_id: Option<i64>,
+    pub active: bool,
+    pub school_level: Option<String>,
 }
 
 impl UnitRow {
@@ -36,6 +38,11 @@ impl UnitRow {
             name: self.name,
             unit_type: UnitType::from_code(&self.unit_type)?,
             hamlet_id: self.hamlet_id,
+            active: self.active,
+            school_level: self
+                .school_level
+                .as_deref()
+                .and_then(hocvuso_domain::SchoolLevel::from_code),
         })
     }
 }

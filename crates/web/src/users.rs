@@ -8,7 +8,8 @@ use crate::registry::Choice;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use hocvuso_domain::{ResidentScope, Role, RoleKind};
@@ -37,11 +38,14 @@ struct UsersPage {
     nav: Option<Nav>,
     users: Vec<UserView>,
     roles: Vec<Choice>,
+    /// Whether a known role is selected (else the "— Chọn vai trò —" placeholder is).
+    role_chosen: bool,
     hamlets: Vec<Choice>,
     units: Vec<Choice>,
     message: Option<String>,
     one_time: Option<(String, String)>,
     error: Option<String>,
+    form: CreateForm,
 }
 
 async fn render(
@@ -50,6 +54,18 @@ async fn render(
     message: Option<String>,
     one_time: Option<(String, String)>,
     error: Option<String>,
+) -> AppResult<Html<String>> {
+    render_form(state, user, message, one_time, error, CreateForm::default()).await
+}
+
+/// The page with the "new user" form filled in as it was sent (after a refusal).
+async fn render_form(
+    state: &AppState,
+    user: &CurrentUser,
+    message: Option<String>,
+    one_time: Option<(String, String)>,
+    error: Option<String>,
+    form: CreateForm,
 ) -> AppResult<Html<String>> {
     let hamlets = state.store.list_hamlets().await?;
     let units = state.store.list_units().await?;
@@ -83,23 +99,25 @@ async fn render(
             }
         })
         .collect();
+    let roles: Vec<Choice> = RoleKind::ALL
+        .iter()
+        .map(|k| Choice {
+            value: k.code().into(),
+            label: k.label().into(),
+            selected: form.role.trim() == k.code(),
+        })
+        .collect();
     let page = UsersPage {
         nav: Some(Nav::of(user)),
         users,
-        roles: RoleKind::ALL
-            .iter()
-            .map(|k| Choice {
-                value: k.code().into(),
-                label: k.label().into(),
-                selected: false,
-            })
-            .collect(),
+        role_chosen: roles.iter().any(|r| r.selected),
+        roles,
         hamlets: hamlets
             .iter()
             .map(|h| Choice {
                 value: h.id.to_string(),
                 label: h.name.clone(),
-                selected: false,
+                selected: form.hamlet_id.trim() == h.id.to_string(),
             })
             .collect(),
         units: units
@@ -108,12 +126,13 @@ async fn render(
             .map(|u| Choice {
                 value: u.id.to_string(),
                 label: u.name.clone(),
-                selected: false,
+                selected: form.unit_id.trim() == u.id.to_string(),
             })
             .collect(),
         message,
         one_time,
         error,
+        form,
     };
     Ok(Html(page.render()?))
 }
@@ -131,11 +150,17 @@ async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Htm
     render(&state, &user, None, None, None).await
 }
 
-#[derive(Deserialize)]
+/// The "new user" form. Every field may be missing: a browser sends no
+/// `role` while the "— Chọn vai trò —" placeholder is still selected.
+#[derive(Deserialize, Default)]
 struct CreateForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     display_name: String,
+    #[serde(default)]
     role: String,
     #[serde(default)]
     hamlet_id: String,
@@ -143,7 +168,17 @@ struct CreateForm {
     unit_id: String,
     #[serde(default)]
     resident_id: String,
+    /// The checkbox that confirms a new admin (full rights) is wanted.
+    #[serde(default)]
+    xac_nhan_admin: String,
 }
+
+const NO_ROLE: &str = "Chưa chọn vai trò: hãy chọn vai trò cho tài khoản rồi bấm «Tạo tài khoản». Chưa tạo tài khoản nào.";
+const ADMIN_NOT_CONFIRMED: &str = "Tài khoản quản trị hệ thống có toàn quyền: tạo và khóa tài khoản, xem và sửa toàn bộ sổ dân cư. Nếu đúng là cần thêm một quản trị, hãy đánh dấu ô «Tôi xác nhận tạo thêm một tài khoản quản trị hệ thống (toàn quyền)» rồi bấm lại; nếu không, hãy chọn vai trò khác. Chưa tạo tài khoản nào.";
+const UNKNOWN_HAMLET: &str =
+    "Không có xóm này trong sổ: hãy chọn lại xóm trong danh sách. Chưa tạo tài khoản nào.";
+const UNKNOWN_UNIT: &str =
+    "Không có đơn vị này trong sổ: hãy chọn lại đơn vị trong danh sách. Chưa tạo tài khoản nào.";
 
 fn valid_username(u: &str) -> bool {
     (3..=40).contains(&u.len())
@@ -151,25 +186,76 @@ fn valid_username(u: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
+/// Why the hamlet, unit or resident a role is tied to cannot be used (it is
+/// not in the register), if so.
+async fn unknown_scope(state: &AppState, role: Role) -> AppResult<Option<&'static str>> {
+    let known = match role {
+        Role::HamletHead { hamlet_id } | Role::DigitalTeamMember { hamlet_id } => state
+            .store
+            .list_hamlets()
+            .await?
+            .iter()
+            .any(|h| h.id == hamlet_id),
+        Role::UnitReporter { unit_id } => state
+            .store
+            .list_units()
+            .await?
+            .iter()
+            .any(|u| u.id == unit_id),
+        Role::Resident { resident_id } => state
+            .store
+            .get_resident(ResidentScope::All, resident_id)
+            .await?
+            .is_some(),
+        Role::Admin | Role::CultureOffice => true,
+    };
+    Ok((!known).then_some(match role {
+        Role::UnitReporter { .. } => UNKNOWN_UNIT,
+        Role::Resident { .. } => "Không có cư dân với mã này. Chưa tạo tài khoản nào.",
+        _ => UNKNOWN_HAMLET,
+    }))
+}
+
+/// A refused creation: the form again as it was sent (the admin confirmation
+/// unticked, so that it is given again), with the message; nothing written.
+async fn refuse(
+    state: &AppState,
+    user: &CurrentUser,
+    message: String,
+    f: CreateForm,
+) -> AppResult<Response> {
+    let form = CreateForm {
+        csrf: String::new(),
+        xac_nhan_admin: String::new(),
+        ..f
+    };
+    let page = render_form(state, user, None, None, Some(message), form).await?;
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
+}
+
 async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     Form(f): Form<CreateForm>,
-) -> AppResult<Html<String>> {
+) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     require_admin(&user)?;
     let username = f.username.trim().to_lowercase();
-    let fail = |msg: &str| render(&state, &user, None, None, Some(msg.to_string()));
+    let confirmed = !f.xac_nhan_admin.trim().is_empty();
+    let fail = |msg: &str, f: CreateForm| refuse(&state, &user, msg.to_string(), f);
     if !valid_username(&username) {
-        return fail("Tên đăng nhập dài 3–40 ký tự, chỉ gồm chữ thường không dấu, chữ số và . _ -")
-            .await;
+        return fail(
+            "Tên đăng nhập dài 3–40 ký tự, chỉ gồm chữ thường không dấu, chữ số và . _ -",
+            f,
+        )
+        .await;
     }
     let display = vntext::normalize(&f.display_name);
     if display.is_empty() {
-        return fail("Ghi họ tên người dùng").await;
+        return fail("Ghi họ tên người dùng", f).await;
     }
-    let Some(kind) = RoleKind::from_code(&f.role) else {
-        return fail("Chọn vai trò").await;
+    let Some(kind) = RoleKind::from_code(f.role.trim()) else {
+        return fail(NO_ROLE, f).await;
     };
     let role = Role::from_parts(
         kind,
@@ -178,22 +264,18 @@ async fn create(
         f.resident_id.trim().parse().ok(),
     );
     let Some(role) = role else {
-        return fail(match kind {
+        let msg = match kind {
             RoleKind::UnitReporter => "Vai trò này cần chọn đơn vị",
             RoleKind::HamletHead | RoleKind::DigitalTeamMember => "Vai trò này cần chọn xóm",
             _ => "Tài khoản người dân cần mã cư dân (số ở cuối địa chỉ trang hồ sơ)",
-        })
-        .await;
+        };
+        return fail(msg, f).await;
     };
-    if let Role::Resident { resident_id } = role {
-        if state
-            .store
-            .get_resident(ResidentScope::All, resident_id)
-            .await?
-            .is_none()
-        {
-            return fail("Không có cư dân với mã này").await;
-        }
+    if role == Role::Admin && !confirmed {
+        return fail(ADMIN_NOT_CONFIRMED, f).await;
+    }
+    if let Some(msg) = unknown_scope(&state, role).await? {
+        return fail(msg, f).await;
     }
     let password = generate_password();
     let new = NewUser {
@@ -212,17 +294,18 @@ async fn create(
                 id,
                 format!("vai trò {}", role.kind().code()),
             );
-            render(
+            let page = render(
                 &state,
                 &user,
                 Some(format!("Đã tạo tài khoản {username}")),
                 Some((username, password)),
                 None,
             )
-            .await
+            .await?;
+            Ok(page.into_response())
         }
         Err(e) if e.is_unique_violation() => {
-            fail(&format!("Tên đăng nhập \"{username}\" đã có người dùng")).await
+            fail(&format!("Tên đăng nhập \"{username}\" đã có người dùng"), f).await
         }
         Err(e) => Err(e.into()),
     }
