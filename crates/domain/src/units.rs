@@ -234,6 +234,17 @@ pub struct Unit {
     pub active: bool,
     /// Set for schools.
     pub school_level: Option<SchoolLevel>,
+    /// The day it was created, when known (units of older versions: unknown).
+    pub created_on: Option<chrono::NaiveDate>,
+}
+
+impl Unit {
+    /// Whether the unit owes a report for the quarter: it is active and
+    /// existed before the quarter ended (a unit created today is not late for
+    /// quarters that ended before it existed).
+    pub fn reports_for(&self, quarter: crate::Quarter) -> bool {
+        self.active && self.created_on.is_none_or(|d| d <= quarter.last_day())
+    }
 }
 
 #[cfg(test)]
@@ -253,6 +264,28 @@ mod tests {
         for l in SchoolLevel::ALL {
             assert_eq!(SchoolLevel::from_code(l.code()), Some(l));
         }
+    }
+
+    #[test]
+    fn a_new_unit_owes_no_report_for_quarters_before_it_existed() {
+        let q3 = crate::Quarter::new(2026, 3).unwrap();
+        let mut u = Unit {
+            id: 1,
+            name: "Trường Tiểu học Dân Tiến".into(),
+            unit_type: UnitType::School,
+            hamlet_id: None,
+            active: true,
+            school_level: Some(SchoolLevel::TieuHoc),
+            created_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 6),
+        };
+        assert!(!u.reports_for(q3));
+        assert!(u.reports_for(q3.next()));
+        u.created_on = chrono::NaiveDate::from_ymd_opt(2026, 9, 30);
+        assert!(u.reports_for(q3));
+        u.created_on = None;
+        assert!(u.reports_for(q3));
+        u.active = false;
+        assert!(!u.reports_for(q3.next()));
     }
 
     #[test]

@@ -89,6 +89,10 @@ pub struct IndicatorResult {
     /// Target minus value (positive: still to do), when both exist.
     pub gap: Option<f64>,
     pub met: Option<bool>,
+    /// For the targets "tăng so với quý trước" (7a, 7b): the value minus the
+    /// previous quarter's, in percentage points, once both quarters have data.
+    #[serde(default)]
+    pub change: Option<f64>,
     pub by_hamlet: Vec<Part>,
     /// The quarters of the year up to the chosen one, cumulative.
     pub trend: Vec<Part>,
@@ -98,6 +102,23 @@ pub struct IndicatorResult {
 }
 
 impl IndicatorResult {
+    /// "tăng 2,5 điểm % so với quý trước" (or "giảm", "bằng quý trước"), for
+    /// the targets that ask for a rise; empty before there are two quarters.
+    pub fn change_text(&self) -> String {
+        match self.change {
+            Some(c) if c > 0.0 => format!(
+                "tăng {} điểm % so với quý trước",
+                hocvuso_domain::numbers::number(c)
+            ),
+            Some(c) if c < 0.0 => format!(
+                "giảm {} điểm % so với quý trước",
+                hocvuso_domain::numbers::number(-c)
+            ),
+            Some(_) => "bằng quý trước".into(),
+            None => String::new(),
+        }
+    }
+
     /// The value as every page, command and document writes it: "50,4%",
     /// "Chưa có số liệu", or a count with its unit ("12 mô hình").
     pub fn value_text(&self) -> String {
@@ -232,7 +253,10 @@ pub async fn dashboard(cx: Context<'_>, quarter: Quarter) -> Result<Dashboard> {
     let units = cx.store.list_units().await?;
     let models = cx.store.pilot_models().await?;
     let mut reports = BTreeMap::new();
-    for q in &quarters {
+    // The quarter before the first of the year too: 7a and 7b compare each
+    // quarter with the one before (Q1 with last year's Q4).
+    let before = quarters.first().map(|q| q.prev());
+    for q in quarters.iter().chain(before.iter()) {
         reports.insert(*q, cx.store.unit_reports(&q.to_string()).await?);
     }
     // The people-counting queries are independent: run them side by side
@@ -255,7 +279,7 @@ pub async fn dashboard(cx: Context<'_>, quarter: Quarter) -> Result<Dashboard> {
             },
             Kind::CommuneModels | Kind::SchoolModels => models::indicator(def, &units, &models),
             Kind::OnlineApplications | Kind::CashlessPayments => {
-                public_service_indicator(def, &units, &quarters, &reports)
+                public_service_indicator(def, &units, quarter, &quarters, &reports)
             }
         };
         out.push(r);
@@ -298,6 +322,7 @@ fn base(def: &IndicatorDef, unit: &str, formula: String) -> IndicatorResult {
         value: None,
         gap: None,
         met: None,
+        change: None,
         by_hamlet: Vec::new(),
         trend: Vec::new(),
         people: false,
@@ -375,6 +400,7 @@ fn sum_numbers(reports: &[hocvuso_storage::UnitReport], units: &[i64], key: &str
 fn public_service_indicator(
     def: &IndicatorDef,
     units: &[hocvuso_domain::Unit],
+    quarter: Quarter,
     quarters: &[Quarter],
     reports: &BTreeMap<Quarter, Vec<hocvuso_storage::UnitReport>>,
 ) -> IndicatorResult {
@@ -410,7 +436,21 @@ fn public_service_indicator(
         r.numerator = last.numerator;
         r.denominator = last.denominator;
     }
-    finish(def, r)
+    let previous = reports.get(&quarter.prev()).map(|list| {
+        percent(
+            sum_numbers(list, &centres, part),
+            sum_numbers(list, &centres, whole),
+        )
+    });
+    let mut r = finish(def, r);
+    if def.target.is_none() {
+        // "Tăng so với quý trước": met once both quarters have numbers.
+        if let (Some(now), Some(Some(before))) = (r.value, previous) {
+            r.change = Some(((now - before) * 10.0).round() / 10.0);
+            r.met = Some(now > before);
+        }
+    }
+    r
 }
 
 /// One indicator with its breakdown by target group (computed on demand:

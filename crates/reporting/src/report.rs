@@ -67,6 +67,12 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
             } else {
                 format!("{} {}", integer(r.numerator), r.unit)
             };
+            let change = r.change_text();
+            let result = if change.is_empty() {
+                result
+            } else {
+                format!("{result}; {change}")
+            };
             vec![
                 // The plan's own numbering, as on the site (1–5, 6a, 6b, 7a, 7b).
                 r.code.clone(),
@@ -155,7 +161,7 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
     let mut missing = Vec::new();
     for u in units
         .iter()
-        .filter(|u| u.unit_type != hocvuso_domain::UnitType::DigitalTeam)
+        .filter(|u| u.unit_type != hocvuso_domain::UnitType::DigitalTeam && u.reports_for(q))
     {
         let r = by_unit.get(&u.id);
         let stored = r.and_then(|r| StoredState::from_code(&r.state));

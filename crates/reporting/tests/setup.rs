@@ -158,6 +158,133 @@ async fn a_real_commune_counts_the_people_put_into_its_units(store: Store) {
         .iter()
         .any(|u| u.id == office && u.name == "Văn phòng Đảng ủy – HĐND – UBND xã"));
     assert!(store.rename_unit(office, "  ").await.is_err());
+
+    // A unit created in this quarter owes no report for the one before:
+    // the commune report of last quarter does not list it as missing.
+    let catalog = Catalog::embedded().unwrap();
+    let defs = Definitions::embedded(&catalog).unwrap();
+    let cx = Context {
+        store: &store,
+        catalog: &catalog,
+        defs: &defs,
+    };
+    let units_in = |quarter: Quarter| async move {
+        {
+            let report = hocvuso_reporting::commune_report(
+                cx,
+                &hocvuso_reporting::ReportInput {
+                    commune: "xã Dân Tiến",
+                    quarter,
+                    date: today(),
+                },
+            )
+            .await
+            .unwrap();
+            let section = report
+                .sections
+                .iter()
+                .find(|s| s.heading == "BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ")
+                .unwrap();
+            section
+                .table
+                .as_ref()
+                .unwrap()
+                .rows
+                .iter()
+                .map(|r| r[0].clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    let now = Quarter::containing(today());
+    assert!(units_in(now)
+        .await
+        .contains(&"Trường Tiểu học Dân Tiến".to_string()));
+    assert!(!units_in(now.prev())
+        .await
+        .contains(&"Trường Tiểu học Dân Tiến".to_string()));
+}
+
+/// 7a and 7b ask for a rise on the quarter before: met is true or false once
+/// both quarters have the centre's submitted numbers, with the change.
+async fn a_rise_on_the_previous_quarter_is_met_or_not(store: Store) {
+    use hocvuso_domain::reports::{APPLICATIONS_ONLINE, APPLICATIONS_TOTAL};
+    let catalog = Catalog::embedded().unwrap();
+    let defs = Definitions::embedded(&catalog).unwrap();
+    let cx = Context {
+        store: &store,
+        catalog: &catalog,
+        defs: &defs,
+    };
+    let centre = store
+        .create_unit(
+            "Trung tâm Phục vụ hành chính công xã",
+            UnitType::PublicServiceCentre,
+            None,
+        )
+        .await
+        .unwrap();
+    let now = Quarter::containing(today());
+    let submit = |q: Quarter, online: i64, total: i64| {
+        let store = store.clone();
+        async move {
+            let numbers = format!(
+                r#"{{"{APPLICATIONS_ONLINE}": {online}, "{APPLICATIONS_TOTAL}": {total}}}"#
+            );
+            store
+                .save_unit_report(
+                    centre,
+                    &q.to_string(),
+                    &numbers,
+                    "{}",
+                    None,
+                    true,
+                    chrono::Utc::now(),
+                )
+                .await
+                .unwrap();
+        }
+    };
+    let seven_a = |d: &hocvuso_reporting::Dashboard| {
+        d.indicators
+            .iter()
+            .find(|r| r.code == "7a")
+            .unwrap()
+            .clone()
+    };
+    // Only this quarter: nothing to compare with yet.
+    submit(now, 30, 100).await;
+    let r = seven_a(&dashboard(cx, now).await.unwrap());
+    assert_eq!((r.met, r.change), (None, None));
+    // The quarter before had 20%: a rise of 10 points, met.
+    submit(now.prev(), 20, 100).await;
+    let r = seven_a(&dashboard(cx, now).await.unwrap());
+    assert_eq!((r.met, r.change), (Some(true), Some(10.0)));
+    assert_eq!(r.change_text(), "tăng 10 điểm % so với quý trước");
+    // Had it been 35% before, it fell by 5 points: not met.
+    store
+        .return_unit_report(centre, &now.prev().to_string(), "sửa số liệu")
+        .await
+        .unwrap();
+    submit(now.prev(), 35, 100).await;
+    let r = seven_a(&dashboard(cx, now).await.unwrap());
+    assert_eq!((r.met, r.change), (Some(false), Some(-5.0)));
+    assert_eq!(r.change_text(), "giảm 5 điểm % so với quý trước");
+}
+
+#[tokio::test]
+async fn sqlite_a_rise_on_the_previous_quarter_is_met_or_not() {
+    let db = engines::TestDb::sqlite().await;
+    a_rise_on_the_previous_quarter_is_met_or_not(db.store.clone()).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn postgres_a_rise_on_the_previous_quarter_is_met_or_not() {
+    let Some(db) = engines::TestDb::postgres().await else {
+        return;
+    };
+    a_rise_on_the_previous_quarter_is_met_or_not(db.store.clone()).await;
+    db.finish().await;
 }
 
 #[tokio::test]

@@ -257,7 +257,7 @@ macro_rules! store_ops {
             }
 
             async fn list_hamlets(&self) -> Result<Vec<Hamlet>> {
-                let rows = sqlx::query_as::<$DB, HamletRow>("SELECT id, name FROM hamlets ORDER BY name")
+                let rows = sqlx::query_as::<$DB, HamletRow>("SELECT id, name FROM hamlets WHERE merged_into IS NULL ORDER BY name")
                     .fetch_all(&self.read)
                     .await?;
                 Ok(rows.into_iter().map(Hamlet::from).collect())
@@ -302,10 +302,11 @@ macro_rules! store_ops {
                     None => format!("Tổ công nghệ số cộng đồng {name}"),
                 };
                 for (unit, kind) in [(name.clone(), UnitType::Hamlet), (team, UnitType::DigitalTeam)] {
-                    sqlx::query::<$DB>("INSERT INTO units (name, unit_type, hamlet_id) VALUES ($1, $2, $3)")
+                    sqlx::query::<$DB>("INSERT INTO units (name, unit_type, hamlet_id, created_on) VALUES ($1, $2, $3, $4)")
                         .bind(unit)
                         .bind(kind.code())
                         .bind(id)
+                        .bind(hocvuso_domain::time::vn_today())
                         .execute(&mut *tx)
                         .await?;
                 }

@@ -29,6 +29,7 @@ pub(crate) struct UnitRow {
     pub hamlet_id: Option<i64>,
     pub active: bool,
     pub school_level: Option<String>,
+    pub created_on: Option<chrono::NaiveDate>,
 }
 
 impl UnitRow {
@@ -43,6 +44,7 @@ impl UnitRow {
                 .school_level
                 .as_deref()
                 .and_then(hocvuso_domain::SchoolLevel::from_code),
+            created_on: self.created_on,
         })
     }
 }

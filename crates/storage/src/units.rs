@@ -41,7 +41,7 @@ pub struct Member {
     pub category: MemberCategory,
 }
 
-const UNIT_COLUMNS: &str = "id, name, unit_type, hamlet_id, active, school_level";
+const UNIT_COLUMNS: &str = "id, name, unit_type, hamlet_id, active, school_level, created_on";
 
 macro_rules! unit_ops {
     ($Store:ident, $DB:ty) => {
@@ -162,6 +162,16 @@ macro_rules! unit_ops {
                     .await?)
             }
 
+            async fn count_commune_officials(&self) -> Result<i64> {
+                let sql = format!(
+                    "SELECT COUNT(DISTINCT m.resident_id) FROM unit_members m JOIN units u ON u.id = m.unit_id \
+                     WHERE u.active AND m.category IN ({}) AND u.unit_type IN ({})",
+                    quoted(MemberCategory::ALL.into_iter().filter(|c| c.is_official()).map(MemberCategory::code)),
+                    quoted(UnitType::ALL.into_iter().filter(|t| t.is_commune_body()).map(UnitType::code)),
+                );
+                Ok(sqlx::query_scalar::<$DB, i64>(&sql).fetch_one(&self.read).await?)
+            }
+
             async fn members_of(&self, unit_id: i64) -> Result<Vec<Member>> {
                 let rows = sqlx::query::<$DB>(
                     "SELECT r.id, r.full_name, m.title, m.category FROM unit_members m JOIN residents r ON r.id = m.resident_id \
@@ -188,6 +198,15 @@ macro_rules! unit_ops {
 
 unit_ops!(SqliteStore, sqlx::Sqlite);
 unit_ops!(PgStore, sqlx::Postgres);
+
+/// Codes from the domain as an SQL list ('a', 'b'): they are our own
+/// constants, never user input.
+fn quoted(codes: impl Iterator<Item = &'static str>) -> String {
+    codes
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// A unit's name as stored: NFC, single spaces; refused when empty or too long.
 fn unit_name(raw: &str) -> Result<String> {
@@ -260,7 +279,7 @@ impl Store {
             unit_type,
             hamlet_id,
             school_level: None,
-            created_on: None,
+            created_on: Some(hocvuso_domain::time::vn_today()),
         })
         .await
     }
@@ -342,6 +361,13 @@ impl Store {
     /// Units a resident belongs to.
     pub async fn unit_member_ids(&self, resident_id: i64) -> Result<Vec<i64>> {
         dispatch!(self, s => s.unit_member_ids(resident_id).await)
+    }
+
+    /// How many people are cán bộ or công chức of one of the commune's own
+    /// active bodies (whom the plan's first target counts; see
+    /// [`MemberCategory::is_commune_official_in`]).
+    pub async fn count_commune_officials(&self) -> Result<i64> {
+        dispatch!(self, s => s.count_commune_officials().await)
     }
 
     /// The members of a unit, by name.

@@ -209,7 +209,10 @@ pub struct Card {
 }
 
 fn card(r: IndicatorResult) -> Card {
+    let change = r.change_text();
     let gap_text = match (r.met, r.gap) {
+        (Some(true), _) if !change.is_empty() => format!("Đã đạt: {change}"),
+        (Some(false), _) if !change.is_empty() => format!("Chưa đạt: {change}"),
         (Some(true), _) => "Đã đạt".into(),
         (Some(false), Some(g)) if r.unit == "%" => {
             format!(

@@ -84,8 +84,8 @@ async fn board(
         .collect();
     let mut rows = Vec::new();
     for u in state.store.list_units().await? {
-        if u.unit_type == UnitType::DigitalTeam {
-            continue; // a hamlet's team reports with its hamlet
+        if u.unit_type == UnitType::DigitalTeam || !u.reports_for(quarter) {
+            continue; // a hamlet's team reports with its hamlet; a new unit owes no past quarter
         }
         let r = reports.get(&u.id);
         let stored = r.and_then(|r| StoredState::from_code(&r.state));
