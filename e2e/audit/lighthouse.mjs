@@ -245,6 +245,9 @@ async function main() {
     ['admin', '/tro-ly/cau-hoi'],
     ['admin', '/tro-ly/thu-tuc'],
     ['admin', '/hoc'],
+    ['admin', '/don-vi'],
+    ['admin', '/thiet-lap'],
+    ['admin', '/xom'],
   ];
   const cookies = { anon: null, admin: admin.cookie, learner: learner.cookie };
 

@@ -445,12 +445,134 @@ pub async fn backup(db: DbArgs, out: PathBuf) -> Result<()> {
     Ok(())
 }
 
-pub async fn hamlet(db: DbArgs, name: String) -> Result<()> {
+/// `hocvuso hamlet NAME` adds a hamlet; `--rename OLD --to NEW` renames one;
+/// `--merge FROM --into TO` merges one into another. Names are matched
+/// without diacritics. Bad input is refused before anything is written.
+pub async fn hamlet(
+    db: DbArgs,
+    name: Option<String>,
+    rename: Option<String>,
+    to: Option<String>,
+    merge: Option<String>,
+    into: Option<String>,
+) -> Result<()> {
+    use hocvuso_domain::audit::{AuditAction, AuditObject};
+    use hocvuso_web::hamlets::hamlet_display_name;
+
+    enum Job {
+        Add(String),
+        Rename(String, String),
+        Merge(String, String),
+    }
+    const USAGE: &str = "thêm xóm: `hocvuso hamlet \"Xóm Mới\"`; đổi tên: `hocvuso hamlet --rename \"Xóm Cũ\" --to \"Xóm Mới\"`; gộp: `hocvuso hamlet --merge \"Xóm A\" --into \"Xóm B\"`";
+    let blank = |s: &Option<String>| {
+        s.as_deref()
+            .is_some_and(|s| vntext::normalize(s).is_empty())
+    };
+    if [&name, &rename, &to, &merge, &into].into_iter().any(blank) {
+        bail!("Tên xóm không được để trống. Cách dùng: {USAGE}.");
+    }
+    let job = match (name, rename, to, merge, into) {
+        (Some(n), None, None, None, None) => Job::Add(n),
+        (None, Some(old), Some(new), None, None) => Job::Rename(old, new),
+        (None, None, None, Some(from), Some(into)) => Job::Merge(from, into),
+        (None, Some(_), None, None, None) => {
+            bail!("Thiếu tên mới: thêm --to \"Xóm Mới\" sau --rename. Chưa đổi gì.")
+        }
+        (None, None, Some(_), None, None) => {
+            bail!("Thiếu xóm cần đổi tên: thêm --rename \"Xóm Cũ\" trước --to. Chưa đổi gì.")
+        }
+        (None, None, None, Some(_), None) => {
+            bail!("Thiếu xóm nhận: thêm --into \"Xóm B\" sau --merge. Chưa gộp gì.")
+        }
+        (None, None, None, None, Some(_)) => {
+            bail!("Thiếu xóm cần gộp: thêm --merge \"Xóm A\" trước --into. Chưa gộp gì.")
+        }
+        (None, None, None, None, None) => bail!("Chưa ghi xóm nào. Cách dùng: {USAGE}."),
+        _ => bail!("Mỗi lần chỉ làm một việc. Cách dùng: {USAGE}. Chưa thay đổi gì."),
+    };
+
+    /// The hamlet a name means ("khuon lang", "Xóm Khuôn Lặng"), live or merged.
+    async fn find(store: &Store, raw: &str) -> Result<hocvuso_storage::HamletRecord> {
+        if let Some(h) = store.find_hamlet(&hamlet_display_name(raw)).await? {
+            return Ok(h);
+        }
+        store.find_hamlet(raw).await?.ok_or_else(|| {
+            anyhow!(
+                "Không có xóm \"{}\" trong sổ: xem tên các xóm ở trang Xóm (/xom) hoặc bằng `hocvuso unit list`. Chưa thay đổi gì.",
+                vntext::normalize(raw)
+            )
+        })
+    }
+
     let store = open(&db).await?;
-    let name = hocvuso_web::hamlets::hamlet_display_name(&name);
-    let id = store.add_hamlet_with_units(&name).await?;
-    cli_audit(&store, "tao", "xom", &id.to_string(), name.clone());
+    let result = async {
+        match job {
+            Job::Add(name) => {
+                let name = hamlet_display_name(&name);
+                let id = store.add_hamlet_with_units(&name).await?;
+                cli_audit(
+                    &store,
+                    AuditAction::Create.code(),
+                    AuditObject::Hamlet.code(),
+                    &id.to_string(),
+                    name.clone(),
+                );
+                println!("Đã thêm {name}");
+            }
+            Job::Rename(old, new) => {
+                let h = find(&store, &old).await?;
+                let new = hamlet_display_name(&new);
+                let old = store.rename_hamlet(h.id, &new).await?;
+                cli_audit(
+                    &store,
+                    AuditAction::Edit.code(),
+                    AuditObject::Hamlet.code(),
+                    &h.id.to_string(),
+                    format!("Đổi tên: {old} → {new}"),
+                );
+                if old == new {
+                    println!("Tên {new} giữ nguyên.");
+                } else {
+                    println!("Đã đổi tên {old} thành {new} (cùng đơn vị xóm và Tổ công nghệ số cộng đồng của xóm).");
+                }
+            }
+            Job::Merge(from, into) => {
+                let (src, dst) = (find(&store, &from).await?, find(&store, &into).await?);
+                let m = store.merge_hamlets(src.id, dst.id, today()).await?;
+                cli_audit(
+                    &store,
+                    AuditAction::Edit.code(),
+                    AuditObject::Hamlet.code(),
+                    &src.id.to_string(),
+                    format!(
+                        "Gộp {} vào {} (mã {}): {} hộ, {} người, {} thành viên đơn vị, {} tài khoản",
+                        m.from_name, m.into_name, dst.id, m.households, m.residents, m.members_added, m.users
+                    ),
+                );
+                cli_audit(
+                    &store,
+                    AuditAction::Edit.code(),
+                    AuditObject::Hamlet.code(),
+                    &dst.id.to_string(),
+                    format!("Nhận {} gộp vào (mã {})", m.from_name, src.id),
+                );
+                println!("Đã gộp {} vào {}:", m.from_name, m.into_name);
+                println!("  {} hộ, {} người chuyển sang {};", m.households, m.residents, m.into_name);
+                println!("  {} người được thêm vào đơn vị xóm và Tổ công nghệ số cộng đồng của {};", m.members_added, m.into_name);
+                println!("  {} tài khoản chuyển sang {};", m.users, m.into_name);
+                println!("  {} đơn vị của {} ngừng hoạt động (báo cáo quý cũ vẫn giữ).", m.units_deactivated, m.from_name);
+                if m.households_recoded > 0 {
+                    println!(
+                        "  {} hộ trùng mã hộ với hộ của {} nên mã hộ được ghi thêm \"({})\".",
+                        m.households_recoded, m.into_name, m.from_name
+                    );
+                }
+            }
+        }
+        Ok::<(), anyhow::Error>(())
+    }
+    .await;
     store.close().await;
-    println!("Đã thêm {name}");
-    Ok(())
+    result
 }

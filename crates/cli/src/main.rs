@@ -175,10 +175,26 @@ enum Command {
         #[command(subcommand)]
         action: UnitAction,
     },
-    /// Thêm xóm, kèm đơn vị xóm và Tổ công nghệ số cộng đồng của xóm.
+    /// Thêm xóm (kèm đơn vị xóm và Tổ công nghệ số cộng đồng của xóm), đổi tên hoặc gộp xóm.
+    ///
+    /// `hocvuso hamlet "Xóm Mới"` thêm xóm;
+    /// `hocvuso hamlet --rename "Xóm Cũ" --to "Xóm Mới"` đổi tên xóm (và đơn vị xóm, Tổ của xóm);
+    /// `hocvuso hamlet --merge "Xóm A" --into "Xóm B"` gộp xóm A vào xóm B. Tên xóm gõ có dấu hay không dấu đều được.
     Hamlet {
-        /// Ví dụ "Xóm Khuôn Lặng"
-        name: String,
+        /// Xóm cần thêm, ví dụ "Xóm Khuôn Lặng".
+        name: Option<String>,
+        /// Xóm cần đổi tên (cùng --to).
+        #[arg(long, value_name = "XÓM")]
+        rename: Option<String>,
+        /// Tên mới của xóm (cùng --rename).
+        #[arg(long, value_name = "TÊN_MỚI")]
+        to: Option<String>,
+        /// Xóm cần gộp (cùng --into): mọi hộ, người dân, thành viên tổ, tài khoản chuyển sang xóm --into.
+        #[arg(long, value_name = "XÓM")]
+        merge: Option<String>,
+        /// Xóm nhận khi gộp (cùng --merge).
+        #[arg(long, value_name = "XÓM")]
+        into: Option<String>,
     },
     /// Sao lưu tệp SQLite trong khi máy chủ vẫn chạy.
     Backup {
@@ -354,7 +370,13 @@ async fn main() {
             file,
             failures,
         } => ask::eval(db, &what, file, failures).await,
-        Command::Hamlet { name } => commands::hamlet(db, name).await,
+        Command::Hamlet {
+            name,
+            rename,
+            to,
+            merge,
+            into,
+        } => commands::hamlet(db, name, rename, to, merge, into).await,
         Command::Unit { action } => units::run(db, action).await,
         Command::Indicators {
             json,

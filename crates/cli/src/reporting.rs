@@ -89,6 +89,8 @@ pub async fn report(
     let catalog = crate::courses::load(&db)?;
     let defs = load_definitions(&db, &catalog)?;
     let store = open(&db).await?;
+    // The name the office set on the set-up page wins over the flag's default.
+    let commune = store.commune_name().await?.unwrap_or(commune);
     let q = quarter(q)?;
     let cx = Context {
         store: &store,

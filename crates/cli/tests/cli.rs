@@ -3,26 +3,10 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly on purpose
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn hocvuso(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hocvuso"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data)
-        .env_remove("HOCVUSO_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run hocvuso")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+mod common;
+use common::*;
 
 #[test]
 fn demo_import_export_user_backup() {

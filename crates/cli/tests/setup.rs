@@ -4,46 +4,8 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly on purpose
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn hocvuso(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hocvuso"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data)
-        .env_remove("HOCVUSO_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run hocvuso")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let o = hocvuso(data, args);
-    assert!(o.status.success(), "{args:?}: {}", text(&o));
-    text(&o)
-}
-
-/// Fails with a message in Vietnamese, and writes nothing (same unit list).
-fn refused(data: &Path, args: &[&str], says: &str) {
-    let before = ok(data, &["unit", "list", "--json"]);
-    let o = hocvuso(data, args);
-    assert!(!o.status.success(), "{args:?} should fail: {}", text(&o));
-    assert!(text(&o).contains(says), "{args:?}: {}", text(&o));
-    assert_eq!(
-        ok(data, &["unit", "list", "--json"]),
-        before,
-        "nothing written"
-    );
-}
+mod common;
+use common::*;
 
 fn indicator(json: &serde_json::Value, code: &str) -> (i64, i64) {
     let i = json["indicators"]

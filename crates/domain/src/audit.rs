@@ -127,11 +127,12 @@ pub enum AuditObject {
     Indicator,
     CommuneReport,
     PilotModel,
+    Setting,
     Cli,
 }
 
 impl AuditObject {
-    pub const ALL: [AuditObject; 11] = [
+    pub const ALL: [AuditObject; 12] = [
         Self::Resident,
         Self::Household,
         Self::Registry,
@@ -142,6 +143,7 @@ impl AuditObject {
         Self::Indicator,
         Self::CommuneReport,
         Self::PilotModel,
+        Self::Setting,
         Self::Cli,
     ];
 
@@ -157,6 +159,7 @@ impl AuditObject {
             Self::Indicator => "chi_tieu",
             Self::CommuneReport => "bao_cao_xa",
             Self::PilotModel => "mo_hinh",
+            Self::Setting => "cai_dat",
             Self::Cli => "cli",
         }
     }
@@ -173,6 +176,7 @@ impl AuditObject {
             Self::Indicator => "Chỉ tiêu",
             Self::CommuneReport => "Báo cáo của xã",
             Self::PilotModel => "Mô hình điểm",
+            Self::Setting => "Cài đặt",
             Self::Cli => "Dòng lệnh",
         }
     }
@@ -187,7 +191,7 @@ impl AuditObject {
         match self {
             Self::Resident if numeric => Some(format!("/cu-dan/{id}")),
             Self::Household if numeric => Some(format!("/ho/{id}")),
-            Self::Unit if numeric => Some(format!("/bao-cao/don-vi/{id}")),
+            Self::Unit if numeric => Some(format!("/don-vi/{id}")),
             Self::Indicator
                 if !id.is_empty()
                     && id.len() <= 8

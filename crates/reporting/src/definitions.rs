@@ -24,6 +24,8 @@ pub enum ReachedBy {
     /// Passed every core course of the population's group.
     Basic,
     Course(String),
+    /// Passed every one of these courses ("cac_khoa_hoc:a+b+c").
+    AllCourses(Vec<String>),
     Assistant,
 }
 
@@ -147,12 +149,22 @@ impl Definitions {
                             ReachedBy::Basic
                         }
                         "tro_ly_ao" => ReachedBy::Assistant,
-                        other => match other.strip_prefix("khoa_hoc:") {
-                            Some(id) if catalog.course(id).is_some() => ReachedBy::Course(id.to_string()),
-                            Some(id) => return Err(at(format!("khóa học `{id}` không có"))),
-                            None => {
+                        other => match (other.strip_prefix("khoa_hoc:"), other.strip_prefix("cac_khoa_hoc:")) {
+                            (Some(id), _) if catalog.course(id).is_some() => ReachedBy::Course(id.to_string()),
+                            (Some(id), _) => return Err(at(format!("khóa học `{id}` không có"))),
+                            (None, Some(list)) => {
+                                let ids: Vec<String> = list.split('+').map(|i| i.trim().to_string()).filter(|i| !i.is_empty()).collect();
+                                if ids.is_empty() {
+                                    return Err(at("`cac_khoa_hoc:` cần ít nhất một mã khóa học, nối bằng dấu +".into()));
+                                }
+                                if let Some(bad) = ids.iter().find(|i| catalog.course(i).is_none()) {
+                                    return Err(at(format!("khóa học `{bad}` không có")));
+                                }
+                                ReachedBy::AllCourses(ids)
+                            }
+                            (None, None) => {
                                 return Err(at(format!(
-                                    "điều kiện `{other}` không có; dùng \"co_ban\", \"khoa_hoc:<mã>\" hoặc \"tro_ly_ao\""
+                                    "điều kiện `{other}` không có; dùng \"co_ban\", \"khoa_hoc:<mã>\", \"cac_khoa_hoc:<mã>+<mã>\" hoặc \"tro_ly_ao\""
                                 )))
                             }
                         },
@@ -208,7 +220,7 @@ impl Definitions {
                 ReachedBy::Basic => {
                     let ids = catalog
                         .basic_knowledge
-                        .get(group)
+                        .get(crate::audience_of(group))
                         .cloned()
                         .unwrap_or_default();
                     format!(
@@ -217,6 +229,10 @@ impl Definitions {
                     )
                 }
                 ReachedBy::Course(id) => format!("đã đạt khóa học {}", title(id)),
+                ReachedBy::AllCourses(ids) => format!(
+                    "đã đạt bài kiểm tra của đủ các khóa học {}",
+                    ids.iter().map(|i| title(i)).collect::<Vec<_>>().join(", ")
+                ),
                 ReachedBy::Assistant => "đã dùng trợ lý ảo hành chính (khi đăng nhập)".into(),
             })
             .collect();
@@ -235,8 +251,25 @@ mod tests {
     fn the_default_definitions_load_and_bad_ones_say_what_to_fix() {
         let cat = Catalog::embedded().unwrap_or_default();
         let d = Definitions::embedded(&cat).unwrap();
-        assert_eq!(d.indicators.len(), 9);
+        assert_eq!(d.indicators.len(), 10);
         assert_eq!(d.get("3").unwrap().target_text("%"), "Trên 70%");
+        // II.5 has its own indicator and course set, not folded into 3.
+        assert_eq!(d.get("8").unwrap().target_text("%"), "70%");
+        let f = d.formula(d.get("8").unwrap(), &cat);
+        assert!(
+            f.contains("đủ các khóa học") && f.contains("Internet"),
+            "{f}"
+        );
+        // Indicator 1 is read from the units' officials, with the officials' core courses.
+        let f = d.formula(d.get("1").unwrap(), &cat);
+        assert!(
+            f.contains("cán bộ, công chức của các cơ quan") && f.contains("khóa học cốt lõi:"),
+            "{f}"
+        );
+        let bad = "[[indicator]]\ncode = \"x\"\nname = \"X\"\npopulation = \"can_bo\"\nreached = [\"cac_khoa_hoc:an-toan-lua-dao+khong-co\"]\n";
+        assert!(Definitions::parse("f.toml", bad, &cat)
+            .unwrap_err()
+            .contains("khong-co"));
         let f = d.formula(d.get("5").unwrap(), &cat);
         assert!(
             f.contains("Bình dân học AI") && f.contains("trợ lý ảo"),

@@ -234,6 +234,7 @@ pub fn population_of(
                     .unwrap_or_default(),
             ),
             ReachedBy::Course(id) => Criterion::AnyCourse(vec![id.clone()]),
+            ReachedBy::AllCourses(ids) => Criterion::AllCourses(ids.clone()),
             ReachedBy::Assistant => Criterion::Assistant,
         })
         .collect();

@@ -384,6 +384,13 @@ async fn check_against_raw_rows(
                         (times.len() == need.len()).then(|| **times.iter().max().unwrap())
                     }
                     ReachedBy::Course(c) => first_pass.get(&(r.id, c.clone())).copied(),
+                    ReachedBy::AllCourses(need) => {
+                        let times: Vec<_> = need
+                            .iter()
+                            .filter_map(|c| first_pass.get(&(r.id, c.clone())))
+                            .collect();
+                        (times.len() == need.len()).then(|| **times.iter().max().unwrap())
+                    }
                     // Questions were logged just now.
                     ReachedBy::Assistant => fx.assistant.contains(&r.id).then(Utc::now),
                 })

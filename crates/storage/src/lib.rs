@@ -24,6 +24,7 @@ mod audit;
 mod cache;
 mod connect;
 mod error;
+mod hamlets;
 mod indicators;
 mod learning;
 mod ops;
@@ -33,6 +34,7 @@ mod units;
 pub use audit::{AuditEvent, AuditWriter};
 pub use connect::{Engine, StoreOptions};
 pub use error::StoreError;
+pub use hamlets::{HamletMerge, HamletRecord, MergedHamlet};
 pub use indicators::{
     Criterion, GroupReachRow, NewPilotModel, PilotModel, Population, ReachPerson, ReachRow,
     UnitReport,
@@ -44,7 +46,7 @@ pub use learning::{
 pub use ops::{
     DemoLoadSummary, ImportSummary, NewUser, QuestionLog, QuestionRow, SessionRecord, User,
 };
-pub use units::{Member, NewUnit, UnitOverview};
+pub use units::{Member, NewUnit, UnitOverview, COMMUNE_NAME_KEY};
 
 use sqlx::{Pool, Postgres, Sqlite};
 

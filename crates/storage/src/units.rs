@@ -222,7 +222,20 @@ fn unit_name(raw: &str) -> Result<String> {
     Ok(name)
 }
 
+/// The settings key of the commune's name ("xã Dân Tiến"), set on the
+/// set-up page (or by the demo).
+pub const COMMUNE_NAME_KEY: &str = "commune_name";
+
 impl Store {
+    /// The commune's name as the office set it, if it did.
+    pub async fn commune_name(&self) -> Result<Option<String>> {
+        Ok(self
+            .get_setting(COMMUNE_NAME_KEY)
+            .await?
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty()))
+    }
+
     /// The active units, by type and name.
     pub async fn list_units(&self) -> Result<Vec<Unit>> {
         dispatch!(self, s => s.list_units(false).await)

@@ -387,6 +387,172 @@ engine_tests! {
         let member = *team.iter().next().unwrap();
         assert!(store.is_team_member(member).await.unwrap());
     }
+
+    async fn hamlet_rename_renames_its_units_and_refuses_a_clash(store: Store) {
+        let a = store.add_hamlet_with_units("Xóm Nà Mòn").await.unwrap();
+        let b = store.add_hamlet_with_units("Xóm Khuôn Lặng").await.unwrap();
+        // A unit of the hamlet the office named otherwise keeps its name.
+        let other = store.create_unit("Chi hội phụ nữ Nà Mòn", UnitType::Hamlet, Some(a)).await.unwrap();
+        assert_eq!(store.list_hamlets().await.unwrap().len(), 2, "the cache is filled");
+        let old = store.rename_hamlet(a, "  Xóm   Nà Mòn Mới ").await.unwrap();
+        assert_eq!(old, "Xóm Nà Mòn");
+        let names: Vec<String> = store.list_hamlets().await.unwrap().into_iter().map(|h| h.name).collect();
+        assert_eq!(names, vec!["Xóm Khuôn Lặng".to_string(), "Xóm Nà Mòn Mới".to_string()], "cache cleared, name normalised");
+        let mut own: Vec<String> = store.list_units().await.unwrap().into_iter().filter(|u| u.hamlet_id == Some(a) && u.id != other).map(|u| u.name).collect();
+        own.sort();
+        assert_eq!(own, vec!["Tổ công nghệ số cộng đồng xóm Nà Mòn Mới".to_string(), "Xóm Nà Mòn Mới".to_string()]);
+        let kept = store.list_units().await.unwrap().into_iter().find(|u| u.id == other).unwrap();
+        assert_eq!(kept.name, "Chi hội phụ nữ Nà Mòn");
+        // The other hamlet's units are untouched.
+        assert!(store.list_units().await.unwrap().iter().any(|u| u.hamlet_id == Some(b) && u.name == "Tổ công nghệ số cộng đồng xóm Khuôn Lặng"));
+        // Another hamlet's name, without diacritics: refused, nothing written.
+        let clash = store.rename_hamlet(a, "xom khuon lang").await.unwrap_err();
+        assert!(matches!(clash, hocvuso_storage::StoreError::Conflict(_)), "{clash}");
+        assert!(clash.to_string().contains("Xóm Khuôn Lặng"), "{clash}");
+        assert!(store.rename_hamlet(a, "   ").await.is_err());
+        assert!(store.rename_hamlet(a + b + 100, "Xóm Ma").await.is_err());
+        assert!(store.list_hamlets().await.unwrap().iter().any(|h| h.id == a && h.name == "Xóm Nà Mòn Mới"));
+        // Its own name in other letter case is fine.
+        store.rename_hamlet(a, "Xóm Nà Mòn mới").await.unwrap();
+        assert_eq!(store.find_hamlet("xom na mon moi").await.unwrap().unwrap().name, "Xóm Nà Mòn mới");
+    }
+
+    async fn hamlet_merge_moves_people_members_and_accounts(store: Store) {
+        use hocvuso_domain::MemberCategory;
+        let a = store.add_hamlet_with_units("Xóm Nà Mòn").await.unwrap();
+        let b = store.add_hamlet_with_units("Xóm Khuôn Lặng").await.unwrap();
+        let c = store.add_hamlet_with_units("Xóm Làng Mới").await.unwrap();
+        // Both hamlets number their households from 01.
+        let ha = store.create_household(a, Some("01"), "Ma Văn Sơn", false, "").await.unwrap();
+        let ha2 = store.create_household(a, Some("02"), "Lò Thị Hoa", false, "").await.unwrap();
+        let hb = store.create_household(b, Some("01"), "Hoàng Văn Tư", false, "").await.unwrap();
+        let r1 = store.create_resident(ha, &person("Ma Văn Sơn", "1970", "Chủ hộ", Some("019070000101")), today()).await.unwrap();
+        let r2 = store.create_resident(ha2, &person("Lò Thị Hoa", "1990", "Chủ hộ", Some("019090000102")), today()).await.unwrap();
+        let r3 = store.create_resident(hb, &person("Hoàng Văn Tư", "1985", "Chủ hộ", Some("019085000103")), today()).await.unwrap();
+        let r4 = store.create_resident(hb, &person("Hoàng Văn Năm", "2000", "Con", None), today()).await.unwrap();
+        let units = store.list_units().await.unwrap();
+        let unit = |h: i64, t: UnitType| units.iter().find(|u| u.hamlet_id == Some(h) && u.unit_type == t).unwrap().id;
+        let (a_xom, a_team, b_xom, b_team) = (unit(a, UnitType::Hamlet), unit(a, UnitType::DigitalTeam), unit(b, UnitType::Hamlet), unit(b, UnitType::DigitalTeam));
+        store.add_member(a_team, r1, "Tổ trưởng", MemberCategory::ThanhVienTo, today()).await.unwrap();
+        store.add_member(a_xom, r2, "Trưởng xóm", MemberCategory::KhongChuyenTrach, today()).await.unwrap();
+        // r3 is in both teams: B keeps its own position for them.
+        store.add_member(a_team, r3, "Tổ phó", MemberCategory::ThanhVienTo, today()).await.unwrap();
+        store.add_member(b_team, r3, "Tổ trưởng", MemberCategory::ThanhVienTo, today()).await.unwrap();
+        store.save_unit_report(a_team, "2026Q1", "{}", "{}", None, true, Utc::now()).await.unwrap();
+        let head = store
+            .create_user(&NewUser {
+                username: "truongxom_na_mon".into(),
+                display_name: "Trưởng xóm Nà Mòn".into(),
+                password_hash: "x".into(),
+                role: Role::HamletHead { hamlet_id: a },
+                must_change_password: false,
+            })
+            .await
+            .unwrap();
+        let reporter = store
+            .create_user(&NewUser {
+                username: "baocao_na_mon".into(),
+                display_name: "Báo cáo tổ Nà Mòn".into(),
+                password_hash: "x".into(),
+                role: Role::UnitReporter { unit_id: a_team },
+                must_change_password: false,
+            })
+            .await
+            .unwrap();
+        let before = store.count_by_hamlet().await.unwrap();
+        assert_eq!((before[&a], before[&b]), (2, 2));
+        // The indicators' kept counts, by hamlet (every adult, none reached yet).
+        let adults = hocvuso_storage::Population::Group(TargetGroup::Adults.code().to_string());
+        let reach = |store: Store| {
+            let adults = adults.clone();
+            async move {
+                let mut by: HashMap<i64, i64> = HashMap::new();
+                for r in store.reach_by_hamlet(&adults, &[hocvuso_storage::Criterion::Assistant], &[Utc::now()]).await.unwrap() {
+                    *by.entry(r.key).or_default() += r.n;
+                }
+                by
+            }
+        };
+        assert_eq!(reach(store.clone()).await, HashMap::from([(a, 2), (b, 2)]));
+
+        // Refused, nothing written: into itself, from or into a missing hamlet.
+        assert!(store.merge_hamlets(a, a, today()).await.is_err());
+        assert!(store.merge_hamlets(a, a + b + c + 100, today()).await.is_err());
+        assert_eq!(store.count_by_hamlet().await.unwrap(), before);
+
+        let m = store.merge_hamlets(a, b, today()).await.unwrap();
+        assert_eq!((m.from_name.as_str(), m.into_name.as_str()), ("Xóm Nà Mòn", "Xóm Khuôn Lặng"));
+        assert_eq!((m.households, m.residents, m.households_recoded), (2, 2, 1));
+        assert_eq!(m.members_added, 2, "r1 and r2 join; r3 was already in B's team");
+        assert_eq!(m.units_deactivated, 2);
+        assert_eq!(m.users, 2);
+
+        // People and households.
+        for id in [r1, r2, r3, r4] {
+            assert_eq!(store.get_resident(ResidentScope::All, id).await.unwrap().unwrap().hamlet_id, b);
+        }
+        let (h, _) = store.get_household(ResidentScope::All, ha).await.unwrap().unwrap();
+        assert_eq!((h.hamlet_id, h.code.as_deref()), (b, Some("01 (Xóm Nà Mòn)")));
+        let (h2, _) = store.get_household(ResidentScope::All, ha2).await.unwrap().unwrap();
+        assert_eq!((h2.hamlet_id, h2.code.as_deref()), (b, Some("02")));
+        assert_eq!(store.list_residents(ResidentScope::Hamlet(b), &ResidentFilter::default(), 1, 50).await.unwrap().total, 4);
+        assert_eq!(store.list_residents(ResidentScope::Hamlet(a), &ResidentFilter::default(), 1, 50).await.unwrap().total, 0);
+        let after = store.count_by_hamlet().await.unwrap();
+        assert_eq!(after.get(&b).copied(), Some(4));
+        assert_eq!(after.get(&a).copied().unwrap_or(0), 0);
+        assert_eq!(after.values().sum::<i64>(), store.count_residents().await.unwrap());
+        assert_eq!(reach(store.clone()).await, HashMap::from([(b, 4)]), "the indicators follow the move");
+
+        // Members: kept position and category; B's own entry for r3 kept.
+        let team = store.members_of(b_team).await.unwrap();
+        let pos = |id: i64| team.iter().find(|m| m.resident_id == id).map(|m| (m.position.clone(), m.category));
+        assert_eq!(pos(r1), Some(("Tổ trưởng".to_string(), MemberCategory::ThanhVienTo)));
+        assert_eq!(pos(r3), Some(("Tổ trưởng".to_string(), MemberCategory::ThanhVienTo)));
+        let xom = store.members_of(b_xom).await.unwrap();
+        assert_eq!(xom.iter().map(|m| (m.resident_id, m.position.as_str())).collect::<Vec<_>>(), vec![(r2, "Trưởng xóm")]);
+        assert!(store.is_team_member(r1).await.unwrap());
+
+        // A's units: inactive, never deleted, reports and members kept.
+        let overview = store.units_overview().await.unwrap();
+        for id in [a_xom, a_team] {
+            let u = overview.iter().find(|o| o.unit.id == id).unwrap();
+            assert!(!u.unit.active, "{} is inactive", u.unit.name);
+        }
+        let old_team = overview.iter().find(|o| o.unit.id == a_team).unwrap();
+        assert_eq!((old_team.reports, old_team.members), (1, 2));
+        assert!(store.unit_report(a_team, "2026Q1").await.unwrap().is_some());
+        assert!(!store.list_units().await.unwrap().iter().any(|u| u.hamlet_id == Some(a)));
+
+        // Accounts.
+        assert_eq!(store.get_user(head).await.unwrap().unwrap().role, Role::HamletHead { hamlet_id: b });
+        assert_eq!(store.get_user(reporter).await.unwrap().unwrap().role, Role::UnitReporter { unit_id: b_team });
+
+        // The hamlet: no longer listed, kept as merged.
+        let live: Vec<i64> = store.list_hamlets().await.unwrap().into_iter().map(|h| h.id).collect();
+        assert_eq!(live.len(), 2);
+        assert!(!live.contains(&a));
+        let merged = store.merged_hamlets().await.unwrap();
+        assert_eq!(merged.len(), 1);
+        assert_eq!((merged[0].id, merged[0].into_id, merged[0].into_name.as_str(), merged[0].merged_on), (a, b, "Xóm Khuôn Lặng", Some(today())));
+        assert_eq!(store.find_hamlet("xom na mon").await.unwrap().unwrap().merged_into, Some(b));
+
+        // Again, into a merged hamlet, or renaming a merged one: refused.
+        assert!(store.merge_hamlets(a, c, today()).await.is_err());
+        let into_merged = store.merge_hamlets(c, a, today()).await.unwrap_err();
+        assert!(into_merged.to_string().contains("đã được gộp"), "{into_merged}");
+        assert!(store.rename_hamlet(a, "Xóm Khác").await.is_err());
+        assert!(store.rename_hamlet(c, "Xóm Nà Mòn").await.is_err(), "a merged hamlet's name stays taken");
+        assert_eq!(store.count_by_hamlet().await.unwrap(), after);
+
+        // A hamlet without its own units: the merge gives `into` what it lacks.
+        let d = store.create_hamlet("Xóm Trống").await.unwrap();
+        let m = store.merge_hamlets(b, d, today()).await.unwrap();
+        assert_eq!((m.residents, m.units_deactivated), (4, 2));
+        let d_team = store.list_units().await.unwrap().into_iter().find(|u| u.hamlet_id == Some(d) && u.unit_type == UnitType::DigitalTeam).unwrap();
+        assert_eq!(d_team.name, "Tổ công nghệ số cộng đồng xóm Trống");
+        assert_eq!(store.members_of(d_team.id).await.unwrap().len(), 2);
+        assert_eq!(store.count_by_hamlet().await.unwrap().get(&d).copied(), Some(4));
+    }
 }
 
 #[tokio::test]
@@ -406,4 +572,49 @@ async fn sqlite_backup_is_a_working_copy() {
     assert_eq!(copy.list_hamlets().await.unwrap()[0].name, "Xóm Sao Lưu");
     copy.close().await;
     db.finish().await;
+}
+
+/// What the set-up checklist reads: the cán bộ and công chức of the
+/// commune's own active bodies, counted once each.
+mod setup_counts {
+    use super::*;
+    use hocvuso_domain::MemberCategory;
+    use hocvuso_storage::NewUnit;
+
+    engine_tests! {
+        async fn commune_officials_are_counted_from_categories_and_unit_types(store: Store) {
+            assert_eq!(store.count_commune_officials().await.unwrap(), 0);
+            let h = store.create_hamlet("Xóm Khuôn Lặng").await.unwrap();
+            let hh = store.create_household(h, None, "Nông Văn Bình", false, "").await.unwrap();
+            let mut ids = Vec::new();
+            for name in ["Nông Văn Bình", "Hoàng Thị Lan", "Lường Văn Chiến"] {
+                ids.push(store.create_resident(hh, &person(name, "1980", "Khác", None), today()).await.unwrap());
+            }
+            let unit = |name: &str, unit_type| NewUnit {
+                name: name.into(),
+                unit_type,
+                hamlet_id: None,
+                school_level: None,
+                created_on: Some(today()),
+            };
+            let office = store.create_unit_with(&unit("Văn phòng HĐND và UBND xã", UnitType::PeoplesCommitteeOffice)).await.unwrap();
+            let veterans = store.create_unit_with(&unit("Hội Cựu chiến binh xã", UnitType::MassOrganisation)).await.unwrap();
+            let school = store.create_unit_with(&unit("Trường Tiểu học Dân Tiến", UnitType::School)).await.unwrap();
+            // A công chức of the school is not a commune official; a "khác" of the office neither.
+            store.add_member(school, ids[0], "", MemberCategory::CongChuc, today()).await.unwrap();
+            store.add_member(office, ids[1], "Văn thư", MemberCategory::Khac, today()).await.unwrap();
+            assert_eq!(store.count_commune_officials().await.unwrap(), 0);
+            store.add_member(office, ids[0], "Công chức Văn phòng", MemberCategory::CongChuc, today()).await.unwrap();
+            store.add_member(veterans, ids[0], "Chủ tịch Hội", MemberCategory::CanBo, today()).await.unwrap();
+            store.add_member(veterans, ids[2], "Phó Chủ tịch", MemberCategory::CanBo, today()).await.unwrap();
+            // One person in two bodies is counted once.
+            assert_eq!(store.count_commune_officials().await.unwrap(), 2);
+            // A body that stopped is not counted; its members are kept.
+            assert!(store.set_unit_active(veterans, false).await.unwrap());
+            assert_eq!(store.count_commune_officials().await.unwrap(), 1);
+            assert_eq!(store.members_of(veterans).await.unwrap().len(), 2);
+            assert!(store.remove_member(office, ids[0], today()).await.unwrap());
+            assert_eq!(store.count_commune_officials().await.unwrap(), 0);
+        }
+    }
 }

@@ -641,7 +641,8 @@ async fn certificate(
         c.id.clone(),
     );
     let verify_url = format!("{}/xac-thuc/{}", public_base(&state, &headers), cert.code);
-    let commune = state.config.commune_name();
+    let commune = state.commune_name().await;
+    let commune = commune.as_str();
     let issuer = format!("Ủy ban nhân dân {commune}");
     let place = commune
         .strip_prefix("xã ")

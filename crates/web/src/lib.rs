@@ -18,7 +18,9 @@ pub mod llm;
 mod pages;
 mod registry;
 mod reports;
+mod setup;
 pub mod state;
+mod units;
 mod users;
 
 use axum::Router;
@@ -38,6 +40,8 @@ pub fn app(state: AppState) -> Router {
         .merge(import::router())
         .merge(users::router())
         .merge(hamlets::router())
+        .merge(units::router())
+        .merge(setup::router())
         .merge(pages::router())
         .layer(axum::extract::DefaultBodyLimit::max(
             import::MAX_UPLOAD_BYTES + 64 * 1024,
@@ -45,6 +49,10 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             indicators::invalidate_on_write,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            (state.clone(), setup::SetupFlag::default()),
+            setup::track,
         ))
         .layer(CompressionLayer::new())
         .with_state(state)

@@ -23,6 +23,8 @@ pub struct Nav {
     pub own_resident: Option<i64>,
     pub can_report: bool,
     pub report_unit: Option<i64>,
+    /// Show "Thiết lập" (the set-up checklist): the office, while a step is missing.
+    pub setup_pending: bool,
 }
 
 impl Nav {
@@ -41,6 +43,7 @@ impl Nav {
             own_resident: role.resident_id(),
             can_report: role.can_manage_reports(),
             report_unit: role.unit_id(),
+            setup_pending: role.can_import_export() && crate::setup::pending(),
         }
     }
 }
@@ -73,11 +76,21 @@ pub fn router() -> Router<AppState> {
         .route("/nhat-ky", get(audit_log))
 }
 
-async fn home(user: CurrentUser) -> Redirect {
-    match user.role().resident_id() {
-        Some(id) if !user.role().can_list_residents() => Redirect::to(&format!("/cu-dan/{id}")),
-        _ => Redirect::to("/so-dan-cu"),
+/// Where a login lands: a resident on their own record, the admin on the
+/// set-up checklist while a step is missing, everyone else on the registry.
+async fn home(State(state): State<AppState>, user: CurrentUser) -> AppResult<Redirect> {
+    let role = user.role();
+    if role.can_manage_users()
+        && !crate::setup::checklist(&state.store, true)
+            .await?
+            .all_done()
+    {
+        return Ok(Redirect::to("/thiet-lap"));
     }
+    Ok(match role.resident_id() {
+        Some(id) if !role.can_list_residents() => Redirect::to(&format!("/cu-dan/{id}")),
+        _ => Redirect::to("/so-dan-cu"),
+    })
 }
 
 /// A file built into the binary, with its type and how long browsers may

@@ -469,7 +469,7 @@ async fn commune_file(
     }
     let quarter = quarter_of(&state, q.quy.as_deref())?;
     let cx = context(&state);
-    let commune = state.config.commune_name().to_string();
+    let commune = state.commune_name().await;
     let (bytes, mime, ext) = match file.as_str() {
         "docx" | "pdf" => {
             let report = hocvuso_reporting::commune_report(

@@ -96,6 +96,15 @@ impl AppState {
         }
     }
 
+    /// The commune's name on reports and certificates: as the office set it
+    /// on the set-up page, else the one given at start (`--commune`).
+    pub async fn commune_name(&self) -> String {
+        match self.store.commune_name().await {
+            Ok(Some(name)) => name,
+            _ => self.config.commune_name().to_string(),
+        }
+    }
+
     pub fn today(&self) -> NaiveDate {
         self.config
             .today
