@@ -716,7 +716,14 @@ async fn the_office_adds_a_hamlet_with_its_digital_team() {
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     assert!(html.contains("Đã thêm Xóm Nà Mòn Mới"), "{html}");
-    assert!(html.contains("Tổ công nghệ số cộng đồng xóm Nà Mòn Mới"));
+    // The hamlet comes with its own digital team (listed on /don-vi).
+    assert!(app
+        .store
+        .list_units()
+        .await
+        .unwrap()
+        .iter()
+        .any(|u| u.name == "Tổ công nghệ số cộng đồng xóm Nà Mòn Mới"));
     let again = c
         .post(app.url("/xom"))
         .form(&[("csrf", csrf.as_str()), ("name", "Xóm Nà Mòn Mới")])
