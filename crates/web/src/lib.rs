@@ -27,6 +27,15 @@ use axum::Router;
 pub use state::{AppState, WebConfig};
 use tower_http::compression::CompressionLayer;
 
+/// The most a plain form (a resident, a unit, a hamlet, an account, the
+/// set-up page) may send: its fields are a few hundred characters at most.
+/// Only the import takes an upload; every other body stops here.
+pub const FORM_BODY_LIMIT: usize = 16 * 1024;
+
+fn form_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(FORM_BODY_LIMIT)
+}
+
 /// The whole application, as `serve` and the tests start it.
 pub fn app(state: AppState) -> Router {
     Router::new()
@@ -36,12 +45,12 @@ pub fn app(state: AppState) -> Router {
         .merge(indicators::router())
         .merge(reports::router())
         .merge(auth::router())
-        .merge(registry::router())
+        .merge(registry::router().layer(form_limit()))
         .merge(import::router())
-        .merge(users::router())
-        .merge(hamlets::router())
-        .merge(units::router())
-        .merge(setup::router())
+        .merge(users::router().layer(form_limit()))
+        .merge(hamlets::router().layer(form_limit()))
+        .merge(units::router().layer(form_limit()))
+        .merge(setup::router().layer(form_limit()))
         .merge(pages::router())
         .layer(axum::extract::DefaultBodyLimit::max(
             import::MAX_UPLOAD_BYTES + 64 * 1024,

@@ -226,3 +226,31 @@ async fn indicator_pages_write_decimals_with_a_comma() {
         assert!(text.contains(",") && text.contains('%'));
     }
 }
+
+#[tokio::test]
+async fn set_up_forms_refuse_an_oversized_body() {
+    let app = spawn_app().await;
+    let (admin, csrf) = app.login("admin").await;
+    let big = "x".repeat(hocvuso_web::FORM_BODY_LIMIT + 1024);
+    for path in [
+        "/don-vi",
+        "/thiet-lap/xa",
+        "/xom",
+        "/cu-dan/moi",
+        "/nguoi-dung",
+    ] {
+        let r = app
+            .post(
+                &admin,
+                path,
+                &[("csrf", csrf.as_str()), ("name", big.as_str())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+    }
+    // An ordinary form still goes through.
+    let r = app
+        .post(&admin, "/don-vi", &[("csrf", csrf.as_str()), ("name", "")])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
