@@ -13,181 +13,38 @@
 // office page is also checked with axe-core (a11y.mjs): one step per page,
 // failing with the list of violations (all of them in artifacts/axe.txt).
 
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { axeViolations, axeVersion, formatViolations, violationLines } from './a11y.mjs';
+import { join, resolve } from 'node:path';
+import {
+  HERE,
+  BIN,
+  STEP_TIMEOUT,
+  VIEWPORT,
+  useArtifacts,
+  step,
+  skip,
+  harnessFailed,
+  tally,
+  assert,
+  findings,
+  fold,
+  startServer,
+  launchBrowser,
+  expectText,
+  submitButton,
+  login,
+  pathIs,
+  navLink,
+  axeStep,
+  writeAxeReport,
+} from './lib.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const BIN = resolve(HERE, process.env.HOCVUSO_BIN || '../target/debug/hocvuso');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = join(HERE, 'artifacts');
 const PAGE_BUDGET = 100 * 1024; // bytes per page load, compressed transfer
-const STEP_TIMEOUT = 15_000; // default wait for a URL, an element or a text
-const SERVER_START_TIMEOUT = 90_000; // the debug build loads ~20k demo residents
 const NEW_PASSWORD = 'Tre-xanh-Khuon-Lang-2026';
-
-const VIEWPORT = {
-  viewport: { width: 360, height: 740 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'vi-VN',
-};
-
-// ---------------------------------------------------------------- reporting
-
-let stepNo = 0;
-let failures = 0;
-const results = [];
-
-function shotName(label) {
-  const slug = label
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 60);
-  return join(ARTIFACTS, `${String(stepNo).padStart(2, '0')}-${slug}.png`);
-}
-
-async function screenshot(page, label) {
-  if (!page || page.isClosed()) return;
-  try {
-    await page.screenshot({ path: shotName(label), fullPage: true, timeout: 5_000 });
-  } catch {
-    /* a screenshot is a convenience, never a failure */
-  }
-}
-
-/** Run one step: prints ok / not ok, screenshots the page afterwards. Returns success. */
-async function step(page, label, fn) {
-  stepNo += 1;
-  const t0 = Date.now();
-  try {
-    const note = await fn();
-    const ms = Date.now() - t0;
-    console.log(`ok ${stepNo} - ${label}${note ? ` (${note})` : ''} [${ms} ms]`);
-    results.push({ label, ok: true });
-    await screenshot(page, label);
-    return true;
-  } catch (err) {
-    failures += 1;
-    console.log(`not ok ${stepNo} - ${label}`);
-    // An error marked `full` (a list of findings) is printed whole, without its stack.
-    const lines = err && err.full ? String(err.message).split('\n') : String(err && err.stack ? err.stack : err).split('\n').slice(0, 8);
-    const msg = lines.map((l) => `  # ${l}`).join('\n');
-    console.log(msg);
-    if (page && !page.isClosed()) console.log(`  # at ${page.url()}`);
-    results.push({ label, ok: false });
-    await screenshot(page, `FAILED ${label}`);
-    return false;
-  }
-}
-
-function skip(labels, why) {
-  for (const label of labels) {
-    stepNo += 1;
-    failures += 1;
-    console.log(`not ok ${stepNo} - ${label} # SKIP ${why}`);
-    results.push({ label, ok: false });
-  }
-}
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-/** An error whose message is a list of findings: step() prints all of its lines. */
-function findings(msg) {
-  const e = new Error(msg);
-  e.full = true;
-  return e;
-}
-
-/** Lowercase, no diacritics, đ → d: how people type on a phone without Telex. */
-function fold(s) {
-  return s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase();
-}
-
-// ---------------------------------------------------------------- server
-
-/** Start `hocvuso serve --demo` on a free port; resolves with {url, password, stop}. */
-function startServer(dataDir, { bind = '127.0.0.1:0', needPassword = true } = {}) {
-  return new Promise((resolveStart, rejectStart) => {
-    if (!existsSync(BIN)) {
-      rejectStart(new Error(`không thấy ${BIN}: chạy "cargo build --bin hocvuso" trước, hoặc đặt HOCVUSO_BIN`));
-      return;
-    }
-    const child = spawn(BIN, ['serve', '--demo', '--data-dir', dataDir, '--bind', bind], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    let url = null;
-    let password = null;
-    let settled = false;
-    const stop = () =>
-      new Promise((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGINT'); // graceful: flushes the audit log
-        setTimeout(() => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        }, 5_000).unref();
-      });
-    const timer = setTimeout(() => {
-      if (settled) return;
-      settled = true;
-      stop();
-      rejectStart(new Error(`máy chủ không khởi động sau ${SERVER_START_TIMEOUT / 1000} giây\n${stdout}\n${stderr}`));
-    }, SERVER_START_TIMEOUT);
-    const check = () => {
-      const u = stdout.match(/hocvuso đang chạy: (http:\/\/\S+?)\/?\s*$/m);
-      if (u) url = u[1];
-      const p = stdout.match(/mật khẩu một lần (\S+)/);
-      if (p) password = p[1];
-      if (url && (password || !needPassword) && !settled) {
-        settled = true;
-        clearTimeout(timer);
-        resolveStart({ url, password, stop, log: () => stderr });
-      }
-    };
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      check();
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', (e) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      rejectStart(e);
-    });
-    child.on('exit', (code, sig) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      rejectStart(new Error(`máy chủ thoát (${code ?? sig}) trước khi sẵn sàng\n${stdout}\n${stderr}`));
-    });
-  });
-}
+useArtifacts(ARTIFACTS);
 
 // ---------------------------------------------------------------- page weight
 
@@ -284,81 +141,6 @@ function describeWeight(w) {
   return `${kb(w.encoded)} transferred, ${kb(w.decoded)} decoded: ${parts.join(', ')}`;
 }
 
-// ---------------------------------------------------------------- helpers
-
-async function expectText(page, text, opts = {}) {
-  const loc = page.getByText(text, opts).first();
-  await loc.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  return loc;
-}
-
-async function submitButton(page, name) {
-  return page.getByRole('button', { name, exact: true });
-}
-
-async function login(page, base, username, password) {
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
-  await Promise.all([
-    page.waitForURL((u) => u.pathname !== '/dang-nhap', { timeout: STEP_TIMEOUT }),
-    (await submitButton(page, 'Đăng nhập')).click(),
-  ]);
-}
-
-function pathIs(p) {
-  return (u) => u.pathname === p;
-}
-
-/**
- * A link (or button) of the header's navigation. On a phone the links sit
- * behind "Menu" (`<details class="menu">`): opens it first when the control
- * is not visible yet.
- */
-async function navLink(page, name, role = 'link') {
-  const loc = page.getByRole(role, { name, exact: true }).first();
-  if (await loc.isVisible()) return loc;
-  const summary = page.locator('details.menu:not([open]) > summary').first();
-  if (await summary.count()) await summary.click();
-  return loc;
-}
-
-// ---------------------------------------------------------------- accessibility (axe-core)
-
-/** Every page checked with axe-core: { label, path, violations }. Printed at the end, saved as JSON. */
-const axeReport = [];
-
-/**
- * One step: axe-core on a page (navigates to `path` first unless it is null:
- * then the page as it is now). Fails listing every violation.
- */
-async function axeStep(page, label, path) {
-  return step(page, `axe-core: ${label} has no violations`, async () => {
-    if (path) await page.goto(path, { waitUntil: 'load' });
-    const at = new URL(page.url());
-    const violations = await axeViolations(page);
-    axeReport.push({ label, path: at.pathname + at.search, violations });
-    if (violations.length) {
-      const n = violations.reduce((a, v) => a + v.nodes.length, 0);
-      throw findings(`${violations.length} rule(s), ${n} element(s) at ${at.pathname}:\n${formatViolations(violations)}`);
-    }
-    return `${at.pathname}, axe-core ${axeVersion()}`;
-  });
-}
-
-function writeAxeReport() {
-  if (!axeReport.length) return;
-  writeFileSync(join(ARTIFACTS, 'axe.json'), `${JSON.stringify(axeReport, null, 2)}\n`, 'utf8');
-  const lines = [];
-  for (const r of axeReport) {
-    lines.push(`${r.label} (${r.path}): ${r.violations.length ? `${r.violations.length} rule(s) violated` : 'no violations'}`);
-    for (const l of violationLines(r.violations, { perRule: 1000, summaryChars: 2000 })) lines.push(`  ${l}`);
-  }
-  writeFileSync(join(ARTIFACTS, 'axe.txt'), `${lines.join('\n')}\n`, 'utf8');
-  const bad = axeReport.filter((r) => r.violations.length);
-  console.log(`# axe-core ${axeVersion()}: ${axeReport.length} pages checked, ${bad.length} with violations (all in e2e/artifacts/axe.txt)`);
-  for (const r of bad) console.log(`#   ${r.path}: ${r.violations.map((v) => `${v.id}×${v.nodes.length}`).join(', ')}`);
-}
-
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -387,23 +169,11 @@ async function main() {
 
   try {
     console.log(`# hocvuso e2e: ${BIN}`);
-    server = await startServer(dataDir);
+    server = await startServer(dataDir, { demo: true });
     const base = server.url;
     console.log(`# server ${base} up after ${((Date.now() - t0) / 1000).toFixed(1)} s; data in ${dataDir}`);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
     console.log(`# chromium ${browser.version()}, viewport 360x740 @2x, mobile`);
     const context = await browser.newContext({ ...VIEWPORT, baseURL: base });
     context.setDefaultTimeout(STEP_TIMEOUT);
@@ -805,17 +575,15 @@ async function main() {
       assert(serverErrors.length === 0, serverErrors.join(', '));
     });
   } catch (err) {
-    failures += 1;
-    console.log(`not ok ${++stepNo} - harness`);
-    console.log(String(err && err.stack ? err.stack : err).split('\n').map((l) => `  # ${l}`).join('\n'));
+    harnessFailed(err);
   } finally {
     await cleanup();
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     console.log('# page weight (cold cache, compressed transfer incl. headers / decoded bodies):');
     for (const [k, w] of Object.entries(weights)) console.log(`#   ${k.padEnd(9)} ${describeWeight(w)}`);
     writeAxeReport();
-    const passed = results.filter((r) => r.ok).length;
-    console.log(`# ${results.length} steps, ${passed} passed, ${failures} failed, ${secs} s; screenshots in ${ARTIFACTS}`);
+    const t = tally();
+    console.log(`# ${t.steps} steps, ${t.passed} passed, ${t.failures} failed, ${secs} s; screenshots in ${ARTIFACTS}`);
   }
 }
 
@@ -1078,7 +846,7 @@ async function learning(browser, base, dataDir, server, serverErrors, weights) {
     const queued = await page.evaluate(() => JSON.parse(localStorage.getItem('hocvuso-bai-lam-cho-gui') || '[]').length);
     assert(queued === 1, `${queued} answers queued`);
   });
-  server = await startServer(dataDir, { bind: `127.0.0.1:${port}`, needPassword: false });
+  server = await startServer(dataDir, { bind: `127.0.0.1:${port}`, needPassword: false, demo: true });
   await step(page, 'back online, the offline answers are recorded', async () => {
     await page.reload();
     const msg = await expectText(page, /Đã gửi bài làm lúc mất mạng/);
@@ -1498,4 +1266,4 @@ function makeCsv(hamlets) {
 }
 
 await main();
-process.exitCode = failures > 0 ? 1 : 0;
+process.exitCode = tally().failures > 0 ? 1 : 0;

@@ -6,6 +6,7 @@ mod bench;
 mod commands;
 mod courses;
 mod reporting;
+mod roster;
 mod units;
 
 use clap::{Parser, Subcommand};
@@ -110,10 +111,25 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
-    /// Nhập cư dân từ .xlsx, .xls, .ods, .csv (ghi tất cả hoặc không ghi gì).
+    /// Nhập cư dân (mặc định), danh sách cán bộ hoặc danh sách học sinh từ .xlsx, .xls, .ods, .csv (ghi tất cả hoặc không ghi gì).
+    ///
+    /// `--kind staff`: cán bộ, công chức của các đơn vị (cột Họ và tên, Ngày sinh hoặc Số CCCD,
+    /// Đơn vị, Chức vụ, Phân loại); `--kind students --unit "Trường ..."`: học sinh của một
+    /// trường theo lớp (Họ và tên, Ngày sinh, Lớp, Khối). Người trong danh sách phải có sẵn
+    /// trong sổ dân cư: người không tìm thấy được liệt kê và không ghi; khi còn người như vậy
+    /// thì không ghi gì, trừ khi thêm --skip-unmatched.
     Import {
         /// Tệp cần nhập.
         file: PathBuf,
+        /// residents (mặc định), staff hoặc students.
+        #[arg(long, default_value = "residents", value_name = "LOẠI")]
+        kind: String,
+        /// Đơn vị (staff: cho các dòng không ghi đơn vị) hoặc trường (students: bắt buộc).
+        #[arg(long, value_name = "TÊN_ĐƠN_VỊ")]
+        unit: Option<String>,
+        /// Ghi những người đã khớp sổ dân cư, bỏ qua những người không tìm thấy (vẫn liệt kê).
+        #[arg(long)]
+        skip_unmatched: bool,
         /// Chỉ kiểm tra tệp và liệt kê chỗ cần sửa; không ghi gì.
         #[arg(long)]
         dry_run: bool,
@@ -334,7 +350,38 @@ async fn main() {
             .await
         }
         Command::Demo { scale, seed } => commands::demo(db, scale, seed).await,
-        Command::Import { file, dry_run } => commands::import(db, file, dry_run).await,
+        Command::Import {
+            file,
+            kind,
+            unit,
+            skip_unmatched,
+            dry_run,
+        } => match kind.trim() {
+            "residents" | "cu_dan" if unit.is_none() && !skip_unmatched => {
+                commands::import(db, file, dry_run).await
+            }
+            "residents" | "cu_dan" => Err(anyhow::anyhow!(
+                "--unit và --skip-unmatched chỉ dùng với --kind staff hoặc --kind students"
+            )),
+            other => match hocvuso_import::RosterKind::from_code(other) {
+                Some(kind) => {
+                    roster::import(
+                        db,
+                        roster::RosterArgs {
+                            kind,
+                            file,
+                            unit,
+                            skip_unmatched,
+                            dry_run,
+                        },
+                    )
+                    .await
+                }
+                None => Err(anyhow::anyhow!(
+                    "Không có loại danh sách \"{other}\": dùng --kind residents (cư dân, mặc định), staff (cán bộ) hoặc students (học sinh)"
+                )),
+            },
+        },
         Command::Export { out } => commands::export(db, out).await,
         Command::User { action } => commands::user(db, action).await,
         Command::Backup { out } => commands::backup(db, out).await,

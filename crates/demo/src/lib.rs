@@ -30,7 +30,7 @@ mod units;
 pub mod learning;
 
 use chrono::NaiveDate;
-use hocvuso_domain::{MemberCategory, NewResident, UnitType};
+use hocvuso_domain::{MemberCategory, NewResident, SchoolLevel, UnitType};
 use household::HouseholdGen;
 
 /// The commune, as written in addresses.
@@ -75,6 +75,19 @@ pub struct DemoUnit {
     /// Residents working in the unit; for a hamlet, its head (trưởng xóm).
     pub staff: Vec<MemberRef>,
     pub head_count_note: String,
+    /// Set for a school.
+    pub school_level: Option<SchoolLevel>,
+    /// A school's class lists.
+    pub students: Vec<DemoStudent>,
+}
+
+/// A student on a school's class list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoStudent {
+    pub at: MemberRef,
+    pub grade: i32,
+    /// "3A", "3B".
+    pub class_name: String,
 }
 
 impl DemoUnit {

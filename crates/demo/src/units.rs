@@ -1,9 +1,10 @@
 //! Units of the commune (section V of the seed plan) with staff drawn from
 //! the synthetic residents.
 
-use crate::{DemoHamlet, DemoHousehold, DemoUnit, MemberRef};
+use crate::{DemoHamlet, DemoHousehold, DemoStudent, DemoUnit, MemberRef};
+use chrono::Datelike;
 use chrono::NaiveDate;
-use hocvuso_domain::{Sex, UnitType};
+use hocvuso_domain::{SchoolLevel, Sex, TargetGroup, UnitType};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -72,6 +73,8 @@ struct Spec {
     count: (usize, usize),
     post: Post,
     note: &'static str,
+    /// Set for a school.
+    level: Option<SchoolLevel>,
 }
 
 const fn post(lo: i32, hi: i32, female_share: Option<f64>) -> Post {
@@ -92,6 +95,7 @@ const SPECS: &[Spec] = &[
         count: (4, 8),
         post: post(23, 58, None),
         note: "công chức, người lao động",
+        level: None,
     },
     Spec {
         name: "Văn phòng HĐND và UBND xã",
@@ -99,6 +103,7 @@ const SPECS: &[Spec] = &[
         count: (5, 8),
         post: post(23, 58, None),
         note: "công chức, người lao động",
+        level: None,
     },
     Spec {
         name: "Phòng Kinh tế",
@@ -106,6 +111,7 @@ const SPECS: &[Spec] = &[
         count: (3, 7),
         post: post(23, 58, None),
         note: "công chức, người lao động",
+        level: None,
     },
     Spec {
         name: "Trung tâm Phục vụ hành chính công xã",
@@ -113,6 +119,7 @@ const SPECS: &[Spec] = &[
         count: (4, 8),
         post: post(23, 58, None),
         note: "công chức, viên chức",
+        level: None,
     },
     Spec {
         name: "Trung tâm Dịch vụ tổng hợp xã",
@@ -120,6 +127,7 @@ const SPECS: &[Spec] = &[
         count: (3, 8),
         post: post(23, 58, None),
         note: "viên chức, người lao động",
+        level: None,
     },
     Spec {
         name: "Công an xã",
@@ -127,6 +135,7 @@ const SPECS: &[Spec] = &[
         count: (5, 8),
         post: post(22, 50, Some(0.15)),
         note: "cán bộ, chiến sĩ",
+        level: None,
     },
     Spec {
         name: "Trạm Y tế xã",
@@ -134,6 +143,7 @@ const SPECS: &[Spec] = &[
         count: (5, 7),
         post: post(23, 58, Some(0.7)),
         note: "y, bác sĩ, nhân viên",
+        level: None,
     },
     Spec {
         name: "Ủy ban MTTQ Việt Nam xã",
@@ -141,6 +151,7 @@ const SPECS: &[Spec] = &[
         count: (3, 5),
         post: post(30, 60, None),
         note: "cán bộ chuyên trách",
+        level: None,
     },
     Spec {
         name: "Hội Liên hiệp Phụ nữ xã",
@@ -148,6 +159,7 @@ const SPECS: &[Spec] = &[
         count: (2, 4),
         post: post(25, 55, Some(1.0)),
         note: "cán bộ chuyên trách",
+        level: None,
     },
     Spec {
         name: "Hội Nông dân xã",
@@ -155,6 +167,7 @@ const SPECS: &[Spec] = &[
         count: (2, 4),
         post: post(30, 60, Some(0.3)),
         note: "cán bộ chuyên trách",
+        level: None,
     },
     Spec {
         name: "Đoàn Thanh niên xã",
@@ -162,6 +175,7 @@ const SPECS: &[Spec] = &[
         count: (2, 3),
         post: post(20, 35, None),
         note: "cán bộ chuyên trách",
+        level: None,
     },
     Spec {
         name: "Hội Cựu chiến binh xã",
@@ -169,6 +183,7 @@ const SPECS: &[Spec] = &[
         count: (2, 3),
         post: post(45, 70, Some(0.0)),
         note: "cán bộ chuyên trách",
+        level: None,
     },
     Spec {
         name: "Hội Người cao tuổi xã",
@@ -176,6 +191,7 @@ const SPECS: &[Spec] = &[
         count: (2, 3),
         post: post(60, 80, None),
         note: "thành viên ban chấp hành",
+        level: None,
     },
     Spec {
         name: "Trường Mầm non Dân Tiến",
@@ -183,6 +199,7 @@ const SPECS: &[Spec] = &[
         count: (15, 25),
         post: post(22, 58, Some(0.97)),
         note: "cán bộ, giáo viên, nhân viên",
+        level: Some(SchoolLevel::MamNon),
     },
     Spec {
         name: "Trường Tiểu học Dân Tiến",
@@ -190,6 +207,7 @@ const SPECS: &[Spec] = &[
         count: (18, 30),
         post: post(22, 58, Some(0.8)),
         note: "cán bộ, giáo viên, nhân viên",
+        level: Some(SchoolLevel::TieuHoc),
     },
     Spec {
         name: "Trường THCS Dân Tiến",
@@ -197,6 +215,7 @@ const SPECS: &[Spec] = &[
         count: (18, 30),
         post: post(22, 58, Some(0.65)),
         note: "cán bộ, giáo viên, nhân viên",
+        level: Some(SchoolLevel::Thcs),
     },
 ];
 
@@ -251,6 +270,8 @@ pub(crate) fn build(
             hamlet: None,
             head_count_note: format!("{} {} (số liệu mô phỏng)", staff.len(), spec.note),
             staff,
+            school_level: spec.level,
+            students: Vec::new(),
         });
     }
 
@@ -275,6 +296,8 @@ pub(crate) fn build(
             hamlet: Some(i),
             staff,
             head_count_note: format!("Trưởng xóm; {hh} hộ, {people} nhân khẩu (số liệu mô phỏng)"),
+            school_level: None,
+            students: Vec::new(),
         });
     }
     for (i, hamlet) in hamlets.iter().enumerate() {
@@ -291,7 +314,50 @@ pub(crate) fn build(
             hamlet: Some(i),
             head_count_note: format!("{} thành viên (số liệu mô phỏng)", staff.len()),
             staff,
+            school_level: None,
+            students: Vec::new(),
         });
     }
+    enrol(&mut picker.rng, &mut units, households, today);
     units
+}
+
+/// Put the children marked as attending school on the class lists of the
+/// commune's schools, by the grade their birth year gives in this school
+/// year (from September); two classes (A, B) a grade. Pupils of grades the
+/// commune has no school for (upper secondary) stay off the lists.
+fn enrol(
+    rng: &mut ChaCha8Rng,
+    units: &mut [DemoUnit],
+    households: &[DemoHousehold],
+    today: NaiveDate,
+) {
+    let school_year = if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
+    for (h, hh) in households.iter().enumerate() {
+        for (m, r) in hh.members.iter().enumerate() {
+            if !r.manual_groups.contains(&TargetGroup::Students) {
+                continue;
+            }
+            let Some(birth) = r.birth else { continue };
+            let grade = school_year - birth.year() - 5;
+            let school = units
+                .iter_mut()
+                .find(|u| u.school_level.is_some_and(|l| l.grades().contains(&grade)));
+            if let Some(u) = school {
+                let class = if rng.gen_bool(0.5) { 'A' } else { 'B' };
+                u.students.push(DemoStudent {
+                    at: MemberRef {
+                        household: h,
+                        member: m,
+                    },
+                    grade,
+                    class_name: format!("{grade}{class}"),
+                });
+            }
+        }
+    }
 }

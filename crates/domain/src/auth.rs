@@ -1,9 +1,12 @@
 //! Roles, scopes and the password policy.
 //!
-//! Every check on personal data goes through [`Role::resident_scope`]: the
-//! web layer asks the storage for records *within* the scope, so a URL with
-//! another hamlet's resident id finds nothing.
+//! What each role may see or change, and how far, is one table in
+//! [`crate::policy`]; the `can_*` methods here read it. Every check on
+//! personal data goes through [`Role::resident_scope`]: the web layer asks
+//! the storage for records *within* the scope, so a URL with another
+//! hamlet's resident id finds nothing.
 
+use crate::policy::{Action, Resource};
 use crate::Id;
 use serde::{Deserialize, Serialize};
 
@@ -64,6 +67,9 @@ pub enum Role {
     DigitalTeamMember { hamlet_id: Id },
     Resident { resident_id: Id },
 }
+
+/// No record has this id: the scope of a role the policy gives no residents.
+const NOBODY: Id = -1;
 
 /// Which residents a role may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,56 +142,43 @@ impl Role {
         }
     }
 
+    /// Which residents this role may see: its reach over residents' records
+    /// in the [policy](crate::policy::POLICY). Every role reaches some; were
+    /// the table to give a role none, it would see no one.
     pub fn resident_scope(&self) -> ResidentScope {
-        match *self {
-            Role::Admin | Role::CultureOffice => ResidentScope::All,
-            Role::HamletHead { hamlet_id } | Role::DigitalTeamMember { hamlet_id } => {
-                ResidentScope::Hamlet(hamlet_id)
-            }
-            Role::UnitReporter { unit_id } => ResidentScope::UnitStaff(unit_id),
-            Role::Resident { resident_id } => ResidentScope::Own(resident_id),
-        }
+        self.scope(Action::See, Resource::Residents)
+            .unwrap_or(ResidentScope::Own(NOBODY))
     }
 
     /// May edit residents' records (within the scope).
     pub fn can_edit_residents(&self) -> bool {
-        matches!(
-            self,
-            Role::Admin | Role::CultureOffice | Role::HamletHead { .. }
-        )
+        self.allowed(Action::Change, Resource::Residents)
     }
 
     /// May import spreadsheets into the whole registry and export it.
     pub fn can_import_export(&self) -> bool {
-        matches!(self, Role::Admin | Role::CultureOffice)
+        self.allowed(Action::Change, Resource::Import)
     }
 
     pub fn can_manage_users(&self) -> bool {
-        matches!(self, Role::Admin)
+        self.allowed(Action::Change, Resource::Users)
     }
 
     /// May fill in and submit the quarterly report of this unit: the
     /// office for all, a unit's reporter for theirs, a hamlet head or team
     /// member for their hamlet's units.
     pub fn can_report_for(&self, unit: &crate::Unit) -> bool {
-        match self {
-            Role::Admin | Role::CultureOffice => true,
-            Role::UnitReporter { unit_id } => *unit_id == unit.id,
-            Role::HamletHead { hamlet_id } | Role::DigitalTeamMember { hamlet_id } => {
-                unit.hamlet_id == Some(*hamlet_id)
-            }
-            Role::Resident { .. } => false,
-        }
+        self.reaches_unit(Action::Change, Resource::UnitReports, unit)
     }
 
     /// May see the status board, return reports and assemble the commune's.
     pub fn can_manage_reports(&self) -> bool {
-        matches!(self, Role::Admin | Role::CultureOffice)
+        self.allowed(Action::Change, Resource::CommuneReport)
     }
 
     /// May browse the registry list at all.
     pub fn can_list_residents(&self) -> bool {
-        !matches!(self, Role::Resident { .. })
+        self.allowed(Action::See, Resource::Registry)
     }
 }
 

@@ -5,14 +5,17 @@
 //! a [`CitizenId`], [`PhoneNumber`], [`BirthDate`] or [`Sex`] cannot hold an
 //! invalid value, and their constructors carry the Vietnamese error message.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod groups;
 pub mod numbers;
 pub mod person;
+pub mod policy;
 pub mod quarter;
 pub mod registry;
 pub mod reports;
+pub mod students;
 pub mod time;
 pub mod units;
 

@@ -165,6 +165,39 @@ impl MemberCategory {
         Self::ALL.into_iter().find(|c| c.code() == code)
     }
 
+    /// Recognise a category as a staff list writes it ("Công chức", "cong
+    /// chuc", "CC", "Không chuyên trách", "GV"...), or by its code: case and
+    /// diacritics do not matter.
+    pub fn parse_label(raw: &str) -> Option<Self> {
+        let k: String = vntext::fold(raw)
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        let k = k.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(c) = Self::from_code(&k.replace(' ', "_")) {
+            return Some(c);
+        }
+        Some(match k.as_str() {
+            "cb" | "can bo" | "can bo xa" | "can bo chuyen trach" => Self::CanBo,
+            "cc" | "cong chuc" | "cong chuc xa" | "cong chuc cap xa" => Self::CongChuc,
+            "vc" | "vien chuc" => Self::VienChuc,
+            "kct"
+            | "khong chuyen trach"
+            | "nguoi hoat dong khong chuyen trach"
+            | "hoat dong khong chuyen trach"
+            | "can bo khong chuyen trach" => Self::KhongChuyenTrach,
+            "gv" | "giao vien" | "giao vien nhan vien" => Self::GiaoVien,
+            "tv"
+            | "thanh vien to"
+            | "thanh vien"
+            | "thanh vien to cong nghe so"
+            | "thanh vien to cong nghe so cong dong"
+            | "to cnscd" => Self::ThanhVienTo,
+            "khac" | "nhan vien" | "hop dong" => Self::Khac,
+            _ => return None,
+        })
+    }
+
     /// The category a member gets when none is given: team members are
     /// members of the team; elsewhere "khác" until the office says more.
     pub fn default_for(unit: UnitType) -> Self {
@@ -219,6 +252,16 @@ impl SchoolLevel {
 
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The grades a school of this level teaches (0: kindergarten).
+    pub fn grades(self) -> std::ops::RangeInclusive<i32> {
+        match self {
+            Self::MamNon => 0..=0,
+            Self::TieuHoc => 1..=5,
+            Self::Thcs => 6..=9,
+            Self::LienCap => 1..=9,
+        }
     }
 }
 
@@ -286,6 +329,33 @@ mod tests {
         assert!(u.reports_for(q3));
         u.active = false;
         assert!(!u.reports_for(q3.next()));
+    }
+
+    #[test]
+    fn member_categories_as_staff_lists_write_them() {
+        use MemberCategory::*;
+        for c in MemberCategory::ALL {
+            assert_eq!(MemberCategory::parse_label(c.label()), Some(c));
+            assert_eq!(MemberCategory::parse_label(c.code()), Some(c));
+        }
+        assert_eq!(MemberCategory::parse_label("CÔNG CHỨC"), Some(CongChuc));
+        assert_eq!(MemberCategory::parse_label(" cong  chuc "), Some(CongChuc));
+        assert_eq!(MemberCategory::parse_label("Cán bộ"), Some(CanBo));
+        assert_eq!(
+            MemberCategory::parse_label("Người hoạt động không chuyên trách"),
+            Some(KhongChuyenTrach)
+        );
+        assert_eq!(
+            MemberCategory::parse_label("khong_chuyen_trach"),
+            Some(KhongChuyenTrach)
+        );
+        assert_eq!(MemberCategory::parse_label("GV"), Some(GiaoVien));
+        assert_eq!(
+            MemberCategory::parse_label("Thành viên tổ"),
+            Some(ThanhVienTo)
+        );
+        assert_eq!(MemberCategory::parse_label("phi hành gia"), None);
+        assert_eq!(MemberCategory::parse_label(""), None);
     }
 
     #[test]

@@ -44,6 +44,12 @@
 //!
 //! [`preview_file`] runs steps 1–3 on the first sheet that has a header.
 //!
+//! Staff lists and schools' class lists ([`preview_roster`], `roster.rs`)
+//! are read the same way but create nobody: each row is matched to a
+//! resident already in the registry ([`PersonKey`]) by citizen ID, else by
+//! name and birth date, and rows that match nobody (or several people) are
+//! listed with the reason in [`RosterPreview::unmatched`].
+//!
 //! # Untrusted input
 //!
 //! Uploads are bounded before any parsing ([`MAX_FILE_BYTES`], total
@@ -79,6 +85,7 @@ mod export;
 mod guard;
 mod header;
 mod read;
+mod roster;
 mod template;
 mod text;
 mod validate;
@@ -88,6 +95,11 @@ pub use header::{
     column_letter, find_header, recognise_header, Column, HeaderMatch, HEADER_SEARCH_ROWS,
 };
 pub use read::{read_workbook, FileError, FileKind, SheetData, Workbook, MAX_FILE_BYTES};
+pub use roster::{
+    find_roster_header, preview_roster, recognise_roster_header, validate_roster, MatchedBy,
+    MatchedRow, PersonKey, RosterColumn, RosterContext, RosterEntry, RosterFileError, RosterHeader,
+    RosterKind, RosterPerson, RosterPreview, UnmatchedRow,
+};
 pub use template::{template_xlsx, TEMPLATE_COLUMNS, TEMPLATE_GUIDE_SHEET};
 pub use validate::{validate, HouseholdKey, ImportRow, Preview, RowError, ValidationContext};
 

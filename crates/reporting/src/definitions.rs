@@ -204,6 +204,11 @@ impl Definitions {
             "thành viên Tổ công nghệ số cộng đồng".to_string()
         } else if group == crate::COMMUNE_OFFICIALS {
             "cán bộ, công chức của các cơ quan, tổ chức của xã (theo danh sách đơn vị; không gồm giáo viên, nhân viên y tế, công an)".to_string()
+        } else if group == crate::STUDENTS {
+            format!(
+                "học sinh từ lớp {} trở lên trong danh sách lớp của các trường đang hoạt động",
+                hocvuso_domain::students::FIRST_COUNTED_GRADE
+            )
         } else {
             format!("người thuộc nhóm «{}»", Audience::label_of(group))
         };

@@ -195,11 +195,16 @@ pub struct Context<'a> {
 /// công chức of the commune's own bodies, by their category in a unit.
 pub const COMMUNE_OFFICIALS: &str = "can_bo_cong_chuc_xa";
 
+/// The population code of indicator 2: students from grade 1 up on an
+/// active school's class list (the same code as the learners' group).
+pub const STUDENTS: &str = "hoc_sinh";
+
 /// The store's population for a population code of indicators.toml.
 pub fn population_named(code: &str) -> Population {
     match code {
         "to_cnscd" => Population::DigitalTeam,
         COMMUNE_OFFICIALS => Population::CommuneOfficials,
+        STUDENTS => Population::Students,
         group => Population::Group(group.to_string()),
     }
 }

@@ -336,7 +336,14 @@ async fn check_against_raw_rows(
     // Indicator 1's people, read from the raw membership rows: cán bộ and
     // công chức of the commune's own bodies.
     let mut officials = BTreeSet::new();
+    // Indicator 2's people, read from the raw class lists: grade 1 and up.
+    let mut students = BTreeSet::new();
     for u in store.list_units().await.unwrap() {
+        for s in store.students_of(u.id).await.unwrap() {
+            if s.grade >= 1 {
+                students.insert(s.resident_id);
+            }
+        }
         for m in store.members_of(u.id).await.unwrap() {
             if u.unit_type == UnitType::DigitalTeam {
                 team.insert(m.resident_id);
@@ -366,6 +373,8 @@ async fn check_against_raw_rows(
                 team.contains(&r.id)
             } else if group == hocvuso_reporting::COMMUNE_OFFICIALS {
                 officials.contains(&r.id)
+            } else if group == hocvuso_reporting::STUDENTS {
+                students.contains(&r.id)
             } else {
                 r.groups.iter().any(|g| g.code() == group)
             }

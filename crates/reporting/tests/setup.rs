@@ -302,3 +302,153 @@ async fn postgres_a_real_commune_counts_the_people_put_into_its_units() {
     a_real_commune_counts_the_people_put_into_its_units(db.store.clone()).await;
     db.finish().await;
 }
+
+fn indicator_two(d: &hocvuso_reporting::Dashboard) -> (i64, i64) {
+    let r = d.indicators.iter().find(|r| r.code == "2").unwrap();
+    (r.numerator, r.denominator)
+}
+
+/// Indicator 2 counts the students of grade 1 and up on an active school's
+/// class list, not a hand-set "học sinh" mark: a kindergarten child, a
+/// child marked by hand and a class list in a non-school unit do not count.
+async fn students_count_by_grade_on_a_schools_list(store: Store) {
+    use hocvuso_storage::Enrolment;
+    let catalog = Catalog::embedded().unwrap();
+    let defs = Definitions::embedded(&catalog).unwrap();
+    let cx = Context {
+        store: &store,
+        catalog: &catalog,
+        defs: &defs,
+    };
+    let quarter = Quarter::containing(today());
+    let hamlet = store.add_hamlet_with_units("Xóm Nà Hoan").await.unwrap();
+    let mut kids = Vec::new();
+    for name in [
+        "Nông Bảo An",
+        "Hoàng Minh Khôi",
+        "Lường Thu Trang",
+        "Triệu Gia Huy",
+    ] {
+        let household = store
+            .create_household(hamlet, None, name, false, "")
+            .await
+            .unwrap();
+        let mut p = person(name, Sex::Male);
+        if name == "Triệu Gia Huy" {
+            // Marked by hand, on no school's list.
+            p.manual_groups = vec![hocvuso_domain::TargetGroup::Students];
+        }
+        kids.push(store.create_resident(household, &p, today()).await.unwrap());
+    }
+    assert_eq!(
+        indicator_two(&dashboard(cx, quarter).await.unwrap()),
+        (0, 0)
+    );
+
+    let primary = store
+        .create_unit_with(&NewUnit {
+            name: "Trường Tiểu học Nà Hoan".into(),
+            unit_type: UnitType::School,
+            hamlet_id: None,
+            school_level: Some(hocvuso_domain::SchoolLevel::TieuHoc),
+            created_on: Some(today()),
+        })
+        .await
+        .unwrap();
+    let enrol = |resident_id, grade, class: &str| Enrolment {
+        resident_id,
+        grade,
+        class_name: class.into(),
+    };
+    let n = store
+        .enrol_students(
+            primary,
+            &[
+                enrol(kids[0], 1, "1A"),
+                enrol(kids[1], 3, "3B"),
+                enrol(kids[2], 0, "Lá"),
+            ],
+            today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+    assert_eq!(store.count_students().await.unwrap(), 2);
+    assert_eq!(
+        indicator_two(&dashboard(cx, quarter).await.unwrap()),
+        (0, 2)
+    );
+    let listed = store.students_of(primary).await.unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|s| (s.grade, s.class_name.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(0, "Lá"), (1, "1A"), (3, "3B")]
+    );
+
+    // Listed again (next year's list): moved up a grade, not doubled.
+    store
+        .enrol_students(primary, &[enrol(kids[2], 1, "1B")], today())
+        .await
+        .unwrap();
+    assert_eq!(
+        indicator_two(&dashboard(cx, quarter).await.unwrap()),
+        (0, 3)
+    );
+    assert_eq!(store.students_of(primary).await.unwrap().len(), 3);
+
+    // A unit that is not a school, a grade out of range: refused, nothing written.
+    let office = store
+        .create_unit(
+            "Phòng Văn hóa – Xã hội",
+            UnitType::CultureSocietyOffice,
+            None,
+        )
+        .await
+        .unwrap();
+    let err = store
+        .enrol_students(office, &[enrol(kids[3], 2, "2A")], today())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("không phải trường học"), "{err}");
+    let err = store
+        .enrol_students(
+            primary,
+            &[enrol(kids[3], 2, "2A"), enrol(kids[0], 13, "13A")],
+            today(),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("Khối lớp 13"), "{err}");
+    assert_eq!(store.students_of(primary).await.unwrap().len(), 3);
+
+    // A school closed (merged): its students stop counting at once.
+    assert!(store.set_unit_active(primary, false).await.unwrap());
+    assert_eq!(
+        indicator_two(&dashboard(cx, quarter).await.unwrap()),
+        (0, 0)
+    );
+    assert!(store.set_unit_active(primary, true).await.unwrap());
+    assert!(store.remove_student(primary, kids[1]).await.unwrap());
+    assert_eq!(
+        indicator_two(&dashboard(cx, quarter).await.unwrap()),
+        (0, 2)
+    );
+}
+
+#[tokio::test]
+async fn sqlite_students_count_by_grade_on_a_schools_list() {
+    let db = engines::TestDb::sqlite().await;
+    students_count_by_grade_on_a_schools_list(db.store.clone()).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn postgres_students_count_by_grade_on_a_schools_list() {
+    let Some(db) = engines::TestDb::postgres().await else {
+        return;
+    };
+    students_count_by_grade_on_a_schools_list(db.store.clone()).await;
+    db.finish().await;
+}

@@ -4,6 +4,7 @@
 
 use crate::{PgStore, Result, SqliteStore, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
+use hocvuso_domain::students::FIRST_COUNTED_GRADE;
 use hocvuso_domain::{MemberCategory, UnitType};
 use sqlx::QueryBuilder;
 
@@ -18,6 +19,9 @@ pub enum Population {
     /// first target), by their category in an active unit
     /// (`MemberCategory::is_commune_official_in`).
     CommuneOfficials,
+    /// Students from grade [`FIRST_COUNTED_GRADE`] up on an active school's
+    /// class list (`students`), not a hand-set mark.
+    Students,
     /// Staff of one unit.
     Staff(i64),
     /// Residents of one hamlet.
@@ -173,6 +177,13 @@ fn push_population<'a, DB: sqlx::Database>(
                  WHERE u.active AND m.category IN ({categories}) AND u.unit_type IN ({bodies})"
             ));
             push_dirty(qb, "m.resident_id", dirty);
+        }
+        Population::Students => {
+            qb.push(format!(
+                "SELECT s.resident_id FROM students s JOIN units u ON u.id = s.unit_id \
+                 WHERE u.active AND s.grade >= {FIRST_COUNTED_GRADE}"
+            ));
+            push_dirty(qb, "s.resident_id", dirty);
         }
         Population::Staff(unit) => {
             qb.push("SELECT resident_id FROM unit_members WHERE unit_id = ")

@@ -20,6 +20,7 @@ macro_rules! dispatch {
     };
 }
 
+mod accounts;
 mod audit;
 mod cache;
 mod connect;
@@ -28,9 +29,12 @@ mod hamlets;
 mod indicators;
 mod learning;
 mod ops;
+mod people;
 mod rows;
+mod students;
 mod units;
 
+pub use accounts::{CreatedAccount, NewLinkedAccount};
 pub use audit::{AuditEvent, AuditWriter};
 pub use connect::{Engine, StoreOptions};
 pub use error::StoreError;
@@ -46,7 +50,8 @@ pub use learning::{
 pub use ops::{
     DemoLoadSummary, ImportSummary, NewUser, QuestionLog, QuestionRow, SessionRecord, User,
 };
-pub use units::{Member, NewUnit, UnitOverview, COMMUNE_NAME_KEY};
+pub use students::{Enrolment, Student};
+pub use units::{Member, MembersAdded, NewMember, NewUnit, UnitOverview, COMMUNE_NAME_KEY};
 
 use sqlx::{Pool, Postgres, Sqlite};
 

@@ -1075,12 +1075,25 @@ macro_rules! store_ops {
                 }
                 let ids = Self::insert_households_bulk(&mut tx, &demo.households, &hamlet_ids, now).await?;
                 for u in &demo.units {
-                    let uid = sqlx::query_scalar::<$DB, i64>("INSERT INTO units (name, unit_type, hamlet_id) VALUES ($1, $2, $3) RETURNING id")
+                    let uid = sqlx::query_scalar::<$DB, i64>("INSERT INTO units (name, unit_type, hamlet_id, school_level) VALUES ($1, $2, $3, $4) RETURNING id")
                         .bind(&u.name)
                         .bind(u.unit_type.code())
                         .bind(u.hamlet.and_then(|i| hamlet_ids.get(i).copied()))
+                        .bind(u.school_level.map(hocvuso_domain::SchoolLevel::code))
                         .fetch_one(&mut *tx)
                         .await?;
+                    for st in &u.students {
+                        if let Some(rid) = ids.get(st.at.household).and_then(|(_, r)| r.get(st.at.member)) {
+                            sqlx::query::<$DB>("INSERT INTO students (resident_id, unit_id, grade, class_name, listed_on) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+                                .bind(*rid)
+                                .bind(uid)
+                                .bind(st.grade)
+                                .bind(&st.class_name)
+                                .bind(today)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                    }
                     for m in &u.staff {
                         if let Some(rid) = ids.get(m.household).and_then(|(_, r)| r.get(m.member)) {
                             sqlx::query::<$DB>("INSERT INTO unit_members (unit_id, resident_id, title, category) VALUES ($1, $2, '', $3) ON CONFLICT DO NOTHING")

@@ -41,6 +41,24 @@ pub struct Member {
     pub category: MemberCategory,
 }
 
+/// One person of a staff list to put into a unit (see [`Store::add_members`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMember {
+    pub unit_id: i64,
+    pub resident_id: i64,
+    pub position: String,
+    pub category: MemberCategory,
+}
+
+/// What [`Store::add_members`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MembersAdded {
+    /// People who were not in the unit before.
+    pub added: usize,
+    /// People already in the unit whose position and category were set again.
+    pub updated: usize,
+}
+
 const UNIT_COLUMNS: &str = "id, name, unit_type, hamlet_id, active, school_level, created_on";
 
 macro_rules! unit_ops {
@@ -132,6 +150,43 @@ macro_rules! unit_ops {
                 Self::refresh_groups_in(&mut tx, today, Some(&[resident_id])).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn add_members(&self, rows: &[NewMember], today: NaiveDate) -> Result<MembersAdded> {
+                let mut tx = self.write.begin().await?;
+                let mut done = MembersAdded::default();
+                for m in rows {
+                    let before = sqlx::query_scalar::<$DB, i64>(
+                        "SELECT COUNT(*) FROM unit_members WHERE unit_id = $1 AND resident_id = $2",
+                    )
+                    .bind(m.unit_id)
+                    .bind(m.resident_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query::<$DB>(
+                        "INSERT INTO unit_members (unit_id, resident_id, title, category) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (unit_id, resident_id) DO UPDATE SET title = excluded.title, category = excluded.category",
+                    )
+                    .bind(m.unit_id)
+                    .bind(m.resident_id)
+                    .bind(&m.position)
+                    .bind(m.category.code())
+                    .execute(&mut *tx)
+                    .await?;
+                    if before > 0 {
+                        done.updated += 1;
+                    } else {
+                        done.added += 1;
+                    }
+                }
+                let mut ids: Vec<i64> = rows.iter().map(|m| m.resident_id).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                for chunk in ids.chunks(5000) {
+                    Self::refresh_groups_in(&mut tx, today, Some(chunk)).await?;
+                }
+                tx.commit().await?;
+                Ok(done)
             }
 
             async fn remove_member(&self, unit_id: i64, resident_id: i64, today: NaiveDate) -> Result<bool> {
@@ -325,6 +380,38 @@ impl Store {
             ));
         }
         dispatch!(self, s => s.add_member(unit_id, resident_id, &position, category, today).await)
+    }
+
+    /// Put the people of a staff list into their units, all or none, in one
+    /// transaction: a person already in a unit gets the position and
+    /// category of the list (never a second row); their derived groups are
+    /// refreshed in the same transaction. Refused, with nothing written,
+    /// when a unit is not an active unit or a position is too long.
+    pub async fn add_members(&self, rows: &[NewMember], today: NaiveDate) -> Result<MembersAdded> {
+        if rows.is_empty() {
+            return Ok(MembersAdded::default());
+        }
+        let units = self.list_units().await?;
+        let mut clean = Vec::with_capacity(rows.len());
+        for m in rows {
+            if !units.iter().any(|u| u.id == m.unit_id) {
+                return Err(StoreError::Invalid(format!(
+                    "Không có đơn vị mã số {} (hoặc đơn vị đã ngừng hoạt động): chưa ghi ai",
+                    m.unit_id
+                )));
+            }
+            let position = vntext::normalize(&m.position);
+            if position.chars().count() > 120 {
+                return Err(StoreError::Invalid(format!(
+                    "Chức vụ \"{position}\" dài quá 120 ký tự: hãy viết gọn lại; chưa ghi ai"
+                )));
+            }
+            clean.push(NewMember {
+                position,
+                ..m.clone()
+            });
+        }
+        dispatch!(self, s => s.add_members(&clean, today).await)
     }
 
     /// Put a resident into a unit with the category the unit's type suggests.

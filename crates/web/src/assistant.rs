@@ -19,6 +19,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use hocvuso_assistant::{Assistant, Reply};
+use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_storage::QuestionLog;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -368,7 +369,7 @@ struct ReviewPage {
 }
 
 async fn review(State(state): State<AppState>, user: CurrentUser) -> AppResult<Html<String>> {
-    if !user.role().can_import_export() {
+    if !user.role().allowed(Action::See, Resource::AssistantReview) {
         return Err(AppError::Forbidden);
     }
     let rows = state
@@ -412,7 +413,7 @@ struct RecordsPage {
 }
 
 async fn records(State(state): State<AppState>, user: CurrentUser) -> AppResult<Html<String>> {
-    if !user.role().can_import_export() {
+    if !user.role().allowed(Action::See, Resource::AssistantReview) {
         return Err(AppError::Forbidden);
     }
     let a = assistant(&state).await?;
@@ -461,7 +462,10 @@ async fn edit_record_page(
     user: CurrentUser,
     axum::extract::Path(code): axum::extract::Path<String>,
 ) -> AppResult<Html<String>> {
-    if !user.role().can_import_export() {
+    if !user
+        .role()
+        .allowed(Action::Change, Resource::AssistantReview)
+    {
         return Err(AppError::Forbidden);
     }
     let a = assistant(&state).await?;
@@ -490,7 +494,10 @@ async fn edit_record(
     Form(f): Form<RecordForm>,
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
-    if !user.role().can_import_export() {
+    if !user
+        .role()
+        .allowed(Action::Change, Resource::AssistantReview)
+    {
         return Err(AppError::Forbidden);
     }
     let a = assistant(&state).await?;

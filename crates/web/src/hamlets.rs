@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::numbers::integer;
+use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_storage::StoreError;
 use serde::Deserialize;
 
@@ -92,7 +93,7 @@ async fn render(
         nav: Some(Nav::of(user)),
         hamlets,
         merged,
-        can_add: user.role().can_import_export(),
+        can_add: user.role().allowed(Action::Change, Resource::Hamlets),
         pick_list,
         message,
         error,
@@ -107,7 +108,7 @@ async fn refuse(state: &AppState, user: &CurrentUser, error: String) -> AppResul
 }
 
 async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Html<String>> {
-    if !user.role().can_import_export() {
+    if !user.role().allowed(Action::See, Resource::Hamlets) {
         return Err(AppError::Forbidden);
     }
     render(&state, &user, None, None).await
@@ -139,7 +140,7 @@ async fn create(
     Form(f): Form<CreateForm>,
 ) -> AppResult<Html<String>> {
     user.check_csrf(&f.csrf)?;
-    if !user.role().can_import_export() {
+    if !user.role().allowed(Action::Change, Resource::Hamlets) {
         return Err(AppError::Forbidden);
     }
     if vntext::normalize(&f.name).is_empty() {
@@ -184,7 +185,7 @@ async fn rename(
     Form(f): Form<RenameForm>,
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
-    if !user.role().can_import_export() {
+    if !user.role().allowed(Action::Change, Resource::Hamlets) {
         return Err(AppError::Forbidden);
     }
     if vntext::normalize(&f.name).is_empty() {
@@ -244,7 +245,7 @@ async fn merge(
     Form(f): Form<MergeForm>,
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
-    if !user.role().can_import_export() {
+    if !user.role().allowed(Action::Change, Resource::Hamlets) {
         return Err(AppError::Forbidden);
     }
     // The id from the select, or (a long list of hamlets) the name typed

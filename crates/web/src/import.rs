@@ -14,6 +14,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_import::{Column, FileError, HeaderMatch, Preview, SheetData, ValidationContext};
 use hocvuso_storage::ImportSummary;
 use std::collections::HashMap;
@@ -113,8 +114,8 @@ struct UploadPage {
     max_mb: usize,
 }
 
-fn require_import(user: &CurrentUser) -> AppResult<()> {
-    if user.role().can_import_export() {
+fn require_import(user: &CurrentUser, action: Action) -> AppResult<()> {
+    if user.role().allowed(action, Resource::Import) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -122,7 +123,7 @@ fn require_import(user: &CurrentUser) -> AppResult<()> {
 }
 
 async fn upload_page(user: CurrentUser) -> AppResult<Html<String>> {
-    require_import(&user)?;
+    require_import(&user, Action::See)?;
     Ok(Html(
         UploadPage {
             nav: Some(Nav::of(&user)),
@@ -136,7 +137,7 @@ async fn upload_page(user: CurrentUser) -> AppResult<Html<String>> {
 /// The template spreadsheet: the headers the importer reads, an example row
 /// in one of the commune's hamlets, and a sheet explaining each column.
 async fn template(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    require_import(&user)?;
+    require_import(&user, Action::See)?;
     let hamlets: Vec<String> = state
         .store
         .list_hamlets()
@@ -183,7 +184,7 @@ async fn upload(
     user: CurrentUser,
     mut mp: Multipart,
 ) -> AppResult<Response> {
-    require_import(&user)?;
+    require_import(&user, Action::Change)?;
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut too_large = 0usize;
@@ -331,7 +332,7 @@ async fn preview_page(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    require_import(&user)?;
+    require_import(&user, Action::See)?;
     let hamlets: HashMap<i64, String> = state
         .store
         .list_hamlets()
@@ -411,7 +412,7 @@ async fn remap(
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
-    require_import(&user)?;
+    require_import(&user, Action::Change)?;
     user.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
     let ctx = validation_context(&state).await?;
     state.imports.with(&id, user.user.id, |job| {
@@ -450,7 +451,7 @@ async fn confirm(
     Path(id): Path<String>,
     Form(f): Form<CsrfForm>,
 ) -> AppResult<Response> {
-    require_import(&user)?;
+    require_import(&user, Action::Change)?;
     user.check_csrf(&f.csrf)?;
     let taken = state.imports.with(&id, user.user.id, |job| {
         if !matches!(job.state, JobState::Preview) {
@@ -532,7 +533,7 @@ async fn progress_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> AppResult<Html<String>> {
-    require_import(&user)?;
+    require_import(&user, Action::See)?;
     let page = state.imports.with(&id, user.user.id, |job| {
         let total = job.total.max(job.done.load(Ordering::Relaxed));
         let done = job.done.load(Ordering::Relaxed);

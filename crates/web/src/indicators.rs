@@ -14,6 +14,7 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use hocvuso_domain::auth::ResidentScope;
+use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::Quarter;
 use hocvuso_reporting::{Context, IndicatorResult, Part};
 use serde::Deserialize;
@@ -190,7 +191,7 @@ pub fn context(state: &AppState) -> Context<'_> {
 }
 
 fn officials_only(user: &CurrentUser) -> AppResult<()> {
-    if user.role().can_list_residents() {
+    if user.role().allowed(Action::See, Resource::Indicators) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -353,11 +354,7 @@ async fn indicator(
     } else {
         charts::bars(&rows(&groups), target, "Theo nhóm đối tượng")
     };
-    let drill = r.people
-        && matches!(
-            user.role().resident_scope(),
-            ResidentScope::All | ResidentScope::Hamlet(_)
-        );
+    let drill = r.people && user.role().allowed(Action::See, Resource::IndicatorPeople);
     Ok(Html(
         IndicatorPage {
             nav: Some(Nav::of(&user)),
@@ -419,9 +416,9 @@ async fn people(
     let (population, criteria) =
         hocvuso_reporting::population_of(def, &state.catalog).ok_or(AppError::NotFound)?;
     // Within the viewer's scope: a hamlet head sees their hamlet only.
-    let hamlet = match user.role().resident_scope() {
-        ResidentScope::All => q.xom,
-        ResidentScope::Hamlet(h) => {
+    let hamlet = match user.role().scope(Action::See, Resource::IndicatorPeople) {
+        Some(ResidentScope::All) => q.xom,
+        Some(ResidentScope::Hamlet(h)) => {
             if q.xom.is_some_and(|x| x != h) {
                 return Err(AppError::NotFound);
             }

@@ -16,6 +16,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
+use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_learning::{competence_name, grade, Audience, Course};
 use hocvuso_storage::{AttemptOutcome, CourseProgress, LearningMode, NewAttempt, NewCertificate};
 use serde::Deserialize;
@@ -347,10 +348,11 @@ async fn learner_of(
     state: &AppState,
     user: &CurrentUser,
     cu_dan: Option<i64>,
+    action: Action,
 ) -> AppResult<Learner> {
     let role = user.role();
     let (id, on_behalf) = match (cu_dan, role.resident_id()) {
-        (Some(id), _) if role.can_list_residents() => (id, true),
+        (Some(id), _) if role.allowed(action, Resource::OthersLearning) => (id, true),
         (None, Some(own)) => (own, false),
         (Some(id), Some(own)) if id == own => (own, false),
         (None, None) => {
@@ -415,7 +417,7 @@ async fn quiz_page(
     Query(q): Query<LearnerQuery>,
 ) -> AppResult<Html<String>> {
     let c = find_course(&state, &course_id)?;
-    let who = learner_of(&state, &user, q.cu_dan).await?;
+    let who = learner_of(&state, &user, q.cu_dan, Action::Change).await?;
     let certificate = state
         .store
         .certificate_for(who.resident_id, &c.id)
@@ -494,7 +496,7 @@ async fn submit_quiz(
                 .map_err(|_| AppError::BadRequest("Mã cư dân không hợp lệ".into()))?,
         ),
     };
-    let who = learner_of(&state, &user, cu_dan).await?;
+    let who = learner_of(&state, &user, cu_dan, Action::Change).await?;
     let mode = if who.on_behalf {
         LearningMode::from_code(get("hinh_thuc"))
             .filter(|m| *m != LearningMode::SelfStudy)
@@ -623,7 +625,7 @@ async fn certificate(
     Query(q): Query<LearnerQuery>,
 ) -> AppResult<Response> {
     let c = find_course(&state, &course_id)?;
-    let who = learner_of(&state, &user, q.cu_dan).await?;
+    let who = learner_of(&state, &user, q.cu_dan, Action::See).await?;
     let cert = state
         .store
         .certificate_for(who.resident_id, &c.id)

@@ -4,6 +4,7 @@
 //! merges them. Pages are rendered on the server (askama templates), work
 //! without JavaScript, and stay small for 3G phones.
 
+mod accounts;
 pub mod assistant;
 pub mod auth;
 mod charts;
@@ -18,6 +19,7 @@ pub mod llm;
 mod pages;
 mod registry;
 mod reports;
+mod roster;
 mod setup;
 pub mod state;
 mod units;
@@ -47,7 +49,9 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(registry::router().layer(form_limit()))
         .merge(import::router())
+        .merge(roster::router())
         .merge(users::router().layer(form_limit()))
+        .merge(accounts::router().layer(form_limit()))
         .merge(hamlets::router().layer(form_limit()))
         .merge(units::router().layer(form_limit()))
         .merge(setup::router().layer(form_limit()))

@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use hocvuso_domain::audit::{AuditAction, AuditObject};
+use hocvuso_domain::policy::{Action, Resource};
 
 /// What the layout needs to draw the menu for the logged-in user.
 #[derive(Debug, Clone)]
@@ -43,7 +44,7 @@ impl Nav {
             own_resident: role.resident_id(),
             can_report: role.can_manage_reports(),
             report_unit: role.unit_id(),
-            setup_pending: role.can_import_export() && crate::setup::pending(),
+            setup_pending: role.allowed(Action::See, Resource::Setup) && crate::setup::pending(),
         }
     }
 }
@@ -140,7 +141,7 @@ struct AuditPage {
 }
 
 async fn audit_log(State(state): State<AppState>, user: CurrentUser) -> AppResult<Html<String>> {
-    if !user.role().can_manage_users() {
+    if !user.role().allowed(Action::See, Resource::AuditLog) {
         return Err(AppError::Forbidden);
     }
     let rows = state

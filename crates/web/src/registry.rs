@@ -14,6 +14,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use hocvuso_domain::groups::TargetGroup;
 use hocvuso_domain::person::{canonical_ethnicity, canonical_relation, is_head_relation};
+use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::{
     BirthDate, CitizenId, Hamlet, Household, NewResident, PhoneNumber, Resident, ResidentFilter,
     Role, Sex,
@@ -182,7 +183,7 @@ async fn list(
         hamlet_choices,
         group_choices,
         show_hamlet_filter,
-        can_export: role.can_import_export(),
+        can_export: role.allowed(Action::See, Resource::Export),
         can_add: role.can_edit_residents(),
         rows: page
             .items
@@ -229,10 +230,10 @@ async fn show(
         nav: Some(Nav::of(&user)),
         r: ResidentView::of(&r, &names),
         can_edit: role.can_edit_residents(),
-        can_see_household: role.can_list_residents(),
+        can_see_household: role.allowed(Action::See, Resource::Households),
         learning,
         basic,
-        can_record: role.can_list_residents(),
+        can_record: role.allowed(Action::Change, Resource::OthersLearning),
     }
     .render()?;
     Ok(Html(html))
@@ -281,7 +282,7 @@ async fn household(
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
     let role = user.role();
-    if !role.can_list_residents() {
+    if !role.allowed(Action::See, Resource::Households) {
         return Err(AppError::NotFound);
     }
     let (h, members) = state
@@ -309,7 +310,7 @@ async fn household(
             .iter()
             .map(|r| ResidentView::of(r, &names))
             .collect(),
-        can_add: role.can_edit_residents(),
+        can_add: role.allowed(Action::Change, Resource::Households),
     }
     .render()?;
     Ok(Html(html))
@@ -731,7 +732,7 @@ async fn create(
 
 async fn export(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let role = user.role();
-    if !role.can_import_export() {
+    if !role.allowed(Action::See, Resource::Export) {
         return Err(AppError::Forbidden);
     }
     let rows = state.store.export_rows(role.resident_scope()).await?;

@@ -14,6 +14,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::reports::{check_numbers, form_fields, Prefill, NARRATIVE};
 use hocvuso_domain::{Quarter, ReportStatus, StoredState, Unit, UnitType};
 use hocvuso_reporting::models::{kind_label, status_label, KINDS, STATUSES};
@@ -70,7 +71,7 @@ async fn board(
     user: CurrentUser,
     Query(q): Query<QuarterQuery>,
 ) -> AppResult<Html<String>> {
-    if !user.role().can_manage_reports() {
+    if !user.role().allowed(Action::See, Resource::CommuneReport) {
         return Err(AppError::Forbidden);
     }
     let quarter = quarter_of(&state, q.quy.as_deref())?;
@@ -327,7 +328,10 @@ async fn unit_form(
     Query(q): Query<FormQuery>,
 ) -> AppResult<Response> {
     let unit = load_unit(&state, unit_id).await?;
-    if !user.role().can_report_for(&unit) {
+    if !user
+        .role()
+        .reaches_unit(Action::See, Resource::UnitReports, &unit)
+    {
         return Err(AppError::NotFound);
     }
     let quarter = quarter_of(&state, q.quy.as_deref())?;
@@ -464,7 +468,7 @@ async fn commune_file(
     Path(file): Path<String>,
     Query(q): Query<QuarterQuery>,
 ) -> AppResult<Response> {
-    if !user.role().can_manage_reports() {
+    if !user.role().allowed(Action::See, Resource::CommuneReport) {
         return Err(AppError::Forbidden);
     }
     let quarter = quarter_of(&state, q.quy.as_deref())?;
@@ -571,7 +575,7 @@ struct ModelsPage {
 }
 
 async fn models_page(State(state): State<AppState>, user: CurrentUser) -> AppResult<Html<String>> {
-    if !user.role().can_list_residents() {
+    if !user.role().allowed(Action::See, Resource::Models) {
         return Err(AppError::Forbidden);
     }
     let units = state.store.list_units().await?;
@@ -615,7 +619,7 @@ async fn models_page(State(state): State<AppState>, user: CurrentUser) -> AppRes
                 .map(|(a, b)| ((*a).into(), (*b).into()))
                 .collect(),
             units: units.iter().map(|u| (u.id, u.name.clone())).collect(),
-            can_edit: user.role().can_manage_reports(),
+            can_edit: user.role().allowed(Action::Change, Resource::Models),
         }
         .render()?,
     ))
@@ -629,7 +633,7 @@ async fn update_model(
     Form(form): Form<BTreeMap<String, String>>,
 ) -> AppResult<Response> {
     user.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    if !user.role().can_manage_reports() {
+    if !user.role().allowed(Action::Change, Resource::Models) {
         return Err(AppError::Forbidden);
     }
     let status = form
@@ -680,7 +684,7 @@ async fn save_model(
     Form(form): Form<BTreeMap<String, String>>,
 ) -> AppResult<Response> {
     user.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    if !user.role().can_manage_reports() {
+    if !user.role().allowed(Action::Change, Resource::Models) {
         return Err(AppError::Forbidden);
     }
     let get = |k: &str| {

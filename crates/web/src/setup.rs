@@ -15,6 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use hocvuso_domain::audit::{AuditAction, AuditObject};
+use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::UnitType;
 use hocvuso_storage::Store;
 use serde::Deserialize;
@@ -236,8 +237,8 @@ struct SetupPage {
 }
 
 /// The office's pages: the admin and Phòng Văn hóa – Xã hội.
-fn require_office(user: &CurrentUser) -> AppResult<()> {
-    if user.role().can_import_export() {
+fn require_office(user: &CurrentUser, action: Action) -> AppResult<()> {
+    if user.role().allowed(action, Resource::Setup) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -279,7 +280,7 @@ async fn show(
     user: CurrentUser,
     Query(q): Query<ShowQuery>,
 ) -> AppResult<Html<String>> {
-    require_office(&user)?;
+    require_office(&user, Action::See)?;
     let message = (q.xong == "xa").then_some("Đã lưu tên xã và tỉnh.");
     render(&state, &user, message, None, None).await
 }
@@ -328,7 +329,7 @@ async fn save_commune(
     Form(f): Form<CommuneForm>,
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
-    require_office(&user)?;
+    require_office(&user, Action::Change)?;
     let province = province_name(&f.province);
     let checked = if f.commune.chars().count() > MAX_NAME || f.province.chars().count() > MAX_NAME {
         Err(format!(

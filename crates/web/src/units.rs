@@ -15,6 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use hocvuso_domain::audit::{AuditAction, AuditObject};
+use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::{MemberCategory, ResidentFilter, SchoolLevel, UnitType};
 use hocvuso_storage::{NewUnit, StoreError, UnitOverview};
 use serde::Deserialize;
@@ -45,7 +46,7 @@ const SEARCH_LIMIT: i64 = 20;
 /// The one rule for these pages: the office (admin and Phòng Văn hóa – Xã
 /// hội), who set the commune up.
 fn require_office(user: &CurrentUser) -> AppResult<()> {
-    if user.role().can_import_export() {
+    if user.role().allowed(Action::Change, Resource::Units) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -366,6 +367,35 @@ struct UnitPage {
     more: bool,
     message: Option<&'static str>,
     error: Option<String>,
+    /// A school's class lists (`None` for other units).
+    classes: Option<Vec<ClassView>>,
+    /// Students on a school's lists, all grades.
+    students: usize,
+}
+
+/// One class of a school, with its students.
+struct ClassView {
+    name: String,
+    grade: i32,
+    students: Vec<(i64, String)>,
+}
+
+/// A school's students grouped by class, in grade order.
+fn class_views(students: Vec<hocvuso_storage::Student>) -> Vec<ClassView> {
+    let mut out: Vec<ClassView> = Vec::new();
+    for s in students {
+        match out.last_mut() {
+            Some(c) if c.name == s.class_name && c.grade == s.grade => {
+                c.students.push((s.resident_id, s.full_name))
+            }
+            _ => out.push(ClassView {
+                name: s.class_name,
+                grade: s.grade,
+                students: vec![(s.resident_id, s.full_name)],
+            }),
+        }
+    }
+    out
 }
 
 #[derive(Deserialize, Default)]
@@ -384,6 +414,8 @@ fn done_message(code: &str) -> Option<&'static str> {
         "mo" => "Đơn vị đã hoạt động trở lại.",
         "them" => "Đã ghi người này vào đơn vị.",
         "bot" => "Đã bớt một người khỏi đơn vị.",
+        "nhap-can-bo" => "Đã ghi danh sách cán bộ từ Excel vào đơn vị (người không có trong sổ dân cư không được ghi).",
+        "nhap-hoc-sinh" => "Đã ghi danh sách học sinh từ Excel vào trường (người không có trong sổ dân cư không được ghi).",
         _ => return None,
     })
 }
@@ -476,6 +508,13 @@ async fn render_unit(
     let more = results
         .as_ref()
         .is_some_and(|r| matched > i64::try_from(r.len()).unwrap_or(i64::MAX));
+    let (classes, students) = if unit.unit.unit_type == UnitType::School {
+        let list = state.store.students_of(unit.unit.id).await?;
+        let n = list.len();
+        (Some(class_views(list)), n)
+    } else {
+        (None, 0)
+    };
     let page = UnitPage {
         nav: Some(Nav::of(user)),
         id: unit.unit.id,
@@ -500,6 +539,8 @@ async fn render_unit(
         more,
         message: input.message,
         error,
+        classes,
+        students,
     };
     Ok(Html(page.render()?))
 }

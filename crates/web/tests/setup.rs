@@ -856,3 +856,53 @@ async fn on_an_empty_install_the_admin_lands_on_the_checklist_until_every_step_i
     let r = c.get(app.url("/")).send().await.unwrap();
     assert_eq!(location(&r), "/so-dan-cu");
 }
+
+/// A school's page lists its class lists: how many students in each class,
+/// their names behind each class; another unit's page has no such section.
+#[tokio::test]
+async fn a_schools_page_lists_its_students_by_class() {
+    let app = spawn_app().await;
+    let (c, _) = app.login("admin").await;
+    let school = new_unit(&app.store, "Trường Tiểu học Bản Ngoại", UnitType::School).await;
+    let (status, html) = app.get(&c, &format!("/don-vi/{school}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Học sinh (0)"), "{html}");
+    assert!(html.contains("chưa có danh sách lớp"));
+
+    let hamlet = app.store.list_hamlets().await.unwrap()[0].id;
+    let a = app.resident_in(hamlet).await;
+    let b = app
+        .store
+        .list_residents(
+            ResidentScope::Hamlet(hamlet),
+            &ResidentFilter::default(),
+            2,
+            1,
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .clone();
+    let enrol = |resident_id, grade, class: &str| hocvuso_storage::Enrolment {
+        resident_id,
+        grade,
+        class_name: class.into(),
+    };
+    app.store
+        .enrol_students(
+            school,
+            &[enrol(a.id, 3, "3A"), enrol(b.id, 5, "5B")],
+            today(),
+        )
+        .await
+        .unwrap();
+    let (_, html) = app.get(&c, &format!("/don-vi/{school}")).await;
+    assert!(html.contains("Học sinh (2)"), "{html}");
+    assert!(html.contains("<td>3A</td><td>3</td><td>1</td>"), "{html}");
+    assert!(html.contains("Lớp 5B (1 học sinh)"));
+    assert!(html.contains(&format!("<a href=\"/cu-dan/{}\">", b.id)));
+
+    let office = new_unit(&app.store, "Phòng Kinh tế xã", UnitType::EconomicOffice).await;
+    let (_, html) = app.get(&c, &format!("/don-vi/{office}")).await;
+    assert!(!html.contains("Học sinh ("));
+}
