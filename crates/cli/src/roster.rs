@@ -15,7 +15,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::{Unit, UnitType};
 use hocvuso_import::{RosterContext, RosterEntry, RosterKind, RosterPreview};
-use hocvuso_storage::{Enrolment, NewMember, Store};
+use hocvuso_storage::Store;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -118,23 +118,7 @@ async fn run(store: &Store, args: &RosterArgs, bytes: &[u8], file_name: &str) ->
     };
     match args.kind {
         RosterKind::Staff => {
-            let rows: Vec<NewMember> = preview
-                .matched
-                .iter()
-                .filter_map(|m| match &m.entry {
-                    RosterEntry::Staff {
-                        unit_id,
-                        position,
-                        category,
-                    } => Some(NewMember {
-                        unit_id: *unit_id,
-                        resident_id: m.resident_id,
-                        position: position.clone(),
-                        category: *category,
-                    }),
-                    RosterEntry::Student { .. } => None,
-                })
-                .collect();
+            let rows = hocvuso_storage::members_from_roster(&preview);
             let done = store.add_members(&rows, today).await?;
             let mut per_unit: BTreeMap<i64, usize> = BTreeMap::new();
             for r in &rows {
@@ -161,18 +145,7 @@ async fn run(store: &Store, args: &RosterArgs, bytes: &[u8], file_name: &str) ->
             let school = unit
                 .as_ref()
                 .ok_or_else(|| anyhow!("Danh sách học sinh cần --unit \"Tên trường\"."))?;
-            let rows: Vec<Enrolment> = preview
-                .matched
-                .iter()
-                .filter_map(|m| match &m.entry {
-                    RosterEntry::Student { place, .. } => Some(Enrolment {
-                        resident_id: m.resident_id,
-                        grade: place.grade,
-                        class_name: place.class_name.clone(),
-                    }),
-                    RosterEntry::Staff { .. } => None,
-                })
-                .collect();
+            let rows = hocvuso_storage::students_from_roster(&preview);
             let n = store.enrol_students(school.id, &rows, today).await?;
             let counted = rows
                 .iter()

@@ -192,12 +192,7 @@ impl RosterPreview {
 
     /// A sentence about the encoding, when the file was not Unicode.
     pub fn encoding_note(&self) -> Option<String> {
-        let name = match self.encoding {
-            Encoding::Tcvn3 => "TCVN3 (ABC)",
-            Encoding::Vni => "VNI-Windows",
-            _ => return None,
-        };
-        Some(format!("Tệp dùng bảng mã {name}, đã chuyển sang Unicode."))
+        crate::validate::encoding_note(self.encoding)
     }
 }
 

@@ -78,13 +78,18 @@ impl Preview {
 
     /// A sentence about the encoding for the UI, when the file was not Unicode.
     pub fn encoding_note(&self) -> Option<String> {
-        let name = match self.encoding {
-            Encoding::Tcvn3 => "TCVN3 (ABC)",
-            Encoding::Vni => "VNI-Windows",
-            _ => return None,
-        };
-        Some(format!("Tệp dùng bảng mã {name}, đã chuyển sang Unicode."))
+        encoding_note(self.encoding)
     }
+}
+
+/// A sentence about a sheet's encoding for the user, when it was not Unicode.
+pub(crate) fn encoding_note(encoding: Encoding) -> Option<String> {
+    let name = match encoding {
+        Encoding::Tcvn3 => "TCVN3 (ABC)",
+        Encoding::Vni => "VNI-Windows",
+        _ => return None,
+    };
+    Some(format!("Tệp dùng bảng mã {name}, đã chuyển sang Unicode."))
 }
 
 /// Column indexes of each field.

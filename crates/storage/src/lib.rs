@@ -50,6 +50,7 @@ pub use learning::{
 pub use ops::{
     DemoLoadSummary, ImportSummary, NewUser, QuestionLog, QuestionRow, SessionRecord, User,
 };
+pub use people::{members_from_roster, students_from_roster};
 pub use students::{Enrolment, Student};
 pub use units::{Member, MembersAdded, NewMember, NewUnit, UnitOverview, COMMUNE_NAME_KEY};
 

@@ -42,3 +42,38 @@ impl Store {
         dispatch!(self, s => s.person_keys().await)
     }
 }
+
+/// The rows of a checked staff list, as members to write (one per matched row).
+pub fn members_from_roster(p: &hocvuso_import::RosterPreview) -> Vec<crate::NewMember> {
+    p.matched
+        .iter()
+        .filter_map(|m| match &m.entry {
+            hocvuso_import::RosterEntry::Staff {
+                unit_id,
+                position,
+                category,
+            } => Some(crate::NewMember {
+                unit_id: *unit_id,
+                resident_id: m.resident_id,
+                position: position.clone(),
+                category: *category,
+            }),
+            hocvuso_import::RosterEntry::Student { .. } => None,
+        })
+        .collect()
+}
+
+/// The rows of a checked class list, as a school's students to write.
+pub fn students_from_roster(p: &hocvuso_import::RosterPreview) -> Vec<crate::Enrolment> {
+    p.matched
+        .iter()
+        .filter_map(|m| match &m.entry {
+            hocvuso_import::RosterEntry::Student { place, .. } => Some(crate::Enrolment {
+                resident_id: m.resident_id,
+                grade: place.grade,
+                class_name: place.class_name.clone(),
+            }),
+            hocvuso_import::RosterEntry::Staff { .. } => None,
+        })
+        .collect()
+}

@@ -22,7 +22,7 @@ use axum::{Extension, Form, Router};
 use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::{Unit, UnitType};
 use hocvuso_import::{FileError, RosterContext, RosterEntry, RosterKind, RosterPreview};
-use hocvuso_storage::{Enrolment, NewMember, StoreError};
+use hocvuso_storage::StoreError;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -495,23 +495,7 @@ async fn confirm(
     let today = state.today();
     let written = match p.kind {
         RosterKind::Staff => {
-            let rows: Vec<NewMember> = p
-                .matched
-                .iter()
-                .filter_map(|m| match &m.entry {
-                    RosterEntry::Staff {
-                        unit_id,
-                        position,
-                        category,
-                    } => Some(NewMember {
-                        unit_id: *unit_id,
-                        resident_id: m.resident_id,
-                        position: position.clone(),
-                        category: *category,
-                    }),
-                    RosterEntry::Student { .. } => None,
-                })
-                .collect();
+            let rows = hocvuso_storage::members_from_roster(&p);
             state.store.add_members(&rows, today).await.map(|done| {
                 let mut per_unit: BTreeMap<i64, usize> = BTreeMap::new();
                 for r in &rows {
@@ -532,18 +516,7 @@ async fn confirm(
             })
         }
         RosterKind::Students => {
-            let rows: Vec<Enrolment> = p
-                .matched
-                .iter()
-                .filter_map(|m| match &m.entry {
-                    RosterEntry::Student { place, .. } => Some(Enrolment {
-                        resident_id: m.resident_id,
-                        grade: place.grade,
-                        class_name: place.class_name.clone(),
-                    }),
-                    RosterEntry::Staff { .. } => None,
-                })
-                .collect();
+            let rows = hocvuso_storage::students_from_roster(&p);
             state
                 .store
                 .enrol_students(unit.id, &rows, today)
