@@ -39,18 +39,8 @@ pub struct CreatedAccount {
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, unit_id, hamlet_id, resident_id, must_change_password, disabled";
 
 fn linked_user(r: UserRow) -> Option<(i64, User)> {
-    let role = r.role()?;
-    Some((
-        r.resident_id?,
-        User {
-            id: r.id,
-            username: r.username,
-            display_name: r.display_name,
-            role,
-            must_change_password: r.must_change_password,
-            disabled: r.disabled,
-        },
-    ))
+    let (user, _) = r.into_user()?;
+    Some((user.person_id?, user))
 }
 
 macro_rules! account_ops {

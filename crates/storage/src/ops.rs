@@ -23,6 +23,9 @@ pub struct User {
     pub role: Role,
     pub must_change_password: bool,
     pub disabled: bool,
+    /// The person in the registry this account belongs to, when it was made
+    /// for one (a resident's own account, a team member's, a unit's reporter).
+    pub person_id: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -78,18 +81,7 @@ pub struct DemoLoadSummary {
 }
 
 fn user_from_row(r: UserRow) -> Option<(User, String)> {
-    let role = r.role()?;
-    Some((
-        User {
-            id: r.id,
-            username: r.username,
-            display_name: r.display_name,
-            role,
-            must_change_password: r.must_change_password,
-            disabled: r.disabled,
-        },
-        r.password_hash,
-    ))
+    r.into_user()
 }
 
 /// Columns of a resident as stored, computed from a [`NewResident`].

@@ -136,6 +136,24 @@ pub(crate) struct UserRow {
 }
 
 impl UserRow {
+    /// The account and its password hash; `None` when the stored role lacks
+    /// the scope it needs.
+    pub fn into_user(self) -> Option<(crate::User, String)> {
+        let role = self.role()?;
+        Some((
+            crate::User {
+                id: self.id,
+                username: self.username,
+                display_name: self.display_name,
+                role,
+                must_change_password: self.must_change_password,
+                disabled: self.disabled,
+                person_id: self.resident_id,
+            },
+            self.password_hash,
+        ))
+    }
+
     pub fn role(&self) -> Option<Role> {
         Role::from_parts(
             RoleKind::from_code(&self.role)?,

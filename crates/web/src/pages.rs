@@ -41,7 +41,7 @@ impl Nav {
             can_list: role.can_list_residents(),
             can_import: role.can_import_export(),
             can_admin: role.can_manage_users(),
-            own_resident: role.resident_id(),
+            own_resident: role.resident_id().or(user.person_id),
             can_report: role.can_manage_reports(),
             report_unit: role.unit_id(),
             setup_pending: role.allowed(Action::See, Resource::Setup) && crate::setup::pending(),

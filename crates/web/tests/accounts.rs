@@ -403,6 +403,13 @@ async fn a_whole_team_gets_accounts_at_once_and_a_member_sees_only_their_hamlet(
     let (status, html) = app.get(&c, "/so-dan-cu").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&members[0].full_name) || html.contains(&members[1].full_name));
+    // The menu leads to their own record: the account belongs to a person.
+    assert!(
+        members
+            .iter()
+            .any(|m| html.contains(&format!("<a href=\"/cu-dan/{}\">Hồ sơ của tôi</a>", m.id))),
+        "{html}"
+    );
     let mine = app.resident_in(hamlet).await;
     assert_eq!(
         app.get(&c, &format!("/cu-dan/{}", mine.id)).await.0,
