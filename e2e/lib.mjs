@@ -204,7 +204,34 @@ export function startServer(dataDir, { bind = '127.0.0.1:0', needPassword = true
 }
 
 /** Debian's chromium, headless, without the background traffic. */
-export function launchBrowser() {
+/**
+ * Content-Security-Policy violations reported in any page of a browser from
+ * launchBrowser() (Chromium logs each as a console error): the site's policy
+ * allows no inline script or style, so any is a page part that did not run or
+ * show. The runs end with a step asserting there were none.
+ */
+export const cspViolations = [];
+
+function watchCsp(page) {
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) {
+      cspViolations.push(`${page.url()}: ${msg.text()}`);
+    }
+  });
+}
+
+export async function launchBrowser() {
+  const browser = await launchChromium();
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args);
+    context.on('page', watchCsp);
+    return context;
+  };
+  return browser;
+}
+
+function launchChromium() {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [

@@ -31,6 +31,7 @@ import {
   findings,
   fold,
   startServer,
+  cspViolations,
   launchBrowser,
   expectText,
   submitButton,
@@ -573,6 +574,9 @@ async function main() {
 
     await step(null, 'no server errors (5xx) during the run', async () => {
       assert(serverErrors.length === 0, serverErrors.join(', '));
+    });
+    await step(null, 'no Content-Security-Policy violations during the run', async () => {
+      assert(cspViolations.length === 0, cspViolations.join('\n'));
     });
   } catch (err) {
     harnessFailed(err);

@@ -31,6 +31,7 @@ import {
   findings,
   fold,
   startServer,
+  cspViolations,
   launchBrowser,
   expectText,
   submitButton,
@@ -259,6 +260,9 @@ async function main() {
     await walk(page, base, server, workDir);
     await step(null, 'no server errors (5xx) during the walk', async () => {
       assert(serverErrors.length === 0, serverErrors.join(', '));
+    });
+    await step(null, 'no Content-Security-Policy violations during the walk', async () => {
+      assert(cspViolations.length === 0, cspViolations.join('\n'));
     });
   } catch (err) {
     harnessFailed(err);

@@ -175,7 +175,7 @@ impl Index {
                         e.phrase_mass += idf;
                     }
                     if !is_unigram {
-                        e.pairs += 1;
+                        e.pairs = e.pairs.saturating_add(1);
                     }
                     e.terms |= bit;
                 }

@@ -6,7 +6,7 @@ use hocvuso_storage::{AuditEvent, NewUser, Store, StoreOptions};
 use hocvuso_web::auth::{generate_password, hash_password};
 use hocvuso_web::{AppState, WebConfig};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Today in Vietnam (UTC+7), whatever the machine's own time zone.
 fn today() -> chrono::NaiveDate {
@@ -35,15 +35,28 @@ pub(crate) fn cli_audit(
     object_id: &str,
     detail: String,
 ) {
+    store
+        .audit()
+        .record(cli_event(action, object_type, object_id, detail));
+}
+
+/// An audit row by the command line's user, for `Store::audited` (written
+/// in the same transaction as the change).
+pub(crate) fn cli_event(
+    action: &str,
+    object_type: &str,
+    object_id: &str,
+    detail: String,
+) -> AuditEvent {
     let who = std::env::var("USER").unwrap_or_else(|_| "cli".into());
-    store.audit().record(AuditEvent {
+    AuditEvent {
         user_id: None,
         username: format!("cli:{who}"),
         action: action.into(),
         object_type: object_type.into(),
         object_id: object_id.into(),
         detail,
-    });
+    }
 }
 
 fn bar(len: u64, msg: &str) -> ProgressBar {
@@ -224,9 +237,37 @@ pub async fn demo(db: DbArgs, scale: Option<usize>, seed: u64) -> Result<()> {
     Ok(())
 }
 
+/// Read a file to import, never more than [`hocvuso_import::MAX_FILE_BYTES`]:
+/// a regular file is refused from its size before anything is read, and
+/// whatever the size says (a device such as `/dev/zero`, a pipe, a file that
+/// is still growing), reading stops one byte past the limit.
+pub(crate) fn read_import_file(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = hocvuso_import::MAX_FILE_BYTES;
+    let cannot = || format!("không đọc được tệp {}", path.display());
+    let file = std::fs::File::open(path).with_context(cannot)?;
+    let meta = file.metadata().with_context(cannot)?;
+    if meta.is_file() && meta.len() > limit as u64 {
+        let bytes = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        bail!("{}", hocvuso_import::FileError::TooLarge { bytes });
+    }
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(cannot)?;
+    if bytes.len() > limit {
+        bail!(
+            "Tệp {} quá lớn (hơn {} MB), giới hạn là {} MB: chia danh sách thành nhiều tệp (ví dụ theo xóm) rồi nhập lại.",
+            path.display(),
+            limit / (1024 * 1024),
+            limit / (1024 * 1024)
+        );
+    }
+    Ok(bytes)
+}
+
 pub async fn import(db: DbArgs, file: PathBuf, dry_run: bool) -> Result<()> {
-    let bytes =
-        std::fs::read(&file).with_context(|| format!("không đọc được tệp {}", file.display()))?;
+    let bytes = read_import_file(&file)?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -264,12 +305,8 @@ pub async fn import(db: DbArgs, file: PathBuf, dry_run: bool) -> Result<()> {
         );
     }
     let preview = hocvuso_import::validate(sheet, &header, &ctx);
-    match preview.encoding {
-        vntext::Encoding::Tcvn3 => {
-            eprintln!("Tệp dùng bảng mã TCVN3 (ABC): đã chuyển sang Unicode.")
-        }
-        vntext::Encoding::Vni => eprintln!("Tệp dùng bảng mã VNI-Windows: đã chuyển sang Unicode."),
-        vntext::Encoding::Unicode => {}
+    if let Some(note) = preview.encoding_note() {
+        eprintln!("{note}");
     }
     if !preview.errors.is_empty() {
         for e in &preview.errors {
@@ -290,20 +327,18 @@ pub async fn import(db: DbArgs, file: PathBuf, dry_run: bool) -> Result<()> {
     let pb = bar(preview.rows.len() as u64, "Đang nhập");
     let pbc = pb.clone();
     let started = std::time::Instant::now();
-    let s = store
-        .import_residents(&preview.rows, today(), &move |n| pbc.set_position(n as u64))
-        .await?;
-    pb.finish_and_clear();
-    cli_audit(
-        &store,
+    // The audit row is written in the import's own transaction.
+    let event = cli_event(
         "nhap",
         "so_dan_cu",
         &name,
-        format!(
-            "{} mới, {} cập nhật, {} không đổi",
-            s.created, s.updated, s.unchanged
-        ),
+        format!("{} người trong tệp", preview.rows.len()),
     );
+    let s = store
+        .audited(event)
+        .import_residents(&preview.rows, today(), &move |n| pbc.set_position(n as u64))
+        .await?;
+    pb.finish_and_clear();
     store.close().await;
     println!(
         "Xong trong {:.1} giây: {} người mới, {} cập nhật, {} không đổi, {} hộ mới.",
@@ -325,14 +360,15 @@ pub async fn export(db: DbArgs, out: PathBuf) -> Result<()> {
         .unwrap_or_else(|| "xã".into());
     let bytes = hocvuso_import::export_xlsx(&format!("Sổ dân cư {commune}"), &rows)
         .map_err(|e| anyhow!(e))?;
-    std::fs::write(&out, bytes).with_context(|| format!("không ghi được {}", out.display()))?;
-    cli_audit(
-        &store,
-        "xuat",
-        "so_dan_cu",
-        "xlsx",
-        format!("{} người", rows.len()),
-    );
+    write_private(&out, &bytes).with_context(|| format!("không ghi được {}", out.display()))?;
+    store
+        .audit_now(&cli_event(
+            "xuat",
+            "so_dan_cu",
+            "xlsx",
+            format!("{} người", rows.len()),
+        ))
+        .await?;
     store.close().await;
     println!("Đã xuất {} người vào {}", rows.len(), out.display());
     Ok(())
@@ -378,7 +414,9 @@ pub async fn user(db: DbArgs, action: UserAction) -> Result<()> {
             let role = Role::from_parts(kind, unit, hamlet_id, resident)
                 .ok_or_else(|| anyhow!("Vai trò {role} cần --hamlet, --unit hoặc --resident"))?;
             let password = generate_password();
-            let id = store
+            let event = cli_event("tao", "tai_khoan", "", format!("vai trò {}", kind.code()));
+            store
+                .audited(event)
                 .create_user(&NewUser {
                     username: username.clone(),
                     display_name: name.unwrap_or_else(|| username.clone()),
@@ -387,13 +425,6 @@ pub async fn user(db: DbArgs, action: UserAction) -> Result<()> {
                     must_change_password: true,
                 })
                 .await?;
-            cli_audit(
-                &store,
-                "tao",
-                "tai_khoan",
-                &id.to_string(),
-                format!("vai trò {}", kind.code()),
-            );
             println!("Đã tạo {username}. Mật khẩu một lần: {password}");
         }
         UserAction::ResetPassword { username } => {
@@ -403,19 +434,18 @@ pub async fn user(db: DbArgs, action: UserAction) -> Result<()> {
                 .ok_or_else(|| anyhow!("Không có tài khoản \"{username}\""))?;
             let password = generate_password();
             store
+                .audited(cli_event(
+                    "dat_lai_mat_khau",
+                    "tai_khoan",
+                    &u.id.to_string(),
+                    String::new(),
+                ))
                 .set_password(
                     u.id,
                     &hash_password(&password).map_err(|e| anyhow!("{e}"))?,
                     true,
                 )
                 .await?;
-            cli_audit(
-                &store,
-                "dat_lai_mat_khau",
-                "tai_khoan",
-                &u.id.to_string(),
-                String::new(),
-            );
             println!("Mật khẩu một lần mới của {username}: {password}");
         }
         UserAction::List => {
@@ -434,12 +464,45 @@ pub async fn user(db: DbArgs, action: UserAction) -> Result<()> {
     Ok(())
 }
 
+/// Open `path` for writing, readable by its owner only (mode 0600 on Unix):
+/// exports and backups hold the whole registry. `replace`: an existing file
+/// is emptied (and its mode tightened) instead of refused.
+fn create_private(path: &std::path::Path, replace: bool) -> std::io::Result<std::fs::File> {
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true);
+    if replace {
+        open.create(true).truncate(true);
+    } else {
+        open.create_new(true);
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let file = open.open(path)?;
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    Ok(file)
+}
+
+/// Write a whole file readable by its owner only (see [`create_private`]).
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = create_private(path, true)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 pub async fn backup(db: DbArgs, out: PathBuf) -> Result<()> {
     let store = open(&db).await?;
     if out.exists() {
         bail!("Tệp {} đã có; chọn tên khác để không ghi đè", out.display());
     }
-    store.backup_to(&out.to_string_lossy()).await?;
+    // An empty file of mode 0600 first: VACUUM INTO fills an empty file and
+    // keeps its mode, where it would create a new one readable by everyone.
+    create_private(&out, false).with_context(|| format!("không tạo được {}", out.display()))?;
+    if let Err(e) = store.backup_to(&out.to_string_lossy()).await {
+        let _ = std::fs::remove_file(&out);
+        return Err(e.into());
+    }
     store.close().await;
     println!("Đã sao lưu vào {}", out.display());
     Ok(())

@@ -9,9 +9,9 @@
 //! the people found and says how many were left out. Everything written is
 //! written in one transaction and audited.
 
-use crate::commands::{cli_audit, open};
+use crate::commands::{cli_event, open};
 use crate::DbArgs;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::{Unit, UnitType};
 use hocvuso_import::{RosterContext, RosterEntry, RosterKind, RosterPreview};
@@ -28,8 +28,7 @@ pub struct RosterArgs {
 }
 
 pub async fn import(db: DbArgs, args: RosterArgs) -> Result<()> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("không đọc được tệp {}", args.file.display()))?;
+    let bytes = crate::commands::read_import_file(&args.file)?;
     let file_name = args
         .file
         .file_name()
@@ -119,20 +118,26 @@ async fn run(store: &Store, args: &RosterArgs, bytes: &[u8], file_name: &str) ->
     match args.kind {
         RosterKind::Staff => {
             let rows = hocvuso_storage::members_from_roster(&preview);
-            let done = store.add_members(&rows, today).await?;
             let mut per_unit: BTreeMap<i64, usize> = BTreeMap::new();
             for r in &rows {
                 *per_unit.entry(r.unit_id).or_default() += 1;
             }
-            for (unit_id, n) in &per_unit {
-                cli_audit(
-                    store,
-                    AuditAction::Import.code(),
-                    AuditObject::Unit.code(),
-                    &unit_id.to_string(),
-                    format!("nhập danh sách cán bộ từ tệp {file_name}: {n} người{skipped_note}"),
-                );
-            }
+            let units = per_unit
+                .iter()
+                .map(|(u, n)| format!("đơn vị số {u}: {n}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            // One audit row, in the same transaction as the list.
+            let event = cli_event(
+                AuditAction::Import.code(),
+                AuditObject::Unit.code(),
+                &unit.as_ref().map(|u| u.id.to_string()).unwrap_or_default(),
+                format!(
+                    "nhập danh sách cán bộ từ tệp {file_name}: {} người ({units}){skipped_note}",
+                    rows.len()
+                ),
+            );
+            let done = store.audited(event).add_members(&rows, today).await?;
             println!(
                 "Đã ghi {} người vào {} đơn vị: {} mới, {} cập nhật chức vụ, loại{skipped_note}.",
                 rows.len(),
@@ -146,18 +151,23 @@ async fn run(store: &Store, args: &RosterArgs, bytes: &[u8], file_name: &str) ->
                 .as_ref()
                 .ok_or_else(|| anyhow!("Danh sách học sinh cần --unit \"Tên trường\"."))?;
             let rows = hocvuso_storage::students_from_roster(&preview);
-            let n = store.enrol_students(school.id, &rows, today).await?;
+            let event = cli_event(
+                AuditAction::Import.code(),
+                AuditObject::Unit.code(),
+                &school.id.to_string(),
+                format!(
+                    "nhập danh sách học sinh từ tệp {file_name}: {} học sinh{skipped_note}",
+                    rows.len()
+                ),
+            );
+            let n = store
+                .audited(event)
+                .enrol_students(school.id, &rows, today)
+                .await?;
             let counted = rows
                 .iter()
                 .filter(|r| hocvuso_domain::students::is_counted_grade(r.grade))
                 .count();
-            cli_audit(
-                store,
-                AuditAction::Import.code(),
-                AuditObject::Unit.code(),
-                &school.id.to_string(),
-                format!("nhập danh sách học sinh từ tệp {file_name}: {n} học sinh{skipped_note}"),
-            );
             println!(
                 "Đã ghi {n} học sinh vào \"{}\" ({counted} học sinh từ lớp {} trở lên){skipped_note}.",
                 school.name,

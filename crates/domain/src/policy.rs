@@ -29,8 +29,9 @@ pub enum Resource {
     /// member from its page.
     Households,
     /// Another person's learning: a quiz taken for them
-    /// (`/hoc/{course}/kiem-tra?cu_dan=`) and their certificate
-    /// (`/hoc/{course}/chung-chi?cu_dan=`). One's own learning is one's own.
+    /// (`/hoc/{course}/kiem-tra?cu_dan=`, changing) and their certificate
+    /// (`/hoc/{course}/chung-chi?cu_dan=`, seeing). One's own learning is
+    /// one's own.
     OthersLearning,
     /// Spreadsheet import into the registry (`/nhap`...).
     Import,
@@ -146,7 +147,11 @@ pub const POLICY: &[(Resource, Action, [Reach; 6])] = {
         (Households,      See,    [Commune, Commune, Unit,    Hamlet,  Hamlet,  No]),
         (Households,      Change, [Commune, Commune, No,      Hamlet,  No,      No]),
         (OthersLearning,  See,    [Commune, Commune, Unit,    Hamlet,  Hamlet,  No]),
-        (OthersLearning,  Change, [Commune, Commune, Unit,    Hamlet,  Hamlet,  No]),
+        // Recording a result for someone (and so a certificate) is for the
+        // office, and the hamlet head and digital team in their hamlet
+        // (README, «Ghi thay»); never a unit's reporter, whose own report
+        // counts their staff's certificates.
+        (OthersLearning,  Change, [Commune, Commune, No,      Hamlet,  Hamlet,  No]),
         (Import,          See,    [Commune, Commune, No,      No,      No,      No]),
         (Import,          Change, [Commune, Commune, No,      No,      No,      No]),
         (Export,          See,    [Commune, Commune, No,      No,      No,      No]),
@@ -316,6 +321,32 @@ mod tests {
                 "{role:?}"
             );
         }
+    }
+
+    #[test]
+    fn results_are_recorded_for_others_only_by_the_roles_the_readme_names() {
+        // «Ghi thay»: the office, hamlet heads and digital team members. A
+        // unit's reporter would certify the staff whose numbers they report.
+        for role in roles() {
+            let records = role.allowed(Action::Change, Resource::OthersLearning);
+            let named = matches!(
+                role,
+                Role::Admin
+                    | Role::CultureOffice
+                    | Role::HamletHead { .. }
+                    | Role::DigitalTeamMember { .. }
+            );
+            assert_eq!(records, named, "{role:?}");
+        }
+        let reporter = Role::UnitReporter { unit_id: 2 };
+        assert_eq!(
+            reporter.may(Action::See, Resource::OthersLearning),
+            Reach::Unit
+        );
+        assert_eq!(
+            reporter.scope(Action::Change, Resource::OthersLearning),
+            None
+        );
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //! (header, DIFAT, FAT, directory, mini FAT, mini stream, the "Workbook"
 //! stream); the BIFF records of that stream are then checked for the
 //! counts and cell extents calamine allocates from. An .ods content.xml is
-//! checked for repeat counts that would expand into millions of cells.
+//! checked for repeat counts that would expand into millions of cells, or
+//! a long text into more than [`MAX_TEXT_BYTES`] of copies.
 
-use crate::read::FileError;
+use crate::read::{FileError, MAX_TEXT_BYTES};
 
 /// Most cells one sheet may expand to in memory (a commune's registry has
 /// well under a million).
@@ -247,9 +248,13 @@ fn records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
     })
 }
 
-/// Check the counts and extents calamine allocates from in a BIFF stream.
+/// Check the counts and extents calamine allocates from in a BIFF stream,
+/// and the text its shared strings give the cells that point at them (each
+/// such cell gets its own copy).
 pub(crate) fn check_biff(stream: &[u8]) -> Result<(), FileError> {
     let mut sheet_starts = Vec::new();
+    // Most UTF-8 bytes each shared string may give a cell.
+    let mut sst_bytes: Vec<u32> = Vec::new();
     for (typ, data) in records(stream) {
         match typ {
             // SST: every string takes at least 3 bytes.
@@ -257,6 +262,20 @@ pub(crate) fn check_biff(stream: &[u8]) -> Result<(), FileError> {
                 let n = u32_at(data, 4).unwrap_or(0);
                 if u64::from(n) > stream.len() as u64 / 3 + 1 {
                     return Err(broken("bảng chuỗi khai báo quá nhiều chuỗi"));
+                }
+                // calamine reads the record with the CONTINUE records after it.
+                let next = (data.as_ptr() as usize - stream.as_ptr() as usize) + data.len();
+                let mut parts = vec![data];
+                parts.extend(
+                    records(&stream[next..])
+                        .take_while(|(t, _)| *t == 0x003C)
+                        .map(|(_, d)| d),
+                );
+                for (i, len) in sst_lengths(&parts).into_iter().enumerate() {
+                    match sst_bytes.get_mut(i) {
+                        Some(b) => *b = (*b).max(len),
+                        None => sst_bytes.push(len),
+                    }
                 }
             }
             // BoundSheet8: where a sheet's records start.
@@ -268,13 +287,115 @@ pub(crate) fn check_biff(stream: &[u8]) -> Result<(), FileError> {
             _ => {}
         }
     }
+    let mut text: u64 = 0;
     for start in sheet_starts {
         let Some(sheet) = stream.get(start..) else {
             return Err(broken("vị trí trang tính nằm ngoài tệp"));
         };
         check_biff_sheet(sheet)?;
+        for (typ, data) in records(sheet) {
+            match typ {
+                0x000A => break,
+                // LabelSst: row, col, xf, index into the SST.
+                0x00FD => {
+                    let i = u32_at(data, 6).unwrap_or(u32::MAX) as usize;
+                    text = text.saturating_add(u64::from(sst_bytes.get(i).copied().unwrap_or(0)));
+                    if text > MAX_TEXT_BYTES {
+                        return Err(broken("các ô lặp lại quá nhiều chữ của bảng chuỗi"));
+                    }
+                }
+                _ => {}
+            }
+        }
     }
     Ok(())
+}
+
+/// The SST's strings as calamine's `parse_sst` walks them (MS-XLS 2.5.293
+/// XLUnicodeRichExtendedString, split over CONTINUE records, each
+/// continuation of characters starting with a new flags byte): for each
+/// string, the most UTF-8 bytes its text can decode to: calamine turns each
+/// character into two bytes and decodes them with the workbook's code page,
+/// and no decoder gives more than 3 UTF-8 bytes per input byte.
+/// Where calamine would stop with an error, the walk stops too (calamine
+/// then reads no cell at all).
+fn sst_lengths(parts: &[&[u8]]) -> Vec<u32> {
+    let mut out = Vec::new();
+    let Some(first) = parts.first().and_then(|p| p.get(8..)) else {
+        return out;
+    };
+    let mut next = parts.iter().skip(1).copied();
+    let mut data: &[u8] = first;
+    loop {
+        if data.is_empty() {
+            match next.next() {
+                Some(p) => data = p,
+                None => return out,
+            }
+            // An empty part: calamine reads an empty string.
+            if data.is_empty() {
+                out.push(0);
+                continue;
+            }
+        }
+        if data.len() < 3 {
+            return out;
+        }
+        let mut left = usize::from(u16::from_le_bytes([data[0], data[1]]));
+        let cch = u32::from(u16::from_le_bytes([data[0], data[1]]));
+        let flags = data[2];
+        data = &data[3..];
+        let mut high_byte = flags & 0x1 != 0;
+        let mut runs = 0usize;
+        let mut ext = 0usize;
+        if flags & 0x8 != 0 {
+            let Some(n) = u16_at(data, 0) else {
+                return out;
+            };
+            runs = usize::from(n) * 4;
+            data = &data[2..];
+        }
+        if flags & 0x4 != 0 {
+            let Some(n) = u32_at(data, 0) else {
+                return out;
+            };
+            // calamine reads an i32 and casts it: a negative size is huge.
+            ext = i32::from_le_bytes(n.to_le_bytes()) as usize;
+            data = &data[4..];
+        }
+        while left > 0 {
+            let chars = if high_byte {
+                (data.len() / 2).min(left)
+            } else {
+                data.len().min(left)
+            };
+            data = &data[if high_byte { 2 * chars } else { chars }..];
+            left -= chars;
+            if left > 0 {
+                match next.next() {
+                    Some(p) if !p.is_empty() => {
+                        high_byte = p[0] & 0x1 != 0;
+                        data = &p[1..];
+                    }
+                    _ => return out,
+                }
+            }
+        }
+        out.push(cch * 6);
+        for mut skip in [runs, ext] {
+            while skip > 0 {
+                if data.is_empty() {
+                    match next.next() {
+                        Some(p) => data = p,
+                        None => return out,
+                    }
+                }
+                let l = skip.min(data.len());
+                data = &data[l..];
+                skip -= l;
+            }
+        }
+    }
 }
 
 /// The extent calamine gives a sparse list of cells: rows from the first
@@ -369,9 +490,20 @@ fn check_biff_sheet(sheet: &[u8]) -> Result<(), FileError> {
 }
 
 /// Check an .ods content.xml for repeat counts that would expand into too
-/// many cells: calamine materialises repeated non-empty cells and rows.
+/// many cells: calamine materialises repeated non-empty cells and rows, each
+/// copy with its own copy of the cell's text and formula. The text a copy
+/// takes is bounded by the cell's markup (its content, and the whole tag when
+/// a value or formula sits in an attribute); the copies beyond the first may
+/// add at most [`MAX_TEXT_BYTES`].
 pub(crate) fn check_ods_content(xml: &[u8]) -> Result<(), FileError> {
     let too_big = || broken("bảng tính khai báo quá nhiều ô lặp lại");
+    let too_much_text = || broken("bảng tính lặp lại quá nhiều chữ");
+    // Bytes the repeated copies add, over the whole file.
+    let mut copied: u64 = 0;
+    // The outermost open (not self-closing) cell: where its content starts,
+    // its copies and the bytes its tag's attributes give each copy.
+    let mut open_cell: Option<(usize, u64, u64)> = None;
+    let mut cell_depth: u32 = 0;
     let mut i = 0;
     // Per table: rows spanned between the first and last non-empty row, and
     // the widest non-empty extent of a row.
@@ -423,6 +555,35 @@ pub(crate) fn check_ods_content(xml: &[u8]) -> Result<(), FileError> {
             if col.saturating_mul(row_repeat) > MAX_SHEET_CELLS && has_value {
                 return Err(too_big());
             }
+            let copies = repeat.saturating_mul(row_repeat);
+            let in_attrs = [
+                &b"office:string-value"[..],
+                b"office:date-value",
+                b"office:time-value",
+                b"table:formula",
+            ]
+            .iter()
+            .any(|a| find(tag, a).is_some());
+            let attr_bytes = if in_attrs { tag.len() as u64 } else { 0 };
+            if tag.ends_with(b"/") {
+                copied = copied.saturating_add(attr_bytes.saturating_mul(copies.saturating_sub(1)));
+            } else {
+                if cell_depth == 0 {
+                    open_cell = Some((i, copies, attr_bytes));
+                }
+                cell_depth += 1;
+            }
+        } else if tag == b"/table:table-cell" || tag == b"/table:covered-table-cell" {
+            cell_depth = cell_depth.saturating_sub(1);
+            if cell_depth == 0 {
+                if let Some((content_start, copies, attr_bytes)) = open_cell.take() {
+                    let bytes = (start.saturating_sub(content_start) as u64) + attr_bytes;
+                    copied = copied.saturating_add(bytes.saturating_mul(copies.saturating_sub(1)));
+                }
+            }
+        }
+        if copied > MAX_TEXT_BYTES {
+            return Err(too_much_text());
         }
     }
     Ok(())
@@ -462,6 +623,80 @@ mod tests {
         assert!(check_ods_content(wide).is_err());
         let tall = br#"<table:table table:name="a"><table:table-row><table:table-cell office:value-type="string"/></table:table-row><table:table-row table:number-rows-repeated="9000000"/><table:table-row><table:table-cell table:number-columns-repeated="3"/><table:table-cell office:value-type="string"/></table:table-row></table:table>"#;
         assert!(check_ods_content(tall).is_err());
+    }
+
+    #[test]
+    fn ods_repeated_text() {
+        let long = "x".repeat(100_000);
+        // 200 × 20 copies of 100 KB: refused before calamine makes them.
+        let bomb = format!(
+            r#"<table:table table:name="a"><table:table-row table:number-rows-repeated="20"><table:table-cell table:number-columns-repeated="200" office:value-type="string"><text:p>{long}</text:p></table:table-cell></table:table-row></table:table>"#
+        );
+        assert!(check_ods_content(bomb.as_bytes()).is_err());
+        // The same text in an attribute.
+        let attr = format!(
+            r#"<table:table table:name="a"><table:table-row table:number-rows-repeated="20"><table:table-cell table:number-columns-repeated="200" office:value-type="string" office:string-value="{long}"/></table:table-row></table:table>"#
+        );
+        assert!(check_ods_content(attr.as_bytes()).is_err());
+        // A short text repeated, or a long one once, is fine.
+        let short = r#"<table:table table:name="a"><table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="50" office:value-type="string"><text:p>Kinh</text:p></table:table-cell></table:table-row></table:table>"#;
+        assert!(check_ods_content(short.as_bytes()).is_ok());
+        let once = format!(
+            r#"<table:table table:name="a"><table:table-row><table:table-cell office:value-type="string"><text:p>{long}</text:p></table:table-cell></table:table-row></table:table>"#
+        );
+        assert!(check_ods_content(once.as_bytes()).is_ok());
+    }
+
+    fn rec(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut v = typ.to_le_bytes().to_vec();
+        v.extend((data.len() as u16).to_le_bytes());
+        v.extend_from_slice(data);
+        v
+    }
+
+    #[test]
+    fn sst_strings_split_over_continue_records() {
+        // Two strings: "ab" (compressed), then 5 characters of which 2 are in
+        // the SST record (UTF-16) and 3 in a CONTINUE record (compressed,
+        // after its flags byte), with 1 formatting run skipped after them.
+        let mut sst = vec![0u8; 8];
+        sst.extend([2, 0, 0, b'a', b'b']);
+        sst.extend([5, 0, 0x09, 1, 0, b'c', 0, b'd', 0]);
+        let cont: &[u8] = &[0x00, b'e', b'f', b'g', 0, 0, 0, 0];
+        assert_eq!(sst_lengths(&[&sst, cont]), vec![12, 30]);
+        // Characters missing: calamine fails, so nothing more counts.
+        assert_eq!(sst_lengths(&[&sst]), vec![12]);
+    }
+
+    /// A BIFF stream with one shared string of `cch` characters and a sheet
+    /// with `cells` cells pointing at it.
+    fn sst_stream(cch: usize, cells: u16) -> Vec<u8> {
+        let mut sst = vec![0u8; 8];
+        sst.extend((cch as u16).to_le_bytes());
+        sst.push(0);
+        sst.extend(std::iter::repeat_n(b'x', cch));
+        let globals = rec(0x00FC, &sst);
+        let sheet_at = (globals.len() + 4 + 8 + 4) as u32;
+        let mut bound = sheet_at.to_le_bytes().to_vec();
+        bound.extend([0, 0, 0, 0]);
+        let mut out = [globals, rec(0x0085, &bound), rec(0x000A, &[])].concat();
+        assert_eq!(out.len(), sheet_at as usize);
+        for row in 0..cells {
+            let mut d = row.to_le_bytes().to_vec();
+            d.extend([0, 0, 0, 0, 0, 0, 0, 0]);
+            out.extend(rec(0x00FD, &d));
+        }
+        out.extend(rec(0x000A, &[]));
+        out
+    }
+
+    #[test]
+    fn biff_shared_string_copies() {
+        // 600 cells × 30,000 characters (up to 180 KB each): refused.
+        assert!(check_biff(&sst_stream(30_000, 600)).is_err());
+        // 100 such cells, or 60,000 cells of a short string: fine.
+        assert!(check_biff(&sst_stream(30_000, 100)).is_ok());
+        assert!(check_biff(&sst_stream(10, 60_000)).is_ok());
     }
 
     #[test]

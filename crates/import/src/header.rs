@@ -119,8 +119,14 @@ impl HeaderMatch {
     }
 
     /// Map column `index` to `field` (the wizard's override); `None` unmaps it.
-    /// A field already mapped elsewhere is moved here.
-    pub fn set(&mut self, index: usize, field: Option<Column>) {
+    /// A field already mapped elsewhere is moved here. Only a column the
+    /// match covers can be set: an index past [`columns`](Self::columns)
+    /// (it may come from a form) changes nothing and returns false, so
+    /// nothing is ever sized from it.
+    pub fn set(&mut self, index: usize, field: Option<Column>) -> bool {
+        if index >= self.columns.len() {
+            return false;
+        }
         if let Some(f) = field {
             if f != Column::Ignore {
                 for c in self.columns.iter_mut() {
@@ -130,13 +136,11 @@ impl HeaderMatch {
                 }
             }
         }
-        if self.columns.len() <= index {
-            self.columns.resize(index + 1, None);
-        }
         self.columns[index] = field;
         if field.is_some() {
             self.unknown.retain(|(i, _)| *i != index);
         }
+        true
     }
 }
 
@@ -459,5 +463,25 @@ mod tests {
         for c in Column::ALL {
             assert_eq!(Column::from_code(c.code()), Some(c));
         }
+    }
+
+    #[test]
+    fn a_column_past_the_match_is_refused_and_nothing_is_sized_from_it() {
+        let mut h = HeaderMatch {
+            header_row: 0,
+            columns: vec![Some(Column::FullName), None],
+            unknown: vec![(1, "Nơi ở".into())],
+        };
+        let before = h.clone();
+        for i in [2, 1_000_000_000_000, usize::MAX] {
+            assert!(!h.set(i, Some(Column::Hamlet)), "column {i}");
+            assert_eq!(h, before, "column {i}");
+        }
+        assert!(h.set(1, Some(Column::Hamlet)));
+        assert_eq!(
+            h.columns,
+            vec![Some(Column::FullName), Some(Column::Hamlet)]
+        );
+        assert!(h.unknown.is_empty());
     }
 }

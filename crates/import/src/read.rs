@@ -16,8 +16,26 @@ use serde::{Deserialize, Serialize};
 /// Largest upload accepted, in bytes.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 
-/// Largest total uncompressed size of the parts of an xlsx/ods (zip bomb guard).
+/// Largest total uncompressed size of the parts of an xlsx/ods (zip bomb
+/// guard): counted as the parts are actually inflated, whatever sizes the
+/// ZIP headers declare.
 const MAX_UNCOMPRESSED_BYTES: u64 = 200 * 1024 * 1024;
+
+/// Most bytes of cell text a workbook may give, all sheets together. A cell
+/// pointing at a shared string (xlsx, xls) or repeated by a count (ods)
+/// becomes its own copy of the text, so a file of a few kilobytes could
+/// otherwise expand into gigabytes.
+pub(crate) const MAX_TEXT_BYTES: u64 = 100 * 1024 * 1024;
+
+fn too_much_text() -> FileError {
+    FileError::Broken(
+        "các ô chứa quá nhiều chữ (hơn 100 MB); xoá các cột, dòng thừa hoặc chia nhỏ tệp".into(),
+    )
+}
+
+fn unpacked_too_large() -> FileError {
+    FileError::Broken("nội dung giải nén quá lớn".into())
+}
 
 /// Rows and columns beyond Excel's own limits are ignored.
 const MAX_ROWS: u32 = 1_048_576;
@@ -230,16 +248,7 @@ fn sheet_name_from_file(file_name: &str) -> String {
 fn read_zip(bytes: &[u8]) -> Result<Workbook, FileError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|_| FileError::Broken("tệp nén bị cắt cụt hoặc hỏng".into()))?;
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(i)
-            .map_err(|_| FileError::Broken("tệp nén bị hỏng".into()))?;
-        total = total.saturating_add(entry.size());
-    }
-    if total > MAX_UNCOMPRESSED_BYTES {
-        return Err(FileError::Broken("nội dung giải nén quá lớn".into()));
-    }
+    check_unpacked_size(&mut archive)?;
     let names: Vec<String> = archive
         .file_names()
         .map(|n| n.map(|n| n.into_owned()))
@@ -304,6 +313,68 @@ fn read_zip(bytes: &[u8]) -> Result<Workbook, FileError> {
     }
 }
 
+/// Refuse an archive whose parts unpack to more than
+/// [`MAX_UNCOMPRESSED_BYTES`], or a part that unpacks to more than its
+/// headers declare. The declared sizes are summed first (cheap); then every
+/// part's raw data is inflated here into a counter, stopping one byte past
+/// the limit, so what counts is what the data really unpacks to, not what
+/// the headers (or the zip crate's own checks) say. Nothing is kept:
+/// calamine reads the parts it needs afterwards, from the same bytes.
+fn check_unpacked_size(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), FileError> {
+    let mut declared_total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|_| FileError::Broken("tệp nén bị hỏng".into()))?;
+        declared_total = declared_total.saturating_add(entry.size());
+    }
+    if declared_total > MAX_UNCOMPRESSED_BYTES {
+        return Err(unpacked_too_large());
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|_| FileError::Broken("tệp nén bị hỏng".into()))?;
+        let declared = entry.size();
+        let method = entry.compression();
+        let limit = MAX_UNCOMPRESSED_BYTES - total + 1;
+        let mut counter = ByteCounter::default();
+        // A read error (damaged data) ends the part; what it unpacked until
+        // then still counts, and the parser reports the damage if it needs
+        // the part. A part in another compression method is left to the
+        // parser too (calamine reads only stored and deflated parts).
+        let _ = match method {
+            zip::CompressionMethod::Stored => std::io::copy(&mut entry.take(limit), &mut counter),
+            zip::CompressionMethod::Deflated => std::io::copy(
+                &mut flate2::read::DeflateDecoder::new(entry).take(limit),
+                &mut counter,
+            ),
+            _ => continue,
+        };
+        total += counter.0;
+        if total > MAX_UNCOMPRESSED_BYTES || counter.0 > declared {
+            return Err(unpacked_too_large());
+        }
+    }
+    Ok(())
+}
+
+/// A writer that only counts what it is given.
+#[derive(Default)]
+struct ByteCounter(u64);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn read_entry(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,
@@ -329,8 +400,9 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, FileError> {
         .map_err(|_| FileError::Broken("không đọc được cấu trúc sổ làm việc .xlsx".into()))?;
     let sheets = ordered_sheets(book.sheets_metadata());
     let mut out = Vec::with_capacity(sheets.len());
+    let mut text_left = MAX_TEXT_BYTES;
     for name in sheets {
-        let mut grid = Grid::default();
+        let mut grid = Grid::new(text_left);
         {
             let mut cells = book
                 .worksheet_cells_reader(&name)
@@ -348,6 +420,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, FileError> {
                 }
             }
         }
+        text_left = grid.text_left;
         out.push(SheetData {
             name,
             rows: grid.finish(),
@@ -364,12 +437,13 @@ fn read_ods(bytes: &[u8]) -> Result<Workbook, FileError> {
         .map_err(|_| FileError::Broken("không đọc được cấu trúc bảng tính .ods".into()))?;
     let sheets = ordered_sheets(book.sheets_metadata());
     let mut out = Vec::with_capacity(sheets.len());
+    let mut text_left = MAX_TEXT_BYTES;
     for name in sheets {
         let range = book
             .worksheet_range(&name)
             .map_err(|_| FileError::Broken(format!("trang tính \"{name}\" bị hỏng")))?;
         out.push(SheetData {
-            rows: range_rows(&range)?,
+            rows: range_rows(&range, &mut text_left)?,
             name,
         });
     }
@@ -420,6 +494,7 @@ fn read_ole(bytes: &[u8]) -> Result<Workbook, FileError> {
         Ok(mut book) => {
             let sheets = ordered_sheets(book.sheets_metadata());
             let mut out = Vec::with_capacity(sheets.len());
+            let mut text_left = MAX_TEXT_BYTES;
             for name in sheets {
                 let range = match book.worksheet_range(&name) {
                     Ok(r) => r,
@@ -429,7 +504,7 @@ fn read_ole(bytes: &[u8]) -> Result<Workbook, FileError> {
                     }
                 };
                 out.push(SheetData {
-                    rows: range_rows(&range)?,
+                    rows: range_rows(&range, &mut text_left)?,
                     name,
                 });
             }
@@ -464,18 +539,32 @@ fn ordered_sheets(meta: &[calamine::Sheet]) -> Vec<String> {
 
 // ---------------------------------------------------------------- cells
 
-/// Sparse cells into a dense grid padded from A1, within a cell budget.
-#[derive(Default)]
+/// Sparse cells into a dense grid padded from A1, within a cell budget and
+/// a budget of text bytes (shared by the sheets of a workbook).
 struct Grid {
     rows: Vec<Vec<String>>,
     cells: u64,
+    /// Bytes of cell text this grid may still take.
+    text_left: u64,
 }
 
 impl Grid {
+    fn new(text_left: u64) -> Self {
+        Grid {
+            rows: Vec::new(),
+            cells: 0,
+            text_left,
+        }
+    }
+
     fn put(&mut self, row: u32, col: u32, text: String) -> Result<(), FileError> {
         if text.is_empty() || row >= MAX_ROWS || col >= MAX_COLS {
             return Ok(());
         }
+        self.text_left = self
+            .text_left
+            .checked_sub(text.len() as u64)
+            .ok_or_else(too_much_text)?;
         let (r, c) = (row as usize, col as usize);
         if self.rows.len() <= r {
             self.rows.resize_with(r + 1, Vec::new);
@@ -508,8 +597,9 @@ impl Grid {
     }
 }
 
-fn range_rows(range: &Range<Data>) -> Result<Vec<Vec<String>>, FileError> {
-    let mut grid = Grid::default();
+/// The cells of a range, taking their text from the workbook's `text_left`.
+fn range_rows(range: &Range<Data>, text_left: &mut u64) -> Result<Vec<Vec<String>>, FileError> {
+    let mut grid = Grid::new(*text_left);
     let Some((r0, c0)) = range.start() else {
         return Ok(Vec::new());
     };
@@ -523,6 +613,7 @@ fn range_rows(range: &Range<Data>) -> Result<Vec<Vec<String>>, FileError> {
             grid.put(r, c, data_text(cell))?;
         }
     }
+    *text_left = grid.text_left;
     Ok(grid.finish())
 }
 
@@ -718,7 +809,8 @@ fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, FileError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut grid = Grid::default();
+    // A CSV's text is the file's own (at most 20 MB): nothing repeats it.
+    let mut grid = Grid::new(MAX_TEXT_BYTES);
     for (i, record) in reader.records().enumerate() {
         let record = record
             .map_err(|_| FileError::Broken(format!("dòng {} của tệp CSV không đọc được", i + 1)))?;

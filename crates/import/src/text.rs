@@ -75,10 +75,15 @@ impl Cleaner {
     }
 
     /// Legacy conversion (when the sheet is TCVN3/VNI and the cell is not
-    /// already real Unicode, as when a header was retyped later), NFC, trim,
+    /// already real Unicode, as when a header was retyped later), NFC,
+    /// invisible characters (zero-width spaces, bidi marks...) removed, trim,
     /// and the apostrophe that [`crate::neutralise_formula`] put in front of
     /// `= + - @` taken off again.
     pub fn clean(&self, raw: &str) -> String {
+        // Before the legacy test: a zero-width space must not make a TCVN3
+        // cell look like Unicode (the soft hyphen stays: it is TCVN3's ư).
+        let raw = vntext::strip_invisible_keeping_legacy(raw);
+        let raw = raw.as_ref();
         if raw.trim().is_empty() {
             return String::new();
         }
@@ -108,16 +113,17 @@ impl Cleaner {
     }
 }
 
-/// [`vntext::normalize`] (detect, convert, NFC, trim, collapse spaces),
-/// without running detection where its answer is known: ASCII text, and
-/// text with letters outside the Windows-1252 repertoire (ư, ễ, combining
-/// marks of NFD), are Unicode. Only the rest (e.g. "Tày", or a TCVN3 cell
-/// pasted into a Unicode sheet) goes through detection.
+/// [`vntext::normalize`] (detect, convert, NFC, drop invisible characters,
+/// trim, collapse spaces), without running detection where its answer is
+/// known: ASCII text, and text with letters outside the Windows-1252
+/// repertoire (ư, ễ, combining marks of NFD), are Unicode. Only the rest
+/// (e.g. "Tày", or a TCVN3 cell pasted into a Unicode sheet) goes through
+/// detection.
 fn normalize(text: &str) -> String {
     if text.is_ascii() {
         squash_spaces(text)
     } else if !text.chars().all(is_cp1252_view) {
-        squash_spaces(&vntext::nfc(text))
+        squash_spaces(&vntext::to_unicode(text, Encoding::Unicode))
     } else {
         vntext::normalize(text)
     }

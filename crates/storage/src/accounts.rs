@@ -127,7 +127,11 @@ macro_rules! account_ops {
                         role: a.role,
                     });
                 }
-                tx.commit().await?;
+                let made: Vec<(&str, i64, String)> = created
+                    .iter()
+                    .map(|a| ("", a.user_id, format!("{}, vai trò {}, cho cư dân số {}", a.username, a.role.kind().code(), a.resident_id)))
+                    .collect();
+                self.commit_each(tx, &made).await?;
                 Ok(created)
             }
         }

@@ -111,3 +111,78 @@ async fn write_batch(
         Inner::Postgres(s) => audit_insert!(&s.write, batch, sqlx::Postgres),
     }
 }
+
+macro_rules! audited_commit {
+    ($Store:ident, $DB:ty) => {
+        impl crate::$Store {
+            /// Commit, with this store's audit row (if any) in the same transaction.
+            pub(crate) async fn commit(
+                &self,
+                tx: sqlx::Transaction<'static, $DB>,
+            ) -> crate::Result<()> {
+                self.commit_created(tx, None).await
+            }
+
+            /// Commit a creation: an audit row without an object id gets the new one.
+            pub(crate) async fn commit_created(
+                &self,
+                mut tx: sqlx::Transaction<'static, $DB>,
+                id: Option<i64>,
+            ) -> crate::Result<()> {
+                if let Some(e) = &self.audit {
+                    let mut e = (**e).clone();
+                    if let (true, Some(id)) = (e.object_id.is_empty(), id) {
+                        e.object_id = id.to_string();
+                    }
+                    let row = [(Utc::now(), e)];
+                    audit_insert!(&mut *tx, row, $DB)?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// Commit several creations: one audit row each, with the new
+            /// object's type (empty: the event's), its id, and what tells it
+            /// apart after the event's detail.
+            pub(crate) async fn commit_each(
+                &self,
+                mut tx: sqlx::Transaction<'static, $DB>,
+                made: &[(&str, i64, String)],
+            ) -> crate::Result<()> {
+                if let Some(e) = &self.audit {
+                    let now = Utc::now();
+                    let rows: Vec<(DateTime<Utc>, AuditEvent)> = made
+                        .iter()
+                        .map(|(kind, id, what)| {
+                            let mut e = (**e).clone();
+                            if !kind.is_empty() {
+                                e.object_type = kind.to_string();
+                            }
+                            e.object_id = id.to_string();
+                            e.detail = if e.detail.is_empty() {
+                                what.clone()
+                            } else {
+                                format!("{}: {what}", e.detail)
+                            };
+                            (now, e)
+                        })
+                        .collect();
+                    if !rows.is_empty() {
+                        audit_insert!(&mut *tx, rows, $DB)?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn audit_now(&self, e: &AuditEvent) -> crate::Result<()> {
+                let row = [(Utc::now(), e.clone())];
+                audit_insert!(&self.write, row, $DB)?;
+                Ok(())
+            }
+        }
+    };
+}
+
+audited_commit!(SqliteStore, sqlx::Sqlite);
+audited_commit!(PgStore, sqlx::Postgres);

@@ -35,6 +35,19 @@ impl StoreOptions {
     }
 }
 
+/// Create an empty database file readable by its owner only (mode 0600 on
+/// Unix), when there is none yet: SQLite would create it world-readable
+/// (0644), and its WAL and shared-memory files take the database file's
+/// mode. An existing file is left as it is; an error (no such folder) is
+/// left for SQLite to report.
+fn create_private_file(path: &std::path::Path) {
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let _ = open.open(path);
+}
+
 impl Store {
     /// Connect and run the embedded migrations of the engine.
     pub async fn connect(opts: &StoreOptions) -> Result<Store> {
@@ -73,6 +86,7 @@ impl Store {
             Inner::Postgres(PgStore {
                 read: pool.clone(),
                 write: pool,
+                audit: None,
             })
         } else {
             let path = url
@@ -83,6 +97,7 @@ impl Store {
                 SqliteConnectOptions::from_str("sqlite::memory:")
                     .map_err(|e| StoreError::Connect(e.to_string()))?
             } else {
+                create_private_file(std::path::Path::new(path));
                 SqliteConnectOptions::new()
                     .filename(path)
                     .create_if_missing(true)
@@ -113,7 +128,11 @@ impl Store {
                     .await
                     .map_err(|e| StoreError::Connect(e.to_string()))?
             };
-            Inner::Sqlite(SqliteStore { read, write })
+            Inner::Sqlite(SqliteStore {
+                read,
+                write,
+                audit: None,
+            })
         };
         let audit = AuditWriter::spawn(inner.clone());
         Ok(Store {

@@ -198,7 +198,7 @@ macro_rules! hamlet_ops {
                             .await?;
                     }
                 }
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(old.name)
             }
 
@@ -378,7 +378,7 @@ macro_rules! hamlet_ops {
                 for chunk in touched.chunks(REFRESH_CHUNK) {
                     Self::refresh_groups_in(&mut tx, today, Some(chunk)).await?;
                 }
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(out)
             }
         }

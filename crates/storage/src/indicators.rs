@@ -418,7 +418,7 @@ macro_rules! indicator_ops {
                 )
                 .execute(&mut *tx)
                 .await?;
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(id)
             }
 
@@ -592,7 +592,7 @@ macro_rules! indicator_ops {
                 .bind(submit.then_some(now))
                 .execute(&mut *tx)
                 .await?;
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(())
             }
 

@@ -218,7 +218,7 @@ macro_rules! learning_ops {
                 .bind(&a.course_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(AttemptOutcome { attempt_id, duplicate, passed, correct, total, certificate })
             }
 
@@ -316,7 +316,7 @@ macro_rules! learning_ops {
                     });
                     qb.build().execute(&mut *tx).await?;
                 }
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(passes.len())
             }
 

@@ -30,6 +30,7 @@ mod indicators;
 mod learning;
 mod ops;
 mod people;
+mod resident_times;
 mod rows;
 mod students;
 mod units;
@@ -76,12 +77,16 @@ pub(crate) enum Inner {
 pub(crate) struct SqliteStore {
     pub(crate) read: Pool<Sqlite>,
     pub(crate) write: Pool<Sqlite>,
+    /// Written in the same transaction as each change ([`Store::audited`]).
+    pub(crate) audit: Option<std::sync::Arc<AuditEvent>>,
 }
 
 #[derive(Clone)]
 pub(crate) struct PgStore {
     pub(crate) read: Pool<Postgres>,
     pub(crate) write: Pool<Postgres>,
+    /// Written in the same transaction as each change ([`Store::audited`]).
+    pub(crate) audit: Option<std::sync::Arc<AuditEvent>>,
 }
 
 impl Store {
@@ -92,9 +97,39 @@ impl Store {
         }
     }
 
-    /// The batched audit writer of this store.
+    /// The batched audit writer of this store (page views: many cost one write).
     pub fn audit(&self) -> &AuditWriter {
         &self.audit
+    }
+
+    /// This store, writing `event` into the audit log inside the same
+    /// transaction as every change made through it: an import, an edit, an
+    /// account or role change is never in the database without its audit
+    /// row, nor the row without the change (a crash just after a commit
+    /// loses neither). Web handlers and the CLI use it for every write they
+    /// must account for; page views keep the batched [`Store::audit`].
+    pub fn audited(&self, event: AuditEvent) -> Store {
+        let event = Some(std::sync::Arc::new(event));
+        let inner = match &self.inner {
+            Inner::Sqlite(s) => Inner::Sqlite(SqliteStore {
+                audit: event,
+                ..s.clone()
+            }),
+            Inner::Postgres(s) => Inner::Postgres(PgStore {
+                audit: event,
+                ..s.clone()
+            }),
+        };
+        Store {
+            inner,
+            ..self.clone()
+        }
+    }
+
+    /// Write one audit row now and wait for it: before an export's file is
+    /// handed out, so no export leaves without its row.
+    pub async fn audit_now(&self, event: &AuditEvent) -> Result<()> {
+        dispatch!(self, s => s.audit_now(event).await)
     }
 
     /// Close pools after flushing the audit log.

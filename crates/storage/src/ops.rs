@@ -302,7 +302,7 @@ macro_rules! store_ops {
                         .execute(&mut *tx)
                         .await?;
                 }
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(id)
             }
 
@@ -479,7 +479,7 @@ macro_rules! store_ops {
                 let id = Self::insert_resident_tx(&mut tx, household_id, hamlet_id, &v, Utc::now()).await?;
                 Self::set_manual_groups_tx(&mut tx, id, &r.manual_groups).await?;
                 Self::refresh_groups_in(&mut tx, today, Some(&[id])).await?;
-                tx.commit().await?;
+                self.commit_created(tx, Some(id)).await?;
                 Ok(id)
             }
 
@@ -490,7 +490,11 @@ macro_rules! store_ops {
                 let id = Self::insert_resident_tx(&mut tx, household_id, hamlet_id, &v, Utc::now()).await?;
                 Self::set_manual_groups_tx(&mut tx, id, &r.manual_groups).await?;
                 Self::refresh_groups_in(&mut tx, today, Some(&[id])).await?;
-                tx.commit().await?;
+                let made = [
+                    ("ho", household_id, format!("chủ hộ: cư dân {id}")),
+                    ("", id, format!("vào hộ {household_id}")),
+                ];
+                self.commit_each(tx, &made).await?;
                 Ok((household_id, id))
             }
 
@@ -501,7 +505,7 @@ macro_rules! store_ops {
                 Self::update_resident_tx(&mut tx, id, existing.household_id, existing.hamlet_id, &v, Utc::now()).await?;
                 Self::set_manual_groups_tx(&mut tx, id, &r.manual_groups).await?;
                 Self::refresh_groups_in(&mut tx, today, Some(&[id])).await?;
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(true)
             }
 
@@ -569,7 +573,7 @@ macro_rules! store_ops {
             async fn refresh_derived_groups(&self, today: NaiveDate) -> Result<()> {
                 let mut tx = self.write.begin().await?;
                 Self::refresh_groups_in(&mut tx, today, None).await?;
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(())
             }
 
@@ -595,7 +599,7 @@ macro_rules! store_ops {
 
             async fn create_user(&self, u: &NewUser) -> Result<i64> {
                 let username = u.username.trim().to_lowercase();
-                sqlx::query_scalar::<$DB, i64>(
+                let q = sqlx::query_scalar::<$DB, i64>(
                     "INSERT INTO users (username, display_name, password_hash, role, unit_id, hamlet_id, resident_id, must_change_password, disabled, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9) RETURNING id",
                 )
@@ -607,15 +611,19 @@ macro_rules! store_ops {
                 .bind(u.role.hamlet_id())
                 .bind(u.role.resident_id())
                 .bind(u.must_change_password)
-                .bind(Utc::now())
-                .fetch_one(&self.write)
+                .bind(Utc::now());
+                let mut tx = self.write.begin().await?;
+                let id = q
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| match &e {
                     sqlx::Error::Database(d) if d.is_unique_violation() => {
                         StoreError::Conflict(format!("Tên đăng nhập \"{username}\" đã có người dùng"))
                     }
                     _ => StoreError::Database(e),
-                })
+                })?;
+                self.commit_created(tx, Some(id)).await?;
+                Ok(id)
             }
 
             async fn find_user(&self, username: &str) -> Result<Option<(User, String)>> {
@@ -661,7 +669,7 @@ macro_rules! store_ops {
                 }
                 // A new password ends every open session of the account.
                 sqlx::query::<$DB>("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(())
             }
 
@@ -671,7 +679,7 @@ macro_rules! store_ops {
                 if disabled {
                     sqlx::query::<$DB>("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
                 }
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(())
             }
 
@@ -899,7 +907,7 @@ macro_rules! store_ops {
                 for chunk in touched.chunks(500) {
                     Self::refresh_groups_in(&mut tx, today, Some(chunk)).await?;
                 }
-                tx.commit().await?;
+                self.commit(tx).await?;
                 progress(rows.len());
                 Ok(summary)
             }
@@ -1104,7 +1112,7 @@ macro_rules! store_ops {
                     .bind(&demo.province)
                     .execute(&mut *tx)
                     .await?;
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(DemoLoadSummary {
                     hamlets: demo.hamlets.len(),
                     households: demo.households.len(),
@@ -1134,7 +1142,7 @@ macro_rules! store_ops {
                 let mut tx = self.write.begin().await?;
                 let ids = Self::insert_households_bulk(&mut tx, households, hamlet_ids, Utc::now()).await?;
                 Self::fix_sequences(&mut tx).await?;
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(ids.iter().map(|(_, r)| r.len()).sum())
             }
 

@@ -51,7 +51,7 @@ macro_rules! student_ops {
                     .execute(&mut *tx)
                     .await?;
                 }
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(rows.len())
             }
 

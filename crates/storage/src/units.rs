@@ -148,7 +148,7 @@ macro_rules! unit_ops {
                 .execute(&mut *tx)
                 .await?;
                 Self::refresh_groups_in(&mut tx, today, Some(&[resident_id])).await?;
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(())
             }
 
@@ -185,7 +185,7 @@ macro_rules! unit_ops {
                 for chunk in ids.chunks(5000) {
                     Self::refresh_groups_in(&mut tx, today, Some(chunk)).await?;
                 }
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(done)
             }
 
@@ -199,7 +199,7 @@ macro_rules! unit_ops {
                     .rows_affected()
                     > 0;
                 Self::refresh_groups_in(&mut tx, today, Some(&[resident_id])).await?;
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(gone)
             }
 

@@ -18,7 +18,7 @@ use axum::{Form, Router};
 use hocvuso_domain::accounts::{one_time_password, roles_for, Membership};
 use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::{Resident, ResidentScope, Role, UnitType};
-use hocvuso_storage::{CreatedAccount, NewLinkedAccount, UnitOverview, User};
+use hocvuso_storage::{NewLinkedAccount, UnitOverview, User};
 use rand::Rng;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -335,12 +335,21 @@ async fn create_one(
             password_hash,
         })
         .collect();
-    let created = state.store.create_linked_accounts(&new).await?;
+    let event = user.audit_event(
+        AuditAction::Create.code(),
+        AuditObject::Account.code(),
+        "",
+        "từ trang hồ sơ",
+    );
+    let created = state
+        .store
+        .audited(event)
+        .create_linked_accounts(&new)
+        .await?;
     let Some(account) = created.into_iter().next() else {
         // Made by someone else a moment ago.
         return refuse(StatusCode::CONFLICT, ALREADY).await;
     };
-    audit_created(&state, &user, &account, "từ trang hồ sơ");
     let card = Card {
         name: account.display_name.clone(),
         place: names.hamlet(r.hamlet_id),
@@ -358,21 +367,6 @@ async fn create_one(
         message: None,
     };
     sheet_response(StatusCode::OK, page)
-}
-
-fn audit_created(state: &AppState, user: &CurrentUser, a: &CreatedAccount, how: &str) {
-    user.audit(
-        state,
-        AuditAction::Create.code(),
-        AuditObject::Account.code(),
-        a.user_id,
-        format!(
-            "{how}: {}, vai trò {}, cho cư dân số {}",
-            a.username,
-            a.role.kind().code(),
-            a.resident_id
-        ),
-    );
 }
 
 // ------------------------------------------------------------ the sheet
@@ -465,13 +459,21 @@ async fn create_for_team(
             password_hash,
         })
         .collect();
-    let created = state.store.create_linked_accounts(&new).await?;
+    let event = user.audit_event(
+        AuditAction::Create.code(),
+        AuditObject::Account.code(),
+        "",
+        format!("cho cả tổ (đơn vị số {id})"),
+    );
+    let created = state
+        .store
+        .audited(event)
+        .create_linked_accounts(&new)
+        .await?;
     let mut password_of: HashMap<i64, String> = todo.into_iter().zip(passwords).collect();
-    let how = format!("cho cả tổ (đơn vị số {id})");
     let place = names.hamlet(hamlet_id);
     let mut cards = Vec::with_capacity(created.len());
     for a in created {
-        audit_created(&state, &user, &a, &how);
         // Each account made was asked for with one of these passwords.
         let Some(password) = password_of.remove(&a.resident_id) else {
             continue;

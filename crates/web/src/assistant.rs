@@ -3,41 +3,95 @@
 //! for officials with the questions it could not answer or answered badly.
 //!
 //! A conversation lives in the page itself (the user's earlier turns in a
-//! hidden field), so the server keeps no chat state. Questions are logged
-//! with phone and ID numbers removed; a logged-in resident's use counts as
-//! using an AI tool.
+//! hidden field), so the server keeps no chat state. What the page sends back
+//! is bounded field by field before it is parsed, and the answers are worked
+//! out on the blocking pool, never on the async workers. A question's log id
+//! travels with a signature (HMAC with a key made at start-up, bound to the
+//! visitor's chat cookie), so only the page that asked can rate the answer.
+//! Questions are limited per client: anonymous ones per address, a
+//! logged-in user's per account, with a larger allowance. Questions are
+//! logged with phone and ID numbers removed; a logged-in resident's use
+//! counts as using an AI tool.
 
-use crate::auth::{cookie_value, random_token, token_hash, CurrentUser, SESSION_COOKIE};
+use crate::auth::{cookie_value, random_token, token_hash, ClientIp, CurrentUser, SESSION_COOKIE};
 use crate::error::{AppError, AppResult};
 use crate::pages::{vn_time, Nav};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
-use axum::http::header::SET_COOKIE;
+use axum::extract::{Extension, State};
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
+use hmac::{Hmac, Mac};
 use hocvuso_assistant::{Assistant, Reply};
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_storage::QuestionLog;
+use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 const CHAT_COOKIE: &str = "hv_chat";
-const MAX_TURNS: usize = 20;
-const MAX_QUESTION_CHARS: usize = 500;
+/// The most turns a conversation carries (the page keeps the last ones).
+pub const MAX_TURNS: usize = 20;
+/// The most characters of one question (longer ones are cut when asked).
+pub const MAX_QUESTION_CHARS: usize = 500;
+/// The most bytes the page's conversation field may hold, checked before it
+/// is parsed: [`MAX_TURNS`] turns of [`MAX_QUESTION_CHARS`] characters as
+/// JSON, where a character takes at most 6 bytes (an escaped control
+/// character), with their quotes and commas.
+pub const MAX_HISTORY_BYTES: usize = MAX_TURNS * (MAX_QUESTION_CHARS * 6 + 3) + 2;
+/// The page's list of log ids: [`MAX_TURNS`] numbers.
+const MAX_IDS_BYTES: usize = MAX_TURNS * 24 + 2;
+/// A signature: HMAC-SHA256, in hex.
+const SIGNATURE_HEX: usize = 64;
+/// The page's list of signatures, one per log id.
+const MAX_SIGNATURES_BYTES: usize = MAX_TURNS * (SIGNATURE_HEX + 3) + 2;
 
-/// The assistant with the office's edits, built once and shared.
+/// Questions one address may ask at once without logging in; after that, one
+/// more every [`ANONYMOUS_EVERY_SECS`]. Enough for a family sharing a phone
+/// or a class in the commune hall on one network, not for a script.
+pub const ANONYMOUS_BURST: u32 = 20;
+const ANONYMOUS_EVERY_SECS: f64 = 3.0;
+/// A logged-in user (a digital team member asks for many residents) has an
+/// allowance of their own, whatever their address.
+pub const SIGNED_IN_BURST: u32 = 60;
+const SIGNED_IN_EVERY_SECS: f64 = 1.0;
+/// Clients remembered at once. Past it, those whose allowance is whole again
+/// are forgotten; if that is not enough, new clients share one allowance.
+const MAX_CLIENTS: usize = 10_000;
+const SHARED_CLIENT: &str = "*";
+
+/// The assistant with the office's edits, built once and shared. Requests
+/// that come while it is first built wait for that one build (seconds of CPU)
+/// instead of each starting their own.
 pub async fn assistant(state: &AppState) -> AppResult<Arc<Assistant>> {
     if let Some(a) = state.assistant.read().await.as_ref() {
         return Ok(a.clone());
     }
-    rebuild(state).await
+    let mut slot = state.assistant.write().await;
+    if let Some(a) = slot.as_ref() {
+        return Ok(a.clone());
+    }
+    let built = build(state).await?;
+    *slot = Some(built.clone());
+    Ok(built)
 }
 
 /// Build the assistant again from the embedded knowledge and the edited records.
 pub async fn rebuild(state: &AppState) -> AppResult<Arc<Assistant>> {
+    let built = build(state).await?;
+    *state.assistant.write().await = Some(built.clone());
+    Ok(built)
+}
+
+/// The embedded knowledge plus the office's edits, indexed on the blocking pool.
+async fn build(state: &AppState) -> AppResult<Arc<Assistant>> {
     let mut edited = Vec::new();
     for (code, text) in state.store.procedure_overrides().await? {
         match hocvuso_assistant::knowledge::parse_edited(&code, &text) {
@@ -49,9 +103,7 @@ pub async fn rebuild(state: &AppState) -> AppResult<Arc<Assistant>> {
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(format!("dữ liệu trợ lý ảo lỗi: {e}")))?;
-    let built = Arc::new(built);
-    *state.assistant.write().await = Some(built.clone());
-    Ok(built)
+    Ok(Arc::new(built))
 }
 
 pub fn router() -> Router<AppState> {
@@ -66,6 +118,172 @@ pub fn router() -> Router<AppState> {
             "/tro-ly/thu-tuc/{code}",
             get(edit_record_page).post(edit_record),
         )
+        .layer(Extension(Arc::new(Guard::new())))
+}
+
+/// What the assistant's routes keep between requests: the key that signs the
+/// questions a page may rate (made at start-up, so a page from before a
+/// restart can no longer rate), and each client's allowance of questions.
+struct Guard {
+    key: [u8; 64],
+    allowances: Mutex<HashMap<String, Allowance>>,
+}
+
+/// A token bucket: `tokens` questions left at `at`, refilled by one every
+/// `every` seconds up to `burst`.
+struct Allowance {
+    tokens: f64,
+    at: Instant,
+    burst: f64,
+    every: f64,
+}
+
+impl Allowance {
+    fn now(&self, now: Instant) -> f64 {
+        let refill = now.saturating_duration_since(self.at).as_secs_f64() / self.every;
+        (self.tokens + refill).min(self.burst)
+    }
+}
+
+impl Guard {
+    fn new() -> Self {
+        let mut key = [0u8; 64];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        Guard {
+            key,
+            allowances: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn mac(&self, chat: &str, id: i64) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as Mac>::new(&self.key.into());
+        mac.update(b"hocvuso/tro-ly/danh-gia\0");
+        mac.update(chat.as_bytes());
+        mac.update(b"\0");
+        mac.update(id.to_string().as_bytes());
+        mac
+    }
+
+    /// What lets the visitor with this chat cookie rate question `id`.
+    fn sign(&self, chat: &str, id: i64) -> String {
+        hex::encode(self.mac(chat, id).finalize().into_bytes())
+    }
+
+    fn verify(&self, chat: &str, id: i64, signature: &str) -> bool {
+        id > 0
+            && signature.len() == SIGNATURE_HEX
+            && hex::decode(signature).is_ok_and(|s| self.mac(chat, id).verify_slice(&s).is_ok())
+    }
+
+    /// Take one question from the client's allowance, or say in how many
+    /// seconds the next one may be asked.
+    fn admit(&self, user: Option<&hocvuso_storage::User>, ip: &str) -> Result<(), u64> {
+        self.admit_at(user.map(|u| u.id), ip, Instant::now())
+    }
+
+    fn admit_at(&self, user_id: Option<i64>, ip: &str, now: Instant) -> Result<(), u64> {
+        let (client, burst, every) = match user_id {
+            Some(id) => (format!("u:{id}"), SIGNED_IN_BURST, SIGNED_IN_EVERY_SECS),
+            None => (
+                format!("ip:{}", address_block(ip)),
+                ANONYMOUS_BURST,
+                ANONYMOUS_EVERY_SECS,
+            ),
+        };
+        let mut all = self
+            .allowances
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut key = client;
+        if all.len() >= MAX_CLIENTS && !all.contains_key(&key) {
+            // A whole allowance is what a new client gets anyway.
+            all.retain(|_, a| a.now(now) < a.burst);
+            if all.len() >= MAX_CLIENTS {
+                key = SHARED_CLIENT.to_string();
+            }
+        }
+        let a = all.entry(key).or_insert(Allowance {
+            tokens: f64::from(burst),
+            at: now,
+            burst: f64::from(burst),
+            every,
+        });
+        a.tokens = a.now(now);
+        a.at = now;
+        if a.tokens >= 1.0 {
+            a.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - a.tokens) * a.every).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// The client's address as the limit counts it: an IPv6 client usually
+/// holds a whole /64, so the /64 is one client.
+fn address_block(ip: &str) -> String {
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        _ => ip.to_string(),
+    }
+}
+
+/// 429 with `Retry-After` and a Vietnamese page.
+fn too_many(wait: u64) -> Response {
+    let mut resp = AppError::TooManyRequests(format!(
+        "Bạn hỏi quá nhiều trong thời gian ngắn. Hãy thử lại sau {wait} giây."
+    ))
+    .into_response();
+    if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+        resp.headers_mut().insert(RETRY_AFTER, v);
+    }
+    resp
+}
+
+fn too_long() -> AppError {
+    AppError::BadRequest(format!(
+        "Cuộc hỏi quá dài: trợ lý giữ tối đa {MAX_TURNS} lượt hỏi, mỗi lượt {MAX_QUESTION_CHARS} ký tự. \
+         Hãy bấm «Bắt đầu cuộc hỏi mới»."
+    ))
+}
+
+/// The earlier turns the page sent back, bounded before and after parsing.
+fn parse_history(raw: &str) -> AppResult<Vec<String>> {
+    if raw.len() > MAX_HISTORY_BYTES {
+        return Err(too_long());
+    }
+    let turns: Vec<String> = serde_json::from_str(raw).unwrap_or_default();
+    if turns.len() > MAX_TURNS || turns.iter().any(|t| t.chars().count() > MAX_QUESTION_CHARS) {
+        return Err(too_long());
+    }
+    Ok(turns)
+}
+
+/// The log ids of the earlier turns. An id is kept only with its signature
+/// for this chat; any other becomes 0 (shown without rating buttons).
+fn parse_ids(guard: &Guard, chat: &str, ids: &str, signatures: &str) -> AppResult<Vec<i64>> {
+    if ids.len() > MAX_IDS_BYTES || signatures.len() > MAX_SIGNATURES_BYTES {
+        return Err(too_long());
+    }
+    let ids: Vec<i64> = serde_json::from_str(ids).unwrap_or_default();
+    let signatures: Vec<String> = serde_json::from_str(signatures).unwrap_or_default();
+    if ids.len() > MAX_TURNS {
+        return Err(too_long());
+    }
+    Ok(ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| match signatures.get(i) {
+            Some(s) if guard.verify(chat, id, s) => id,
+            _ => 0,
+        })
+        .collect())
 }
 
 const CHAT_JS: &str = include_str!("../static/tro-ly.js");
@@ -82,6 +300,8 @@ pub struct TurnView {
     pub question: String,
     pub answer: String,
     pub log_id: i64,
+    /// What lets this page rate the answer (empty when it may not).
+    pub signature: String,
     pub procedures: Vec<(String, String)>,
 }
 
@@ -101,6 +321,7 @@ struct ChatPage {
     turns: Vec<TurnView>,
     history: String,
     ids: String,
+    signatures: String,
     thanks: bool,
 }
 
@@ -115,6 +336,9 @@ struct ChatForm {
     /// Log ids of the earlier turns, JSON array.
     #[serde(default)]
     ma: String,
+    /// The ids' signatures, JSON array of strings in the same order.
+    #[serde(default)]
+    ma_ky: String,
 }
 
 /// The logged-in session, if any (the chat is open to everyone).
@@ -161,14 +385,24 @@ async fn render(
 ) -> AppResult<Response> {
     let (csrf, fresh) = chat_csrf(headers);
     let session = optional_session(state, headers).await;
+    let signatures: Vec<&str> = ids
+        .iter()
+        .map(|id| {
+            turns
+                .iter()
+                .find(|t| t.log_id == *id && *id > 0)
+                .map_or("", |t| t.signature.as_str())
+        })
+        .collect();
     let page = ChatPage {
         nav: session
             .as_ref()
             .map(|s| Nav::from_parts(&s.user, &s.csrf_token)),
         csrf: csrf.clone(),
-        turns,
         history: serde_json::to_string(history).unwrap_or_else(|_| "[]".into()),
         ids: serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()),
+        signatures: serde_json::to_string(&signatures).unwrap_or_else(|_| "[]".into()),
+        turns,
         thanks,
     };
     Ok(with_cookie(
@@ -183,8 +417,15 @@ async fn chat_page(State(state): State<AppState>, headers: HeaderMap) -> AppResu
     render(&state, &headers, vec![], &[], &[], false).await
 }
 
-/// The conversation as shown: each question with its answer and log id.
-fn turn_views(history: &[String], replies: &[Reply], ids: &[i64]) -> Vec<TurnView> {
+/// The conversation as shown: each question with its answer, its log id and
+/// the signature that lets this chat rate it.
+fn turn_views(
+    guard: &Guard,
+    chat: &str,
+    history: &[String],
+    replies: &[Reply],
+    ids: &[i64],
+) -> Vec<TurnView> {
     history
         .iter()
         .zip(replies)
@@ -193,6 +434,11 @@ fn turn_views(history: &[String], replies: &[Reply], ids: &[i64]) -> Vec<TurnVie
             question: q.clone(),
             answer: r.answer_text.clone(),
             log_id: id,
+            signature: if id > 0 {
+                guard.sign(chat, id)
+            } else {
+                String::new()
+            },
             procedures: procedures_of(r),
         })
         .collect()
@@ -206,17 +452,22 @@ fn procedures_of(r: &Reply) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Replay a conversation turn by turn (the assistant is deterministic).
-fn replay(a: &Assistant, turns: &[String]) -> Vec<Reply> {
-    let mut state = hocvuso_assistant::State::default();
-    turns
-        .iter()
-        .map(|t| {
-            let r = a.ask(t, &state);
-            state = r.state.clone();
-            r
-        })
-        .collect()
+/// Replay a conversation turn by turn (the assistant is deterministic), on
+/// the blocking pool: a long conversation is CPU work.
+async fn replay(a: Arc<Assistant>, turns: Vec<String>) -> AppResult<Vec<Reply>> {
+    tokio::task::spawn_blocking(move || {
+        let mut state = hocvuso_assistant::State::default();
+        turns
+            .iter()
+            .map(|t| {
+                let r = a.ask(t, &state);
+                state = r.state.clone();
+                r
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("trợ lý ảo không trả lời được ({e})")))
 }
 
 async fn log(
@@ -242,6 +493,8 @@ async fn log(
 
 async fn chat(
     State(state): State<AppState>,
+    Extension(guard): Extension<Arc<Guard>>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Form(f): Form<ChatForm>,
 ) -> AppResult<Response> {
@@ -249,9 +502,12 @@ async fn chat(
     if f.csrf != csrf {
         return Err(AppError::Csrf);
     }
-    let a = assistant(&state).await?;
-    let mut history: Vec<String> = serde_json::from_str(&f.lich_su).unwrap_or_default();
-    let mut ids: Vec<i64> = serde_json::from_str(&f.ma).unwrap_or_default();
+    let user = optional_session(&state, &headers).await.map(|s| s.user);
+    if let Err(wait) = guard.admit(user.as_ref(), &ip) {
+        return Ok(too_many(wait));
+    }
+    let mut history = parse_history(&f.lich_su)?;
+    let mut ids = parse_ids(&guard, &csrf, &f.ma, &f.ma_ky)?;
     let q: String = f.q.trim().chars().take(MAX_QUESTION_CHARS).collect();
     if !q.is_empty() {
         history.push(q.clone());
@@ -261,19 +517,19 @@ async fn chat(
         history.drain(..cut);
         ids.drain(..cut.min(ids.len()));
     }
-    let mut replies = replay(&a, &history);
+    let a = assistant(&state).await?;
+    let mut replies = replay(a, history.clone()).await?;
     if let (Some(cfg), false) = (&state.config.llm, q.is_empty()) {
         if let Some(last) = replies.pop() {
             replies.push(crate::llm::rephrase(cfg, &q, last).await);
         }
     }
     if !q.is_empty() {
-        let user = optional_session(&state, &headers).await.map(|s| s.user);
         if let Some(last) = replies.last() {
             ids.push(log(&state, &user, &q, last).await?);
         }
     }
-    let turns = turn_views(&history, &replies, &ids);
+    let turns = turn_views(&guard, &csrf, &history, &replies, &ids);
     render(&state, &headers, turns, &history, &ids, false).await
 }
 
@@ -282,14 +538,21 @@ struct RateForm {
     csrf: String,
     id: i64,
     rating: i32,
+    /// The signature of `id` for this chat, as the page received it.
+    #[serde(default)]
+    chu_ky: String,
     #[serde(default)]
     lich_su: String,
     #[serde(default)]
     ma: String,
+    #[serde(default)]
+    ma_ky: String,
 }
 
 async fn rate(
     State(state): State<AppState>,
+    Extension(guard): Extension<Arc<Guard>>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Form(f): Form<RateForm>,
 ) -> AppResult<Response> {
@@ -297,16 +560,23 @@ async fn rate(
     if f.csrf != csrf {
         return Err(AppError::Csrf);
     }
-    let ids: Vec<i64> = serde_json::from_str(&f.ma).unwrap_or_default();
-    // Only a question of this conversation can be rated from it.
-    if !ids.contains(&f.id) || !matches!(f.rating, -1 | 1) {
+    // Only a question this chat asked (the server signed it for this
+    // cookie) can be rated from it; a list of "my questions" proves nothing.
+    if !guard.verify(&csrf, f.id, &f.chu_ky) || !matches!(f.rating, -1 | 1) {
         return Err(AppError::BadRequest("Đánh giá không hợp lệ".into()));
     }
-    state.store.rate_question(f.id, f.rating).await?;
-    let history: Vec<String> = serde_json::from_str(&f.lich_su).unwrap_or_default();
+    let user = optional_session(&state, &headers).await.map(|s| s.user);
+    if let Err(wait) = guard.admit(user.as_ref(), &ip) {
+        return Ok(too_many(wait));
+    }
+    let history = parse_history(&f.lich_su)?;
+    let ids = parse_ids(&guard, &csrf, &f.ma, &f.ma_ky)?;
+    if !state.store.rate_question(f.id, f.rating).await? {
+        return Err(AppError::NotFound);
+    }
     let a = assistant(&state).await?;
-    let replies = replay(&a, &history);
-    let turns = turn_views(&history, &replies, &ids);
+    let replies = replay(a, history.clone()).await?;
+    let turns = turn_views(&guard, &csrf, &history, &replies, &ids);
     render(&state, &headers, turns, &history, &ids, true).await
 }
 
@@ -325,9 +595,11 @@ struct ApiReply {
 /// `POST /api/tro-ly` with `{"turns": ["câu hỏi", "câu tiếp"]}`.
 async fn api(
     State(state): State<AppState>,
+    Extension(guard): Extension<Arc<Guard>>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Json(req): Json<ApiRequest>,
-) -> AppResult<Json<ApiReply>> {
+) -> AppResult<Response> {
     if req.turns.is_empty()
         || req.turns.len() > MAX_TURNS
         || req
@@ -339,20 +611,21 @@ async fn api(
             "Cần 1–{MAX_TURNS} lượt hỏi, mỗi lượt tối đa {MAX_QUESTION_CHARS} ký tự"
         )));
     }
-    let a = assistant(&state).await?;
-    let mut reply = a.converse(&req.turns);
-    if let Some(cfg) = &state.config.llm {
-        reply = crate::llm::rephrase(
-            cfg,
-            req.turns.last().map(String::as_str).unwrap_or(""),
-            reply,
-        )
-        .await;
-    }
     let user = optional_session(&state, &headers).await.map(|s| s.user);
-    let last = req.turns.last().map(String::as_str).unwrap_or("");
-    let question_id = log(&state, &user, last, &reply).await?;
-    Ok(Json(ApiReply { reply, question_id }))
+    if let Err(wait) = guard.admit(user.as_ref(), &ip) {
+        return Ok(too_many(wait));
+    }
+    let a = assistant(&state).await?;
+    let turns = req.turns;
+    let last = turns.last().cloned().unwrap_or_default();
+    let mut reply = tokio::task::spawn_blocking(move || a.converse(&turns))
+        .await
+        .map_err(|e| AppError::Internal(format!("trợ lý ảo không trả lời được ({e})")))?;
+    if let Some(cfg) = &state.config.llm {
+        reply = crate::llm::rephrase(cfg, &last, reply).await;
+    }
+    let question_id = log(&state, &user, &last, &reply).await?;
+    Ok(Json(ApiReply { reply, question_id }).into_response())
 }
 
 pub struct ReviewView {
@@ -535,5 +808,79 @@ async fn edit_record(
             };
             Ok((axum::http::StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_burst_then_one_question_every_few_seconds() {
+        let g = Guard::new();
+        let t0 = Instant::now();
+        for _ in 0..ANONYMOUS_BURST {
+            assert_eq!(g.admit_at(None, "203.0.113.7", t0), Ok(()));
+        }
+        assert_eq!(g.admit_at(None, "203.0.113.7", t0), Err(3));
+        // Another address, and a logged-in user on the same one, are not held back.
+        assert_eq!(g.admit_at(None, "203.0.113.8", t0), Ok(()));
+        for _ in 0..SIGNED_IN_BURST {
+            assert_eq!(g.admit_at(Some(7), "203.0.113.7", t0), Ok(()));
+        }
+        assert!(g.admit_at(Some(7), "203.0.113.7", t0).is_err());
+        // One more question once its time has come, and only one.
+        let later = t0 + Duration::from_secs(3);
+        assert_eq!(g.admit_at(None, "203.0.113.7", later), Ok(()));
+        assert!(g.admit_at(None, "203.0.113.7", later).is_err());
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_slash_64() {
+        let g = Guard::new();
+        let t0 = Instant::now();
+        for i in 0..ANONYMOUS_BURST {
+            let ip = format!("2001:db8:1:2::{:x}", i + 1);
+            assert_eq!(g.admit_at(None, &ip, t0), Ok(()));
+        }
+        assert!(g.admit_at(None, "2001:db8:1:2:ffff::9", t0).is_err());
+        assert_eq!(address_block("::ffff:192.0.2.1"), "192.0.2.1");
+    }
+
+    #[test]
+    fn the_clients_remembered_are_bounded() {
+        let g = Guard::new();
+        let t0 = Instant::now();
+        for i in 0..MAX_CLIENTS + 50 {
+            let ip = format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+            let _ = g.admit_at(None, &ip, t0);
+        }
+        let n = g
+            .allowances
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len();
+        assert!(n <= MAX_CLIENTS + 1, "{n}");
+        // Once their allowance is whole again, old clients make room.
+        let later = t0 + Duration::from_secs(60);
+        assert_eq!(g.admit_at(None, "192.0.2.200", later), Ok(()));
+        let n = g
+            .allowances
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len();
+        assert!(n < 10, "{n}");
+    }
+
+    #[test]
+    fn a_signature_is_for_one_question_and_one_chat() {
+        let g = Guard::new();
+        let s = g.sign("chat-a", 42);
+        assert!(g.verify("chat-a", 42, &s));
+        assert!(!g.verify("chat-b", 42, &s));
+        assert!(!g.verify("chat-a", 43, &s));
+        assert!(!g.verify("chat-a", 42, "00"));
+        assert!(!Guard::new().verify("chat-a", 42, &s), "a key of its own");
     }
 }

@@ -1,5 +1,5 @@
 //! Accounts: argon2id passwords, sessions in the database (only a hash of
-//! the token is stored), CSRF tokens, login throttling, and the
+//! the token is stored), CSRF tokens, login throttling ([`Throttle`]), and the
 //! [`CurrentUser`] extractor that every protected handler takes.
 
 use crate::error::{AppError, AppResult};
@@ -9,7 +9,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use askama::Template;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::{COOKIE, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -22,10 +22,10 @@ use hocvuso_storage::{AuditEvent, User};
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::collections::{HashMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration as StdDuration, Instant};
 
 pub const SESSION_COOKIE: &str = "hv_session";
 const PRELOGIN_COOKIE: &str = "hv_pre";
@@ -114,6 +114,7 @@ impl CurrentUser {
         }
     }
 
+    /// Queue an audit row (page views and reads: written in batches).
     pub fn audit(
         &self,
         state: &AppState,
@@ -122,14 +123,30 @@ impl CurrentUser {
         object_id: impl ToString,
         detail: impl Into<String>,
     ) {
-        state.store.audit().record(AuditEvent {
+        state
+            .store
+            .audit()
+            .record(self.audit_event(action, object_type, object_id, detail));
+    }
+
+    /// An audit row by this user, for [`hocvuso_storage::Store::audited`]:
+    /// changes are written with their row in the same transaction. An empty
+    /// `object_id` on a creation is filled with the new object's id.
+    pub fn audit_event(
+        &self,
+        action: &str,
+        object_type: &str,
+        object_id: impl ToString,
+        detail: impl Into<String>,
+    ) -> AuditEvent {
+        AuditEvent {
             user_id: Some(self.user.id),
             username: self.user.username.clone(),
             action: action.into(),
             object_type: object_type.into(),
             object_id: object_id.to_string(),
             detail: detail.into(),
-        });
+        }
     }
 }
 
@@ -163,53 +180,296 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// Login throttling: after 5 failures for one username or 20 from one
-/// address within 15 minutes, further attempts wait until the window ends.
-#[derive(Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+/// How hard login guessing is slowed (see [`Throttle`]). The defaults are
+/// the server's; tests shorten the waits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginLimits {
+    /// Failures for one account from one address before each further
+    /// attempt for it from there waits.
+    pub per_account_address: u32,
+    /// Failures for one account from every address together before the
+    /// addresses it never logged in from wait.
+    pub per_account: u32,
+    /// Failures from one address, whatever the accounts, before attempts
+    /// from it wait (a commune office is many people behind one address).
+    pub per_address: u32,
+    /// The first wait; each further failure doubles it.
+    pub first_wait: StdDuration,
+    /// The longest wait.
+    pub longest_wait: StdDuration,
+    /// Failures are forgotten after this long without another.
+    pub forget_after: StdDuration,
 }
 
-const WINDOW_SECS: u64 = 15 * 60;
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            per_account_address: 5,
+            per_account: 20,
+            per_address: 100,
+            first_wait: StdDuration::from_secs(30),
+            longest_wait: StdDuration::from_secs(15 * 60),
+            forget_after: StdDuration::from_secs(3600),
+        }
+    }
+}
+
+/// What failures are counted against.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ThrottleKey {
+    /// One account from one address.
+    Pair(String, String),
+    /// One account, from addresses it never logged in from.
+    Account(String),
+    /// One address, whatever the accounts.
+    Address(String),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    /// When the last of them was checked.
+    last: Instant,
+}
+
+#[derive(Default)]
+struct ThrottleState {
+    failures: HashMap<ThrottleKey, Failures>,
+    /// The addresses each account last logged in from (a few, newest first).
+    known: HashMap<String, VecDeque<String>>,
+    pruned: Option<Instant>,
+}
+
+/// Addresses remembered per account.
+const KNOWN_ADDRESSES: usize = 8;
+/// Failure records kept before the ones not making anyone wait are dropped.
+const MAX_RECORDS: usize = 100_000;
+
+/// A login attempt counted as a failure before its password is checked
+/// ([`Throttle::reserve`]); [`Throttle::succeeded`] takes it back.
+#[must_use]
+pub struct Reserved {
+    username: String,
+    address: String,
+    keys: Vec<ThrottleKey>,
+}
+
+/// Login throttling, in memory: it slows guessing without shutting the
+/// owner out.
+///
+/// - One account from one address: after `per_account_address` failures,
+///   each further attempt waits `first_wait`, doubled at each failure up to
+///   `longest_wait`; a success from there forgets them.
+/// - One account from every address together: after `per_account`
+///   failures, addresses the account never logged in from wait the same
+///   way; the owner's known addresses (those it logged in from before) do
+///   not, so guesses elsewhere never keep the owner out.
+/// - One address, whatever the accounts: after `per_address` failures (far
+///   more than one office makes), the same growing wait, never a lockout.
+///
+/// Each attempt is counted before the slow password check, under one lock,
+/// so parallel guesses get no more checks than the allowance. A wait is
+/// never lengthened by the attempts it refuses. The admin forgets an
+/// account's failures on `/nguoi-dung` ([`Throttle::unlock`]). A restart
+/// forgets everything.
+pub struct Throttle {
+    limits: LoginLimits,
+    state: Mutex<ThrottleState>,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle::new(LoginLimits::default())
+    }
+}
+
+/// The address failures are counted against: an IPv4 address, or the /64
+/// network of an IPv6 one (one subscriber holds a whole /64).
+fn address_key(ip: &str) -> String {
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.to_string(),
+    }
+}
 
 impl Throttle {
-    fn prune(list: &mut Vec<Instant>) {
-        list.retain(|t| t.elapsed().as_secs() < WINDOW_SECS);
+    pub fn new(limits: LoginLimits) -> Self {
+        Throttle {
+            limits,
+            state: Mutex::new(ThrottleState::default()),
+        }
     }
 
-    /// Seconds to wait, if locked.
-    pub fn locked(&self, keys: &[(String, usize)]) -> Option<u64> {
-        let mut map = self.failures.lock().ok()?;
-        for (key, limit) in keys {
-            if let Some(list) = map.get_mut(key) {
-                Self::prune(list);
-                if list.len() >= *limit {
-                    let oldest = list.first()?;
-                    return Some(
-                        WINDOW_SECS
-                            .saturating_sub(oldest.elapsed().as_secs())
-                            .max(1),
-                    );
+    fn lock(&self) -> std::sync::MutexGuard<'_, ThrottleState> {
+        // The state stays consistent whatever panicked while holding it.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn allowance(&self, key: &ThrottleKey) -> u32 {
+        match key {
+            ThrottleKey::Pair(..) => self.limits.per_account_address,
+            ThrottleKey::Account(_) => self.limits.per_account,
+            ThrottleKey::Address(_) => self.limits.per_address,
+        }
+    }
+
+    /// How long attempts under `key` still wait, now.
+    fn wait(&self, key: &ThrottleKey, f: &Failures, now: Instant) -> StdDuration {
+        let allowance = self.allowance(key);
+        if f.count < allowance || now.duration_since(f.last) >= self.limits.forget_after {
+            return StdDuration::ZERO;
+        }
+        let doublings = (f.count - allowance).min(30);
+        let delay = self
+            .limits
+            .first_wait
+            .saturating_mul(1u32 << doublings)
+            .min(self.limits.longest_wait);
+        (f.last + delay).saturating_duration_since(now)
+    }
+
+    fn prune(&self, st: &mut ThrottleState, now: Instant) {
+        let due = st
+            .pruned
+            .is_none_or(|t| now.duration_since(t) >= StdDuration::from_secs(60));
+        if !due && st.failures.len() <= MAX_RECORDS {
+            return;
+        }
+        st.pruned = Some(now);
+        let forget = self.limits.forget_after;
+        st.failures
+            .retain(|_, f| now.duration_since(f.last) < forget);
+        if st.failures.len() > MAX_RECORDS {
+            // Flooded: keep only what makes someone wait.
+            let waiting: Vec<ThrottleKey> = st
+                .failures
+                .iter()
+                .filter(|(k, f)| !self.wait(k, f, now).is_zero())
+                .map(|(k, _)| k.clone())
+                .collect();
+            let keep: std::collections::HashSet<ThrottleKey> = waiting.into_iter().collect();
+            st.failures.retain(|k, _| keep.contains(k));
+        }
+    }
+
+    /// Count an attempt for `username` from `ip` before its password is
+    /// checked, or say how long it must wait (whole seconds, at least 1).
+    pub fn reserve(&self, username: &str, ip: &str) -> Result<Reserved, u64> {
+        let address = address_key(ip);
+        let now = Instant::now();
+        let mut st = self.lock();
+        self.prune(&mut st, now);
+        let known = st
+            .known
+            .get(username)
+            .is_some_and(|list| list.contains(&address));
+        let mut keys = vec![ThrottleKey::Pair(username.to_string(), address.clone())];
+        if !known {
+            keys.push(ThrottleKey::Account(username.to_string()));
+            keys.push(ThrottleKey::Address(address.clone()));
+        }
+        let wait = keys
+            .iter()
+            .filter_map(|k| st.failures.get(k).map(|f| self.wait(k, f, now)))
+            .max()
+            .unwrap_or_default();
+        if !wait.is_zero() {
+            return Err(wait.as_secs_f64().ceil().max(1.0) as u64);
+        }
+        for k in &keys {
+            let forget = self.limits.forget_after;
+            let f = st.failures.entry(k.clone()).or_insert(Failures {
+                count: 0,
+                last: now,
+            });
+            if now.duration_since(f.last) >= forget {
+                f.count = 0;
+            }
+            f.count += 1;
+            f.last = now;
+        }
+        Ok(Reserved {
+            username: username.to_string(),
+            address,
+            keys,
+        })
+    }
+
+    /// The password was right: the attempt was no failure, the account's
+    /// failures from this address are forgotten, and the address is known.
+    pub fn succeeded(&self, r: Reserved) {
+        let mut st = self.lock();
+        for k in &r.keys {
+            match k {
+                ThrottleKey::Pair(..) => {
+                    st.failures.remove(k);
+                }
+                _ => {
+                    if let Some(f) = st.failures.get_mut(k) {
+                        f.count = f.count.saturating_sub(1);
+                    }
                 }
             }
         }
-        None
+        let list = st.known.entry(r.username).or_default();
+        list.retain(|a| *a != r.address);
+        list.push_front(r.address);
+        list.truncate(KNOWN_ADDRESSES);
     }
 
-    pub fn fail(&self, keys: &[(String, usize)]) {
-        if let Ok(mut map) = self.failures.lock() {
-            for (key, _) in keys {
-                let list = map.entry(key.clone()).or_default();
-                Self::prune(list);
-                list.push(Instant::now());
+    /// The attempt was not checked after all (the database failed).
+    pub fn release(&self, r: Reserved) {
+        let mut st = self.lock();
+        for k in &r.keys {
+            if let Some(f) = st.failures.get_mut(k) {
+                f.count = f.count.saturating_sub(1);
             }
         }
     }
 
-    pub fn clear(&self, key: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(key);
+    /// Forget the failures counted against an account (the admin's
+    /// «Cho đăng nhập lại»); whether there were any.
+    pub fn unlock(&self, username: &str) -> bool {
+        let mut st = self.lock();
+        let before = st.failures.len();
+        st.failures.retain(|k, _| match k {
+            ThrottleKey::Pair(u, _) | ThrottleKey::Account(u) => u != username,
+            ThrottleKey::Address(_) => true,
+        });
+        st.failures.len() != before
+    }
+
+    /// Accounts with failures on record: username → (failures, whether
+    /// some address must wait now).
+    pub fn failing_accounts(&self) -> HashMap<String, (u32, bool)> {
+        let now = Instant::now();
+        let st = self.lock();
+        let mut out: HashMap<String, (u32, bool)> = HashMap::new();
+        for (k, f) in &st.failures {
+            if now.duration_since(f.last) >= self.limits.forget_after || f.count == 0 {
+                continue;
+            }
+            let waiting = !self.wait(k, f, now).is_zero();
+            match k {
+                ThrottleKey::Pair(u, _) => {
+                    let e = out.entry(u.clone()).or_default();
+                    e.0 += f.count;
+                    e.1 |= waiting;
+                }
+                ThrottleKey::Account(u) => {
+                    out.entry(u.clone()).or_default().1 |= waiting;
+                }
+                ThrottleKey::Address(_) => {}
+            }
         }
+        out
     }
 }
 
@@ -341,23 +601,31 @@ async fn login(
         return Err(AppError::Csrf);
     }
     let username = form.username.trim().to_lowercase();
-    let keys = [
-        (format!("u:{username}"), 5usize),
-        (format!("ip:{ip}"), 20usize),
-    ];
-    if let Some(wait) = state.throttle.locked(&keys) {
-        let minutes = wait.div_ceil(60);
-        return render_login(
-            &state,
-            pre,
-            Some(format!(
-                "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút."
-            )),
-            username,
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
-    let found = state.store.find_user(&username).await?;
+    // Counted before the slow check, so parallel guesses get no more checks.
+    let reserved = match state.throttle.reserve(&username, &ip) {
+        Ok(r) => r,
+        Err(wait) => {
+            let mut resp = render_login(
+                &state,
+                pre,
+                Some(format!(
+                    "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {wait} giây."
+                )),
+                username,
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+            )?;
+            resp.headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(wait));
+            return Ok(resp);
+        }
+    };
+    let found = match state.store.find_user(&username).await {
+        Ok(found) => found,
+        Err(e) => {
+            state.throttle.release(reserved);
+            return Err(e.into());
+        }
+    };
     let ok = match &found {
         Some((u, hash)) => verify_password(&form.password, hash) && !u.disabled,
         None => {
@@ -367,7 +635,8 @@ async fn login(
         }
     };
     let Some((user, _)) = found.filter(|_| ok) else {
-        state.throttle.fail(&keys);
+        // The failure was counted when the attempt was reserved.
+        drop(reserved);
         state.store.audit().record(AuditEvent {
             user_id: None,
             username: username.clone(),
@@ -384,7 +653,7 @@ async fn login(
             axum::http::StatusCode::UNAUTHORIZED,
         );
     };
-    state.throttle.clear(&keys[0].0);
+    state.throttle.succeeded(reserved);
     let token = random_token(32);
     let csrf = random_token(24);
     state
@@ -521,6 +790,81 @@ async fn change_password(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn limits() -> LoginLimits {
+        LoginLimits {
+            first_wait: StdDuration::from_secs(30),
+            ..LoginLimits::default()
+        }
+    }
+
+    #[test]
+    fn an_account_from_one_address_gets_five_checks_then_waits() {
+        let t = Throttle::new(limits());
+        for _ in 0..5 {
+            let r = t.reserve("chutich", "10.0.0.2");
+            assert!(r.is_ok());
+        }
+        assert_eq!(t.reserve("chutich", "10.0.0.2").err(), Some(30));
+        // Another address, another account: not affected.
+        assert!(t.reserve("chutich", "10.0.0.3").is_ok());
+        assert!(t.reserve("ketoan", "10.0.0.2").is_ok());
+        let (failures, waiting) = t.failing_accounts()["chutich"];
+        assert_eq!((failures, waiting), (6, true));
+        assert!(t.unlock("chutich"));
+        assert!(t.reserve("chutich", "10.0.0.2").is_ok());
+        assert!(!t.failing_accounts()["chutich"].1);
+    }
+
+    #[test]
+    fn a_known_address_is_not_kept_out_by_guesses_elsewhere() {
+        let t = Throttle::new(limits());
+        let ok = t.reserve("chutich", "10.0.0.1").ok();
+        t.succeeded(ok.expect("first login"));
+        for n in 0..8 {
+            for _ in 0..5 {
+                let _ = t.reserve("chutich", &format!("10.0.1.{n}"));
+            }
+        }
+        assert!(
+            t.reserve("chutich", "10.0.9.9").is_err(),
+            "a new address waits"
+        );
+        let r = t.reserve("chutich", "10.0.0.1").ok();
+        assert!(r.is_some(), "the owner's address does not");
+    }
+
+    #[test]
+    fn a_success_is_no_failure_and_an_unchecked_attempt_is_given_back() {
+        let t = Throttle::new(LoginLimits {
+            per_address: 3,
+            ..limits()
+        });
+        for user in ["a", "b"] {
+            let r = t.reserve(user, "10.0.0.1").ok();
+            t.succeeded(r.expect("allowed"));
+        }
+        let r = t.reserve("c", "10.0.0.1").ok();
+        t.release(r.expect("allowed"));
+        for user in ["d", "e", "f"] {
+            assert!(t.reserve(user, "10.0.0.1").is_ok(), "{user}");
+        }
+        assert!(
+            t.reserve("g", "10.0.0.1").is_err(),
+            "three failures counted"
+        );
+    }
+
+    #[test]
+    fn an_ipv6_subscriber_counts_as_one_address() {
+        assert_eq!(address_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            address_key("2001:db8:1:2:bbbb::7"),
+            address_key("2001:db8:1:2:aaaa::1")
+        );
+        assert_eq!(address_key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(address_key("192.0.2.7"), "192.0.2.7");
+    }
 
     #[test]
     fn hashes_made_before_the_argon2_upgrade_still_verify() {

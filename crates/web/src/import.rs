@@ -19,7 +19,7 @@ use hocvuso_import::{Column, FileError, HeaderMatch, Preview, SheetData, Validat
 use hocvuso_storage::ImportSummary;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 /// Uploads above this are refused with a message (the body is drained, not kept).
@@ -30,8 +30,12 @@ pub fn router() -> Router<AppState> {
         .route("/nhap", get(upload_page).post(upload))
         .route("/nhap/mau.xlsx", get(template))
         .route("/nhap/{id}", get(preview_page))
-        .route("/nhap/{id}/anh-xa", post(remap))
-        .route("/nhap/{id}/xac-nhan", post(confirm))
+        // Plain forms: the router's upload limit is for `/nhap` only.
+        .route("/nhap/{id}/anh-xa", post(remap).layer(crate::form_limit()))
+        .route(
+            "/nhap/{id}/xac-nhan",
+            post(confirm).layer(crate::form_limit()),
+        )
         .route("/nhap/{id}/tien-do", get(progress_page))
 }
 
@@ -75,7 +79,8 @@ pub(crate) enum JobState {
 pub(crate) struct ImportJob {
     owner: i64,
     file_name: String,
-    sheet: SheetData,
+    /// Shared, so the column mapping can check a file without holding the lock.
+    sheet: Arc<SheetData>,
     header: HeaderMatch,
     preview: Preview,
     state: JobState,
@@ -91,11 +96,15 @@ pub struct ImportJobs {
 }
 
 impl ImportJobs {
+    /// The jobs. A panic while another request held them leaves them usable:
+    /// every change under the lock is a plain assignment, so they are never
+    /// half-written, and one bad request must not stop every later import.
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, ImportJob>> {
+        self.jobs.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn with<T>(&self, id: &str, owner: i64, f: impl FnOnce(&mut ImportJob) -> T) -> AppResult<T> {
-        let mut jobs = self
-            .jobs
-            .lock()
-            .map_err(|_| AppError::Internal("khóa dữ liệu nhập bị hỏng".into()))?;
+        let mut jobs = self.lock();
         jobs.retain(|_, j| {
             j.created.elapsed().as_secs() < 3600 || matches!(j.state, JobState::Running { .. })
         });
@@ -274,7 +283,7 @@ async fn upload(
     let job = ImportJob {
         owner: user.user.id,
         file_name,
-        sheet,
+        sheet: Arc::new(sheet),
         header,
         preview,
         state: JobState::Preview,
@@ -282,9 +291,7 @@ async fn upload(
         total: 0,
         created: Instant::now(),
     };
-    if let Ok(mut jobs) = state.imports.jobs.lock() {
-        jobs.insert(id.clone(), job);
-    }
+    state.imports.lock().insert(id.clone(), job);
     Ok(Redirect::to(&format!("/nhap/{id}")).into_response())
 }
 
@@ -406,6 +413,11 @@ async fn preview_page(
     }
 }
 
+/// The wizard's column mapping. Every `col_N` must name a column of the
+/// sheet (N below its column count): anything else (a number past the sheet,
+/// a negative one, words) refuses the whole form and changes nothing, so no
+/// size is ever taken from the form. The file is checked again off the async
+/// workers and without holding the jobs' lock.
 async fn remap(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -414,30 +426,66 @@ async fn remap(
 ) -> AppResult<Response> {
     require_import(&user, Action::Change)?;
     user.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let back = Redirect::to(&format!("/nhap/{id}")).into_response();
+    let Some((sheet, mut header)) = state.imports.with(&id, user.user.id, |job| {
+        matches!(job.state, JobState::Preview).then(|| (job.sheet.clone(), job.header.clone()))
+    })?
+    else {
+        return Ok(back);
+    };
+    // The sheet's column count: its widest row (the header row is one of them).
+    let width = sheet
+        .rows
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+        .max(header.columns.len());
+    let mut changes = Vec::new();
+    for (k, v) in &form {
+        let Some(n) = k.strip_prefix("col_") else {
+            continue;
+        };
+        let Some(i) = n.parse::<usize>().ok().filter(|i| *i < width) else {
+            let shown: String = n.chars().take(24).collect();
+            return Err(AppError::BadRequest(format!(
+                "Cột số «{shown}» không có trong trang tính (trang có {width} cột). \
+                 Chưa có gì thay đổi: hãy mở lại trang xem trước rồi chọn lại các cột."
+            )));
+        };
+        let col = COLUMNS
+            .iter()
+            .find(|(code, _, _)| code == v)
+            .map(|(_, c, _)| *c);
+        changes.push((i, col));
+    }
+    if changes
+        .iter()
+        .any(|(i, c)| c.is_some() && *i >= header.columns.len())
+    {
+        // A column beyond the header's cells: sized by the sheet, not the form.
+        header.columns.resize(width, None);
+    }
+    for (i, col) in changes {
+        if let Some(slot) = header.columns.get_mut(i) {
+            *slot = col;
+        }
+    }
+    header.unknown.clear();
     let ctx = validation_context(&state).await?;
+    let (header, preview) = tokio::task::spawn_blocking(move || {
+        let preview = hocvuso_import::validate(&sheet, &header, &ctx);
+        (header, preview)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("kiểm tra lại tệp bị lỗi ({e})")))?;
     state.imports.with(&id, user.user.id, |job| {
-        if !matches!(job.state, JobState::Preview) {
-            return;
+        if matches!(job.state, JobState::Preview) {
+            job.header = header;
+            job.preview = preview;
         }
-        for (k, v) in &form {
-            let Some(i) = k.strip_prefix("col_").and_then(|n| n.parse::<usize>().ok()) else {
-                continue;
-            };
-            let col = COLUMNS
-                .iter()
-                .find(|(code, _, _)| code == v)
-                .map(|(_, c, _)| *c);
-            if i < job.header.columns.len() {
-                job.header.columns[i] = col;
-            } else if col.is_some() {
-                job.header.columns.resize(i + 1, None);
-                job.header.columns[i] = col;
-            }
-        }
-        job.header.unknown.clear();
-        job.preview = hocvuso_import::validate(&job.sheet, &job.header, &ctx);
     })?;
-    Ok(Redirect::to(&format!("/nhap/{id}")).into_response())
+    Ok(back)
 }
 
 #[derive(serde::Deserialize)]
@@ -486,29 +534,27 @@ async fn confirm(
         tokio::spawn(async move {
             let started = Instant::now();
             let progress = move |n: usize| done.store(n, Ordering::Relaxed);
-            let result = st.store.import_residents(&rows, today, &progress).await;
+            // The audit row is part of the import's transaction: an import
+            // is never in the registry without it, even after a crash.
+            let event = actor.audit_event(
+                "nhap",
+                "so_dan_cu",
+                &file_name,
+                format!("{} người trong tệp", rows.len()),
+            );
+            let result = st
+                .store
+                .audited(event)
+                .import_residents(&rows, today, &progress)
+                .await;
             let secs = started.elapsed().as_secs_f64();
             let new_state = match result {
-                Ok(summary) => {
-                    actor.audit(
-                        &st,
-                        "nhap",
-                        "so_dan_cu",
-                        &file_name,
-                        format!(
-                            "{} mới, {} cập nhật, {} không đổi",
-                            summary.created, summary.updated, summary.unchanged
-                        ),
-                    );
-                    JobState::Done(summary, secs)
-                }
+                Ok(summary) => JobState::Done(summary, secs),
                 Err(e) => JobState::Failed(format!("{e}. Không có dữ liệu nào được ghi.")),
             };
-            if let Ok(mut jobs) = st.imports.jobs.lock() {
-                if let Some(j) = jobs.get_mut(&job_id) {
-                    j.preview.rows = rows;
-                    j.state = new_state;
-                }
+            if let Some(j) = st.imports.lock().get_mut(&job_id) {
+                j.preview.rows = rows;
+                j.state = new_state;
             }
         });
     }
@@ -565,4 +611,25 @@ async fn progress_page(
         }
     })?;
     Ok(Html(page.render()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_under_the_lock_does_not_stop_later_imports() {
+        let jobs = Arc::new(ImportJobs::default());
+        let held = jobs.clone();
+        let panicked = std::thread::spawn(move || {
+            let _jobs = held.jobs.lock();
+            panic!("a request failed while it held the import jobs");
+        })
+        .join();
+        assert!(panicked.is_err());
+        assert!(jobs.jobs.is_poisoned());
+        // Still usable: an unknown job is "not found", not a broken server.
+        assert!(matches!(jobs.with("x", 1, |_| ()), Err(AppError::NotFound)));
+        assert!(jobs.lock().is_empty());
+    }
 }

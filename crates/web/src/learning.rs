@@ -16,7 +16,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
+use hocvuso_domain::auth::ResidentScope;
 use hocvuso_domain::policy::{Action, Resource};
+use hocvuso_domain::time::accepted_answer_time;
 use hocvuso_learning::{competence_name, grade, Audience, Course};
 use hocvuso_storage::{AttemptOutcome, CourseProgress, LearningMode, NewAttempt, NewCertificate};
 use serde::Deserialize;
@@ -351,11 +353,16 @@ async fn learner_of(
     action: Action,
 ) -> AppResult<Learner> {
     let role = user.role();
-    let (id, on_behalf) = match (cu_dan, role.resident_id()) {
-        (Some(id), _) if role.allowed(action, Resource::OthersLearning) => (id, true),
-        (None, Some(own)) => (own, false),
-        (Some(id), Some(own)) if id == own => (own, false),
-        (None, None) => {
+    // Another's learning within the reach the policy table gives the role
+    // (`OthersLearning`: the office, and the hamlet head and digital team in
+    // their hamlet record results; a unit's reporter only sees them), or
+    // one's own.
+    let others = role.scope(action, Resource::OthersLearning);
+    let (id, on_behalf, scope) = match (cu_dan, role.resident_id(), others) {
+        (Some(id), Some(own), _) if id == own => (own, false, ResidentScope::Own(own)),
+        (Some(id), _, Some(scope)) => (id, true, scope),
+        (None, Some(own), _) => (own, false, ResidentScope::Own(own)),
+        (None, None, _) => {
             return Err(AppError::BadRequest(
                 "Tài khoản cán bộ ghi kết quả cho người dân: hãy mở trang hồ sơ của người đó rồi chọn «Ghi kết quả kiểm tra»".into(),
             ))
@@ -364,7 +371,7 @@ async fn learner_of(
     };
     let r = state
         .store
-        .get_resident(role.resident_scope(), id)
+        .get_resident(scope, id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Learner {
@@ -467,16 +474,22 @@ struct ResultPage<'a> {
     on_behalf: Option<i64>,
 }
 
-/// When the answers were given: the page's clock if it was offline, within
-/// reason, or now.
-fn answered_at(ms: Option<&String>) -> DateTime<Utc> {
+/// When the answers were given: the page's clock (milliseconds since 1970)
+/// if the rule of [`accepted_answer_time`] believes it, else now.
+async fn answered_at(
+    state: &AppState,
+    ms: Option<&String>,
+    resident_id: i64,
+) -> AppResult<DateTime<Utc>> {
     let now = Utc::now();
-    ms.and_then(|v| v.trim().parse::<i64>().ok())
-        .and_then(DateTime::<Utc>::from_timestamp_millis)
-        .filter(|t| {
-            *t <= now + chrono::Duration::minutes(5) && *t >= now - chrono::Duration::days(60)
-        })
-        .unwrap_or(now)
+    let claimed = ms
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .and_then(DateTime::<Utc>::from_timestamp_millis);
+    let entered = match claimed {
+        Some(_) => state.store.resident_created_at(resident_id).await?,
+        None => None,
+    };
+    Ok(accepted_answer_time(claimed, now, entered))
 }
 
 async fn submit_quiz(
@@ -527,7 +540,7 @@ async fn submit_quiz(
         answers: serde_json::to_string(&answers).unwrap_or_else(|_| "[]".into()),
         mode,
         recorded_by: Some(user.user.id),
-        answered_at: answered_at(form.get("answered_at")),
+        answered_at: answered_at(&state, form.get("answered_at"), who.resident_id).await?,
         certificate: score.passed.then(|| NewCertificate {
             code: hocvuso_storage::new_certificate_code(),
             holder_name: who.name.clone(),

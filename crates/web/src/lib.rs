@@ -10,6 +10,7 @@ pub mod auth;
 mod charts;
 pub mod error;
 pub mod hamlets;
+pub mod headers;
 mod health;
 mod html;
 mod import;
@@ -30,35 +31,80 @@ pub use state::{AppState, WebConfig};
 use tower_http::compression::CompressionLayer;
 
 /// The most a plain form (a resident, a unit, a hamlet, an account, the
-/// set-up page) may send: its fields are a few hundred characters at most.
-/// Only the import takes an upload; every other body stops here.
+/// set-up page, the login, a quiz, the import wizard's column mapping) may
+/// send: its fields are a few hundred characters at most. Every route takes
+/// this unless its router says more below.
 pub const FORM_BODY_LIMIT: usize = 16 * 1024;
 
+/// The assistant's forms: the chat carries the conversation (at most
+/// `assistant::MAX_HISTORY_BYTES` of JSON, about 90 KB form-encoded when
+/// every character is Vietnamese), and the office's edit of a procedure
+/// record is TOML of about 13 KB form-encoded today.
+pub const ASSISTANT_BODY_LIMIT: usize = 256 * 1024;
+
+/// A unit's quarterly report: three narrative parts kept to 4,000
+/// characters each (a Vietnamese character is up to 9 bytes form-encoded)
+/// and a dozen numbers.
+pub const REPORT_BODY_LIMIT: usize = 256 * 1024;
+
+/// The spreadsheet uploads (residents, staff and class lists): past
+/// `MAX_FILE_BYTES` the rest is drained so the user gets a message, up to here.
+const UPLOAD_BODY_LIMIT: usize = import::MAX_UPLOAD_BYTES + 64 * 1024;
+
+fn body_limit(bytes: usize) -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(bytes)
+}
+
 fn form_limit() -> axum::extract::DefaultBodyLimit {
-    axum::extract::DefaultBodyLimit::max(FORM_BODY_LIMIT)
+    body_limit(FORM_BODY_LIMIT)
+}
+
+/// A body over its route's limit is refused by axum (413) with an English
+/// line of text; say it in Vietnamese, on the site's error page.
+async fn body_too_large_in_vietnamese(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let resp = next.run(req).await;
+    let html = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if resp.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE || html {
+        return resp;
+    }
+    let mut page = error::AppError::BadRequest(
+        "Dữ liệu gửi lên quá lớn so với biểu mẫu này, nên không được nhận. Hãy rút ngắn nội dung rồi gửi lại."
+            .into(),
+    )
+    .into_response();
+    *page.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+    page
 }
 
 /// The whole application, as `serve` and the tests start it.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
-        .merge(assistant::router())
-        .merge(learning::router())
+        .merge(assistant::router().layer(body_limit(ASSISTANT_BODY_LIMIT)))
+        .merge(learning::router().layer(form_limit()))
         .merge(indicators::router())
-        .merge(reports::router())
-        .merge(auth::router())
+        .merge(reports::router().layer(body_limit(REPORT_BODY_LIMIT)))
+        .merge(auth::router().layer(form_limit()))
         .merge(registry::router().layer(form_limit()))
-        .merge(import::router())
-        .merge(roster::router())
+        .merge(import::router().layer(body_limit(UPLOAD_BODY_LIMIT)))
+        .merge(roster::router().layer(body_limit(UPLOAD_BODY_LIMIT)))
         .merge(users::router().layer(form_limit()))
         .merge(accounts::router().layer(form_limit()))
         .merge(hamlets::router().layer(form_limit()))
         .merge(units::router().layer(form_limit()))
         .merge(setup::router().layer(form_limit()))
-        .merge(pages::router())
-        .layer(axum::extract::DefaultBodyLimit::max(
-            import::MAX_UPLOAD_BYTES + 64 * 1024,
-        ))
+        .merge(pages::router().layer(form_limit()))
+        // Every other route (health, indicators, unknown paths) takes a form at most.
+        .layer(form_limit())
+        .layer(axum::middleware::from_fn(body_too_large_in_vietnamese))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             indicators::invalidate_on_write,
@@ -68,6 +114,8 @@ pub fn app(state: AppState) -> Router {
             setup::track,
         ))
         .layer(CompressionLayer::new())
+        // Content-Security-Policy, nosniff, no framing, no-store on personal pages.
+        .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state)
 }
 

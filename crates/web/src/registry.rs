@@ -475,6 +475,7 @@ async fn edit(
     let saved = match parse_form(&f, today) {
         Ok(new) => match state
             .store
+            .audited(user.audit_event("sua", "cu_dan", id, ""))
             .update_resident(role.resident_scope(), id, &new, today)
             .await
         {
@@ -489,7 +490,6 @@ async fn edit(
             if !found {
                 return Err(AppError::NotFound);
             }
-            user.audit(&state, "sua", "cu_dan", id, "");
             Ok(Redirect::to(&format!("/cu-dan/{id}")).into_response())
         }
         Err(errors) => {
@@ -687,36 +687,26 @@ async fn create(
     };
     match (parse_form(&f, today), target) {
         (Ok(new), Some((target, new_household))) => {
+            // The audit row is written with the resident, in one transaction
+            // (its empty object id becomes the new resident's).
             let written = if new_household {
+                // One row for the household, one for its head.
                 state
                     .store
+                    .audited(user.audit_event("tao", "cu_dan", "", ""))
                     .create_household_with_head(target, &new, today)
                     .await
             } else {
+                let detail = format!("vào hộ {target}");
                 state
                     .store
+                    .audited(user.audit_event("tao", "cu_dan", "", detail))
                     .create_resident(target, &new, today)
                     .await
                     .map(|id| (target, id))
             };
             match written {
-                Ok((household_id, id)) => {
-                    if new_household {
-                        user.audit(
-                            &state,
-                            "tao",
-                            "ho",
-                            household_id,
-                            format!("chủ hộ: cư dân {id}"),
-                        );
-                    }
-                    user.audit(
-                        &state,
-                        "tao",
-                        "cu_dan",
-                        id,
-                        format!("vào hộ {household_id}"),
-                    );
+                Ok((_, id)) => {
                     return Ok(Redirect::to(&format!("/cu-dan/{id}")).into_response());
                 }
                 Err(StoreError::Conflict(_)) => errors.push(duplicate_citizen_id(true)),
@@ -743,14 +733,11 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> AppResult<R
         .unwrap_or_else(|| "xã".into());
     let bytes = hocvuso_import::export_xlsx(&format!("Sổ dân cư {commune}"), &rows)
         .map_err(AppError::Internal)?;
-    user.audit(
-        &state,
-        "xuat",
-        "so_dan_cu",
-        "xlsx",
-        format!("{} người", rows.len()),
-    );
-    state.store.audit().flush().await;
+    // Written and waited for: no export leaves without its audit row.
+    state
+        .store
+        .audit_now(&user.audit_event("xuat", "so_dan_cu", "xlsx", format!("{} người", rows.len())))
+        .await?;
     let name = format!("so-dan-cu-{}.xlsx", state.today().format("%Y-%m-%d"));
     Ok((
         [

@@ -493,46 +493,54 @@ async fn confirm(
         String::new()
     };
     let today = state.today();
+    // One audit row, written in the same transaction as the list.
     let written = match p.kind {
         RosterKind::Staff => {
-            let rows = hocvuso_storage::members_from_roster(&p);
-            state.store.add_members(&rows, today).await.map(|done| {
-                let mut per_unit: BTreeMap<i64, usize> = BTreeMap::new();
-                for r in &rows {
-                    *per_unit.entry(r.unit_id).or_default() += 1;
-                }
-                for (unit_id, n) in per_unit {
-                    user.audit(
-                        &state,
-                        AuditAction::Import.code(),
-                        AuditObject::Unit.code(),
-                        unit_id,
-                        format!(
-                            "nhập danh sách cán bộ từ tệp {}: {n} người ({} mới, {} cập nhật trong cả tệp){note}",
-                            job.file_name, done.added, done.updated
-                        ),
-                    );
-                }
-            })
-        }
-        RosterKind::Students => {
-            let rows = hocvuso_storage::students_from_roster(&p);
+            let rows = hocvuso_storage::members_from_roster(p);
+            let mut per_unit: BTreeMap<i64, usize> = BTreeMap::new();
+            for r in &rows {
+                *per_unit.entry(r.unit_id).or_default() += 1;
+            }
+            let units = per_unit
+                .iter()
+                .map(|(u, n)| format!("đơn vị số {u}: {n}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let event = user.audit_event(
+                AuditAction::Import.code(),
+                AuditObject::Unit.code(),
+                unit.id,
+                format!(
+                    "nhập danh sách cán bộ từ tệp {}: {} người ({units}){note}",
+                    job.file_name,
+                    rows.len()
+                ),
+            );
             state
                 .store
+                .audited(event)
+                .add_members(&rows, today)
+                .await
+                .map(|_| ())
+        }
+        RosterKind::Students => {
+            let rows = hocvuso_storage::students_from_roster(p);
+            let event = user.audit_event(
+                AuditAction::Import.code(),
+                AuditObject::Unit.code(),
+                unit.id,
+                format!(
+                    "nhập danh sách học sinh từ tệp {}: {} học sinh{note}",
+                    job.file_name,
+                    rows.len()
+                ),
+            );
+            state
+                .store
+                .audited(event)
                 .enrol_students(unit.id, &rows, today)
                 .await
-                .map(|n| {
-                    user.audit(
-                        &state,
-                        AuditAction::Import.code(),
-                        AuditObject::Unit.code(),
-                        unit.id,
-                        format!(
-                            "nhập danh sách học sinh từ tệp {}: {n} học sinh{note}",
-                            job.file_name
-                        ),
-                    );
-                })
+                .map(|_| ())
         }
     };
     match written {

@@ -79,6 +79,13 @@ impl AppState {
         self
     }
 
+    /// Slow login guessing by these limits instead of the defaults (tests
+    /// shorten the waits).
+    pub fn with_login_limits(mut self, limits: crate::auth::LoginLimits) -> Self {
+        self.throttle = Arc::new(Throttle::new(limits));
+        self
+    }
+
     /// Use these indicator definitions (checked by the caller).
     pub fn with_definitions(mut self, defs: hocvuso_reporting::Definitions) -> Self {
         self.indicator_defs = Arc::new(defs);

@@ -1,5 +1,6 @@
 //! User management for admins: list, create with a one-time password,
-//! reset a password, lock and unlock.
+//! reset a password, lock and unlock, and let an account log in again after
+//! failed attempts made it wait (see [`crate::auth::Throttle`]).
 
 use crate::auth::{generate_password, hash_password, CurrentUser};
 use crate::error::{AppError, AppResult};
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/nguoi-dung", get(list).post(create))
         .route("/nguoi-dung/{id}/dat-lai-mat-khau", post(reset))
         .route("/nguoi-dung/{id}/khoa", post(lock))
+        .route("/nguoi-dung/{id}/cho-dang-nhap", post(clear_failures))
 }
 
 pub struct UserView {
@@ -30,6 +32,10 @@ pub struct UserView {
     pub role: String,
     pub scope: String,
     pub disabled: bool,
+    /// Failed logins on record (the throttle's, in memory).
+    pub login_failures: u32,
+    /// Whether some address must wait before trying this account again.
+    pub login_waiting: bool,
 }
 
 #[derive(Template)]
@@ -69,6 +75,7 @@ async fn render_form(
 ) -> AppResult<Html<String>> {
     let hamlets = state.store.list_hamlets().await?;
     let units = state.store.list_units().await?;
+    let failing = state.throttle.failing_accounts();
     let users = state
         .store
         .list_users()
@@ -89,6 +96,8 @@ async fn render_form(
                 Role::Resident { resident_id } => format!("cư dân #{resident_id}"),
                 _ => "Toàn xã".into(),
             };
+            let (login_failures, login_waiting) =
+                failing.get(&u.username).copied().unwrap_or_default();
             UserView {
                 id: u.id,
                 username: u.username,
@@ -96,6 +105,8 @@ async fn render_form(
                 role: u.role.kind().label().into(),
                 scope,
                 disabled: u.disabled,
+                login_failures,
+                login_waiting,
             }
         })
         .collect();
@@ -285,15 +296,14 @@ async fn create(
         role,
         must_change_password: true,
     };
-    match state.store.create_user(&new).await {
-        Ok(id) => {
-            user.audit(
-                &state,
-                "tao",
-                "tai_khoan",
-                id,
-                format!("vai trò {}", role.kind().code()),
-            );
+    let event = user.audit_event(
+        "tao",
+        "tai_khoan",
+        "",
+        format!("vai trò {}", role.kind().code()),
+    );
+    match state.store.audited(event).create_user(&new).await {
+        Ok(_) => {
             let page = render(
                 &state,
                 &user,
@@ -328,9 +338,9 @@ async fn reset(
     let password = generate_password();
     state
         .store
+        .audited(user.audit_event("dat_lai_mat_khau", "tai_khoan", id, ""))
         .set_password(id, &hash_password(&password)?, true)
         .await?;
-    user.audit(&state, "dat_lai_mat_khau", "tai_khoan", id, "");
     render(
         &state,
         &user,
@@ -360,14 +370,12 @@ async fn lock(
         .await;
     }
     let target = state.store.get_user(id).await?.ok_or(AppError::NotFound)?;
-    state.store.set_user_disabled(id, !target.disabled).await?;
-    user.audit(
-        &state,
-        if target.disabled { "mo_khoa" } else { "khoa" },
-        "tai_khoan",
-        id,
-        "",
-    );
+    let action = if target.disabled { "mo_khoa" } else { "khoa" };
+    state
+        .store
+        .audited(user.audit_event(action, "tai_khoan", id, ""))
+        .set_user_disabled(id, !target.disabled)
+        .await?;
     let msg = if target.disabled {
         "Đã mở khóa"
     } else {
@@ -381,4 +389,37 @@ async fn lock(
         None,
     )
     .await
+}
+
+/// Forget the failed logins counted against an account, so that it logs in
+/// at once from anywhere (the owner locked out by someone's guessing).
+async fn clear_failures(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> AppResult<Html<String>> {
+    user.check_csrf(&f.csrf)?;
+    require_admin(&user)?;
+    let target = state.store.get_user(id).await?.ok_or(AppError::NotFound)?;
+    let had = state.throttle.unlock(&target.username);
+    user.audit(
+        &state,
+        "mo_khoa",
+        "tai_khoan",
+        id,
+        "cho đăng nhập lại: xóa các lần đăng nhập sai",
+    );
+    let msg = if had {
+        format!(
+            "Đã cho {} đăng nhập lại: các lần đăng nhập sai đã được xóa",
+            target.username
+        )
+    } else {
+        format!(
+            "Tài khoản {} không có lần đăng nhập sai nào",
+            target.username
+        )
+    };
+    render(&state, &user, Some(msg), None, None).await
 }
