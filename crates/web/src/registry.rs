@@ -93,6 +93,28 @@ pub struct Choice {
     pub selected: bool,
 }
 
+impl Choice {
+    /// A select's options from (value, label) pairs; the one whose value is
+    /// `chosen` (as the form sent it, trimmed) is selected.
+    pub fn list<V: Into<String>, L: Into<String>>(
+        items: impl IntoIterator<Item = (V, L)>,
+        chosen: &str,
+    ) -> Vec<Choice> {
+        let chosen = chosen.trim();
+        items
+            .into_iter()
+            .map(|(value, label)| {
+                let value = value.into();
+                Choice {
+                    selected: value == chosen,
+                    value,
+                    label: label.into(),
+                }
+            })
+            .collect()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "registry.html")]
 struct ListPage {

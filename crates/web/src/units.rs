@@ -165,14 +165,10 @@ async fn render_list(
             })
         })
         .collect();
-    let types: Vec<Choice> = UnitType::ALL
-        .iter()
-        .map(|t| Choice {
-            value: t.code().into(),
-            label: t.label().into(),
-            selected: form.unit_type.trim() == t.code(),
-        })
-        .collect();
+    let types = Choice::list(
+        UnitType::ALL.iter().map(|t| (t.code(), t.label())),
+        &form.unit_type,
+    );
     let page = UnitsPage {
         nav: Some(Nav::of(user)),
         groups,
@@ -180,22 +176,16 @@ async fn render_list(
         active: units.iter().filter(|u| u.unit.active).count(),
         type_chosen: types.iter().any(|t| t.selected),
         types,
-        hamlets: hamlet_list
-            .iter()
-            .map(|h| Choice {
-                value: h.id.to_string(),
-                label: h.name.clone(),
-                selected: form.hamlet_id.trim() == h.id.to_string(),
-            })
-            .collect(),
-        levels: SchoolLevel::ALL
-            .iter()
-            .map(|l| Choice {
-                value: l.code().into(),
-                label: l.label().into(),
-                selected: form.school_level.trim() == l.code(),
-            })
-            .collect(),
+        hamlets: Choice::list(
+            hamlet_list
+                .iter()
+                .map(|h| (h.id.to_string(), h.name.as_str())),
+            &form.hamlet_id,
+        ),
+        levels: Choice::list(
+            SchoolLevel::ALL.iter().map(|l| (l.code(), l.label())),
+            &form.school_level,
+        ),
         form,
         error,
     };
@@ -492,14 +482,10 @@ async fn render_unit(
                             }
                         }),
                         position: current.map(|m| m.position.clone()).unwrap_or_default(),
-                        categories: MemberCategory::ALL
-                            .iter()
-                            .map(|c| Choice {
-                                value: c.code().into(),
-                                label: c.label().into(),
-                                selected: *c == chosen,
-                            })
-                            .collect(),
+                        categories: Choice::list(
+                            MemberCategory::ALL.iter().map(|c| (c.code(), c.label())),
+                            chosen.code(),
+                        ),
                     }
                 })
                 .collect(),

@@ -110,36 +110,26 @@ async fn render_form(
             }
         })
         .collect();
-    let roles: Vec<Choice> = RoleKind::ALL
-        .iter()
-        .map(|k| Choice {
-            value: k.code().into(),
-            label: k.label().into(),
-            selected: form.role.trim() == k.code(),
-        })
-        .collect();
+    let roles = Choice::list(
+        RoleKind::ALL.iter().map(|k| (k.code(), k.label())),
+        &form.role,
+    );
     let page = UsersPage {
         nav: Some(Nav::of(user)),
         users,
         role_chosen: roles.iter().any(|r| r.selected),
         roles,
-        hamlets: hamlets
-            .iter()
-            .map(|h| Choice {
-                value: h.id.to_string(),
-                label: h.name.clone(),
-                selected: form.hamlet_id.trim() == h.id.to_string(),
-            })
-            .collect(),
-        units: units
-            .iter()
-            .filter(|u| u.unit_type != hocvuso_domain::UnitType::Hamlet)
-            .map(|u| Choice {
-                value: u.id.to_string(),
-                label: u.name.clone(),
-                selected: form.unit_id.trim() == u.id.to_string(),
-            })
-            .collect(),
+        hamlets: Choice::list(
+            hamlets.iter().map(|h| (h.id.to_string(), h.name.as_str())),
+            &form.hamlet_id,
+        ),
+        units: Choice::list(
+            units
+                .iter()
+                .filter(|u| u.unit_type != hocvuso_domain::UnitType::Hamlet)
+                .map(|u| (u.id.to_string(), u.name.as_str())),
+            &form.unit_id,
+        ),
         message,
         one_time,
         error,
