@@ -358,6 +358,46 @@ async fn checks(app: &TestApp, u: &Units) -> Vec<Check> {
         Check::post("/nguoi-dung", Users, &[("username", "x")]),
         Check::post("/don-vi", Units, &[("name", "")]),
     ]);
+    // Staff and class lists from Excel: the office's, hidden from others (a
+    // class list for a unit that is not a school: 400 past the role check).
+    for (kind, ok) in [
+        ("can-bo", StatusCode::OK),
+        ("hoc-sinh", StatusCode::BAD_REQUEST),
+    ] {
+        out.push(
+            Check::get(
+                format!("/don-vi/{}/nhap-danh-sach?loai={kind}", u.reporting.id),
+                Change,
+                Import,
+                Place::everywhere(),
+            )
+            .ok(ok)
+            .hidden(),
+        );
+    }
+    // Accounts linked to people: the admin's. A role not chosen, a batch
+    // for a unit that is not a team: 400 once past the role check.
+    out.extend([
+        Check::get(
+            format!("/cu-dan/{}/tai-khoan", here.id),
+            Change,
+            Users,
+            Place::everywhere(),
+        ),
+        Check::post(format!("/cu-dan/{}/tai-khoan", here.id), Users, &[]),
+        Check::post(format!("/don-vi/{}/tai-khoan", u.reporting.id), Users, &[]),
+    ]);
+    let other = app
+        .store
+        .find_user("moi")
+        .await
+        .unwrap()
+        .expect("user")
+        .0
+        .id;
+    out.push(
+        Check::post(format!("/nguoi-dung/{other}/cho-dang-nhap"), Users, &[]).ok(StatusCode::OK),
+    );
     out
 }
 
