@@ -412,6 +412,13 @@ impl Assistant {
         said * 2 >= extra.len() && said > 0
     }
 
+    /// How [`Assistant::ask`] understands a question before matching it
+    /// (tokens after corrections and synonyms, fields asked): for tests and
+    /// the fuzz targets.
+    pub fn parse_question(&self, q: &str) -> Parsed {
+        self.vocab.parse_question(q)
+    }
+
     /// The ranked matches of a question, for tuning (not used in answers).
     pub fn debug_hits(&self, q: &str) -> String {
         let p = self.vocab.parse_question(q);

@@ -9,6 +9,7 @@
 pub mod answer;
 pub mod engine;
 pub mod eval;
+pub mod history;
 mod index;
 pub mod knowledge;
 pub mod text;

@@ -92,7 +92,7 @@ fn import_file(dir: &std::path::Path) -> Result<(Vec<u8>, Vec<String>)> {
         })
         .take(20_000)
         .collect();
-    let bytes = hocvuso_import::export_xlsx("Bench", &rows).map_err(|e| anyhow!(e))?;
+    let bytes = hocvuso_import::export_xlsx("Bench", &rows, true).map_err(|e| anyhow!(e))?;
     std::fs::write(dir.join("bench.xlsx"), &bytes)?;
     Ok((bytes, demo.hamlets.iter().map(|h| h.name.clone()).collect()))
 }

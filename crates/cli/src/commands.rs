@@ -351,14 +351,16 @@ pub async fn import(db: DbArgs, file: PathBuf, dry_run: bool) -> Result<()> {
     Ok(())
 }
 
-pub async fn export(db: DbArgs, out: PathBuf) -> Result<()> {
+/// `hocvuso export --out F [--sensitive]`: the registry as .xlsx; the
+/// sensitive columns (ethnicity, notes) only with `--sensitive`.
+pub async fn export(db: DbArgs, out: PathBuf, sensitive: bool) -> Result<()> {
     let store = open(&db).await?;
     let rows = store.export_rows(ResidentScope::All).await?;
     let commune = store
         .get_setting("commune_name")
         .await?
         .unwrap_or_else(|| "xã".into());
-    let bytes = hocvuso_import::export_xlsx(&format!("Sổ dân cư {commune}"), &rows)
+    let bytes = hocvuso_import::export_xlsx(&format!("Sổ dân cư {commune}"), &rows, sensitive)
         .map_err(|e| anyhow!(e))?;
     write_private(&out, &bytes).with_context(|| format!("không ghi được {}", out.display()))?;
     store
@@ -366,11 +368,25 @@ pub async fn export(db: DbArgs, out: PathBuf) -> Result<()> {
             "xuat",
             "so_dan_cu",
             "xlsx",
-            format!("{} người", rows.len()),
+            format!(
+                "{} người{}",
+                rows.len(),
+                if sensitive {
+                    ", kèm dữ liệu nhạy cảm"
+                } else {
+                    ""
+                }
+            ),
         ))
         .await?;
     store.close().await;
     println!("Đã xuất {} người vào {}", rows.len(), out.display());
+    if !sensitive {
+        println!(
+            "Không kèm dữ liệu nhạy cảm ({}); thêm --sensitive nếu thật cần.",
+            hocvuso_domain::privacy::sensitive_fields_label()
+        );
+    }
     Ok(())
 }
 
@@ -506,6 +522,40 @@ pub async fn backup(db: DbArgs, out: PathBuf) -> Result<()> {
     store.close().await;
     println!("Đã sao lưu vào {}", out.display());
     Ok(())
+}
+
+/// `hocvuso audit verify`: recompute the audit log's hash chain. Prints the
+/// number of entries and the last entry's hash (to be written down, so that
+/// entries cut off the end are noticed later), or each break, and fails
+/// when there is one.
+pub async fn audit_verify(db: DbArgs) -> Result<()> {
+    let store = open(&db).await?;
+    let check = store.verify_audit_chain().await?;
+    store.close().await;
+    println!("Nhật ký truy cập: {} mục", check.entries);
+    if check.before_chain > 0 {
+        println!(
+            "  {} mục đầu ghi trước khi có chuỗi mã băm (không kiểm tra được)",
+            check.before_chain
+        );
+    }
+    if let Some(head) = check.head() {
+        println!("  Mã băm của mục cuối: {head}");
+    }
+    if check.is_intact() {
+        println!("Chuỗi mã băm nguyên vẹn: không mục nào bị sửa, xóa, chèn hay đổi chỗ.");
+        return Ok(());
+    }
+    for (id, b) in &check.breaks {
+        println!("  Mục số {id}: {}", b.label());
+    }
+    if check.breaks.len() >= hocvuso_domain::audit::ChainCheck::MAX_BREAKS {
+        println!("  (chỉ liệt kê {} chỗ đầu tiên)", check.breaks.len());
+    }
+    bail!(
+        "Nhật ký truy cập đã bị can thiệp: {} chỗ đứt trong chuỗi mã băm",
+        check.breaks.len()
+    )
 }
 
 /// `hocvuso hamlet NAME` adds a hamlet; `--rename OLD --to NEW` renames one;

@@ -139,6 +139,9 @@ enum Command {
         /// Tệp .xlsx sẽ ghi ra.
         #[arg(long)]
         out: PathBuf,
+        /// Kèm các cột dữ liệu nhạy cảm (dân tộc, ghi chú); mặc định không kèm.
+        #[arg(long)]
+        sensitive: bool,
     },
     /// Quản lý tài khoản người dùng.
     User {
@@ -212,12 +215,24 @@ enum Command {
         #[arg(long, value_name = "XÓM")]
         into: Option<String>,
     },
+    /// Nhật ký truy cập: `hocvuso audit verify` tính lại chuỗi mã băm từ mục đầu tiên và
+    /// chỉ ra mục bị sửa, xóa, chèn hoặc đổi chỗ (mã thoát 1 nếu có).
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
     /// Sao lưu tệp SQLite trong khi máy chủ vẫn chạy.
     Backup {
         /// Tệp sao lưu (không được trùng tệp đã có).
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Kiểm tra chuỗi mã băm của nhật ký; in số mục, mã của mục cuối và các chỗ đứt.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -382,9 +397,12 @@ async fn main() {
                 )),
             },
         },
-        Command::Export { out } => commands::export(db, out).await,
+        Command::Export { out, sensitive } => commands::export(db, out, sensitive).await,
         Command::User { action } => commands::user(db, action).await,
         Command::Backup { out } => commands::backup(db, out).await,
+        Command::Audit {
+            action: AuditCommand::Verify,
+        } => commands::audit_verify(db).await,
         Command::Bench {
             what: Some(what),
             scale,

@@ -14,9 +14,11 @@
 mod certificate;
 mod docx;
 mod pdf;
+mod personal_data;
 mod report;
 
 pub use certificate::{certificate_pdf, CertificateData};
+pub use personal_data::{personal_data_pdf, DataSection, PersonalDataDocument};
 pub use report::{report_docx, report_pdf, CommuneReport, ReportSection, ReportTable};
 
 #[derive(Debug, thiserror::Error)]

@@ -23,10 +23,15 @@ pub enum AuditAction {
     SubmitReport,
     ReturnReport,
     ExportReport,
+    ViewPersonalData,
+    ExportPersonalData,
+    RequestData,
+    AnswerDataRequest,
+    Anonymise,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 23] = [
         Self::View,
         Self::ViewList,
         Self::Create,
@@ -45,6 +50,11 @@ impl AuditAction {
         Self::SubmitReport,
         Self::ReturnReport,
         Self::ExportReport,
+        Self::ViewPersonalData,
+        Self::ExportPersonalData,
+        Self::RequestData,
+        Self::AnswerDataRequest,
+        Self::Anonymise,
     ];
 
     /// The code stored in the log.
@@ -68,6 +78,11 @@ impl AuditAction {
             Self::SubmitReport => "nop_bao_cao",
             Self::ReturnReport => "tra_lai_bao_cao",
             Self::ExportReport => "xuat_bao_cao",
+            Self::ViewPersonalData => "xem_du_lieu_ca_nhan",
+            Self::ExportPersonalData => "tai_du_lieu_ca_nhan",
+            Self::RequestData => "yeu_cau_du_lieu",
+            Self::AnswerDataRequest => "tra_loi_yeu_cau_du_lieu",
+            Self::Anonymise => "an_danh",
         }
     }
 
@@ -92,6 +107,11 @@ impl AuditAction {
             Self::SubmitReport => "Nộp báo cáo quý",
             Self::ReturnReport => "Trả lại báo cáo quý",
             Self::ExportReport => "Tải báo cáo của xã",
+            Self::ViewPersonalData => "Xem toàn bộ dữ liệu cá nhân",
+            Self::ExportPersonalData => "Tải dữ liệu cá nhân (JSON, PDF)",
+            Self::RequestData => "Gửi yêu cầu sửa, xóa dữ liệu cá nhân",
+            Self::AnswerDataRequest => "Trả lời yêu cầu về dữ liệu cá nhân",
+            Self::Anonymise => "Ẩn danh hồ sơ (thay cho xóa)",
         }
     }
 
@@ -128,11 +148,13 @@ pub enum AuditObject {
     CommuneReport,
     PilotModel,
     Setting,
+    /// A personal-data breach (`/bao-mat/su-co`).
+    Breach,
     Cli,
 }
 
 impl AuditObject {
-    pub const ALL: [AuditObject; 12] = [
+    pub const ALL: [AuditObject; 13] = [
         Self::Resident,
         Self::Household,
         Self::Registry,
@@ -144,6 +166,7 @@ impl AuditObject {
         Self::CommuneReport,
         Self::PilotModel,
         Self::Setting,
+        Self::Breach,
         Self::Cli,
     ];
 
@@ -160,6 +183,7 @@ impl AuditObject {
             Self::CommuneReport => "bao_cao_xa",
             Self::PilotModel => "mo_hinh",
             Self::Setting => "cai_dat",
+            Self::Breach => "su_co",
             Self::Cli => "cli",
         }
     }
@@ -177,6 +201,7 @@ impl AuditObject {
             Self::CommuneReport => "Báo cáo của xã",
             Self::PilotModel => "Mô hình điểm",
             Self::Setting => "Cài đặt",
+            Self::Breach => "Sự cố dữ liệu cá nhân",
             Self::Cli => "Dòng lệnh",
         }
     }
@@ -201,6 +226,7 @@ impl AuditObject {
             }
             Self::Registry => Some("/so-dan-cu".to_string()),
             Self::PilotModel => Some("/mo-hinh".to_string()),
+            Self::Breach if numeric => Some(format!("/bao-mat/su-co/{id}")),
             _ => None,
         }
     }
@@ -209,6 +235,126 @@ impl AuditObject {
 impl From<AuditObject> for String {
     fn from(o: AuditObject) -> String {
         o.code().to_string()
+    }
+}
+
+/// The fields of one audit entry that its hash covers, in the order they
+/// are hashed. `at` is in whole microseconds (what both engines keep).
+#[derive(Debug, Clone, Copy)]
+pub struct ChainFields<'a> {
+    pub at_micros: i64,
+    pub user_id: Option<i64>,
+    pub username: &'a str,
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_id: &'a str,
+    pub detail: &'a str,
+}
+
+/// The hash of an audit entry chained to the previous entry's hash (empty
+/// for the first entry of the chain): SHA-256, lowercase hex, over the
+/// previous hash and each field with its length in front, so that no two
+/// different entries give the same bytes. Changing, removing or reordering
+/// an entry breaks every later link; `hocvuso audit verify` recomputes them.
+pub fn chain_hash(prev: &str, f: &ChainFields<'_>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut put = |b: &[u8]| {
+        h.update((b.len() as u64).to_le_bytes());
+        h.update(b);
+    };
+    put(b"hocvuso-audit-v1");
+    put(prev.as_bytes());
+    put(&f.at_micros.to_le_bytes());
+    match f.user_id {
+        Some(id) => put(&id.to_le_bytes()),
+        None => put(b""),
+    }
+    put(f.username.as_bytes());
+    put(f.action.as_bytes());
+    put(f.object_type.as_bytes());
+    put(f.object_id.as_bytes());
+    put(f.detail.as_bytes());
+    let digest = h.finalize();
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+        out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// What is wrong with one entry of the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainBreak {
+    /// Its stored hash is not the hash of its fields: the entry was changed.
+    Altered,
+    /// It does not point at the entry before it: an entry before it was
+    /// removed, inserted or reordered.
+    Unlinked,
+    /// It has no hash although entries before it have one.
+    Unhashed,
+}
+
+impl ChainBreak {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Altered => "nội dung đã bị sửa sau khi ghi",
+            Self::Unlinked => "không nối với mục ngay trước (có mục bị xóa, chèn hoặc đổi chỗ)",
+            Self::Unhashed => "không có mã băm dù các mục trước đã có",
+        }
+    }
+}
+
+/// Checks a chain entry by entry, in the order the entries were written.
+/// Entries without a hash before the first hashed one were written by a
+/// version without the chain and are counted apart.
+#[derive(Debug, Default)]
+pub struct ChainCheck {
+    pub entries: u64,
+    pub before_chain: u64,
+    last: Option<String>,
+    pub breaks: Vec<(i64, ChainBreak)>,
+}
+
+impl ChainCheck {
+    /// At most this many breaks are kept (the first ones matter).
+    pub const MAX_BREAKS: usize = 50;
+
+    pub fn push(&mut self, id: i64, f: &ChainFields<'_>, prev: Option<&str>, hash: Option<&str>) {
+        self.entries += 1;
+        let Some(hash) = hash else {
+            if self.last.is_none() {
+                self.before_chain += 1;
+            } else {
+                self.report(id, ChainBreak::Unhashed);
+            }
+            return;
+        };
+        let expected_prev = self.last.as_deref().unwrap_or("");
+        if prev != Some(expected_prev) {
+            self.report(id, ChainBreak::Unlinked);
+        }
+        if chain_hash(prev.unwrap_or(""), f) != hash {
+            self.report(id, ChainBreak::Altered);
+        }
+        self.last = Some(hash.to_string());
+    }
+
+    fn report(&mut self, id: i64, b: ChainBreak) {
+        if self.breaks.len() < Self::MAX_BREAKS {
+            self.breaks.push((id, b));
+        }
+    }
+
+    /// The hash of the last entry: write it down (in the quarterly report,
+    /// on paper) to detect later that entries were cut off the end.
+    pub fn head(&self) -> Option<&str> {
+        self.last.as_deref()
+    }
+
+    pub fn is_intact(&self) -> bool {
+        self.breaks.is_empty()
     }
 }
 
@@ -249,5 +395,68 @@ mod tests {
             Some("/chi-tieu/6a")
         );
         assert_eq!(AuditObject::Account.href("3"), None);
+    }
+
+    fn fields(detail: &str) -> ChainFields<'_> {
+        ChainFields {
+            at_micros: 1_780_000_000_000_000,
+            user_id: Some(1),
+            username: "admin",
+            action: "sua",
+            object_type: "cu_dan",
+            object_id: "7",
+            detail,
+        }
+    }
+
+    #[test]
+    fn the_chain_detects_a_changed_a_removed_and_a_reordered_entry() {
+        let h1 = chain_hash("", &fields("a"));
+        let h2 = chain_hash(&h1, &fields("b"));
+        let h3 = chain_hash(&h2, &fields("c"));
+        assert_eq!(h1.len(), 64);
+        let run = |rows: &[(i64, &str, &str, &str)]| {
+            let mut c = ChainCheck::default();
+            for (id, d, prev, hash) in rows {
+                c.push(*id, &fields(d), Some(prev), Some(hash));
+            }
+            c
+        };
+        let ok = run(&[(1, "a", "", &h1), (2, "b", &h1, &h2), (3, "c", &h2, &h3)]);
+        assert!(ok.is_intact());
+        assert_eq!(ok.head(), Some(h3.as_str()));
+        let changed = run(&[(1, "a", "", &h1), (2, "B", &h1, &h2), (3, "c", &h2, &h3)]);
+        assert_eq!(changed.breaks, vec![(2, ChainBreak::Altered)]);
+        let removed = run(&[(1, "a", "", &h1), (3, "c", &h2, &h3)]);
+        assert_eq!(removed.breaks, vec![(3, ChainBreak::Unlinked)]);
+        let swapped = run(&[(1, "a", "", &h1), (3, "c", &h2, &h3), (2, "b", &h1, &h2)]);
+        assert!(!swapped.is_intact());
+    }
+
+    #[test]
+    fn field_boundaries_are_part_of_the_hash() {
+        let a = ChainFields {
+            username: "ab",
+            action: "c",
+            ..fields("")
+        };
+        let b = ChainFields {
+            username: "a",
+            action: "bc",
+            ..fields("")
+        };
+        assert_ne!(chain_hash("", &a), chain_hash("", &b));
+    }
+
+    #[test]
+    fn entries_before_the_chain_are_counted_apart_but_not_after_it() {
+        let h1 = chain_hash("", &fields("a"));
+        let mut c = ChainCheck::default();
+        c.push(1, &fields("old"), None, None);
+        c.push(2, &fields("a"), Some(""), Some(&h1));
+        assert!(c.is_intact());
+        assert_eq!(c.before_chain, 1);
+        c.push(3, &fields("x"), None, None);
+        assert_eq!(c.breaks, vec![(3, ChainBreak::Unhashed)]);
     }
 }

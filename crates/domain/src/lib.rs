@@ -8,10 +8,12 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod breach;
 pub mod groups;
 pub mod numbers;
 pub mod person;
 pub mod policy;
+pub mod privacy;
 pub mod quarter;
 pub mod registry;
 pub mod reports;

@@ -61,10 +61,30 @@ pub enum Resource {
     AssistantReview,
     /// The audit log (`/nhat-ky`).
     AuditLog,
+    /// Sensitive personal data (Law 91/2025/QH15): ethnicity, the free-text
+    /// notes (which may hold health details) and the target groups derived
+    /// from them, on every page and form that shows a resident. Roles
+    /// without it see the rest of the record; exports leave these out
+    /// unless the office ticks them ([`crate::privacy`]).
+    SensitiveFields,
+    /// Everything held about one person, as one page and as JSON and PDF
+    /// (`/cu-dan/{id}/du-lieu`); changing it is anonymising the record.
+    PersonalData,
+    /// A person's requests about their data: correction, deletion
+    /// (`/cu-dan/{id}/yeu-cau`, `/yeu-cau-du-lieu`); a resident files their
+    /// own, the office answers them.
+    DataRequests,
+    /// Consent per resident and purpose (`/cu-dan/{id}/dong-y`): recorded
+    /// by the office, and in their hamlet by the hamlet head and the team
+    /// going door to door; a resident gives or withdraws their own.
+    Consent,
+    /// Personal-data breaches and what to notify within 72 hours
+    /// (`/bao-mat/su-co`).
+    Breaches,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 17] = [
+    pub const ALL: [Resource; 22] = [
         Resource::Registry,
         Resource::Residents,
         Resource::Households,
@@ -82,6 +102,11 @@ impl Resource {
         Resource::Models,
         Resource::AssistantReview,
         Resource::AuditLog,
+        Resource::SensitiveFields,
+        Resource::PersonalData,
+        Resource::DataRequests,
+        Resource::Consent,
+        Resource::Breaches,
     ];
 }
 
@@ -178,6 +203,19 @@ pub const POLICY: &[(Resource, Action, [Reach; 6])] = {
         (AssistantReview, Change, [Commune, Commune, No,      No,      No,      No]),
         (AuditLog,        See,    [Commune, No,      No,      No,      No,      No]),
         (AuditLog,        Change, [No,      No,      No,      No,      No,      No]),
+        // Only those who keep the register (and the hamlet head, who knows
+        // the households) see ethnicity and notes; a unit's reporter and
+        // the digital team see a person without them.
+        (SensitiveFields, See,    [Commune, Commune, No,      Hamlet,  No,      Own]),
+        (SensitiveFields, Change, [Commune, Commune, No,      Hamlet,  No,      No]),
+        (PersonalData,    See,    [Commune, No,      No,      No,      No,      Own]),
+        (PersonalData,    Change, [Commune, No,      No,      No,      No,      No]),
+        (DataRequests,    See,    [Commune, No,      No,      No,      No,      Own]),
+        (DataRequests,    Change, [Commune, No,      No,      No,      No,      Own]),
+        (Consent,         See,    [Commune, Commune, No,      Hamlet,  Hamlet,  Own]),
+        (Consent,         Change, [Commune, Commune, No,      Hamlet,  Hamlet,  Own]),
+        (Breaches,        See,    [Commune, No,      No,      No,      No,      No]),
+        (Breaches,        Change, [Commune, No,      No,      No,      No,      No]),
     ]
 };
 

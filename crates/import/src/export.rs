@@ -69,11 +69,34 @@ fn cell_text(s: &str) -> String {
     t
 }
 
+/// The columns holding sensitive personal data (domain::privacy): Dân tộc
+/// and Ghi chú. Left out of an export unless chosen.
+const SENSITIVE_COLUMNS: [usize; 2] = [4, 12];
+
+/// Group labels without the sensitive groups (ethnic minority).
+fn without_sensitive_groups(groups: &str) -> String {
+    groups
+        .split("; ")
+        .filter(|g| {
+            !hocvuso_domain::TargetGroup::ALL
+                .iter()
+                .any(|t| t.is_sensitive() && t.label() == *g)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The registry as an .xlsx file: a title row, the header row (bold,
 /// frozen, with a filter), one row per resident. Every cell is written as
 /// text, never as a formula; the CCCD and phone columns are formatted as
 /// text so that numbers typed there later keep their leading zeros.
-pub fn export_xlsx(title: &str, rows: &[ExportRow]) -> Result<Vec<u8>, String> {
+/// Without `with_sensitive` the sensitive columns (Dân tộc, Ghi chú) are
+/// not in the file at all, nor the groups derived from them.
+pub fn export_xlsx(
+    title: &str,
+    rows: &[ExportRow],
+    with_sensitive: bool,
+) -> Result<Vec<u8>, String> {
     let max_rows = 1_048_576 - (EXPORT_HEADER_ROW as usize + 1);
     if rows.len() > max_rows {
         return Err(format!(
@@ -99,20 +122,33 @@ pub fn export_xlsx(title: &str, rows: &[ExportRow]) -> Result<Vec<u8>, String> {
         .set_background_color(0xDDEBF7);
     let text_format = Format::new().set_num_format("@");
 
-    let last_col = (EXPORT_HEADERS.len() - 1) as u16;
+    // The source columns written, in order; a written column's position is
+    // its index here.
+    let columns: Vec<usize> = (0..EXPORT_HEADERS.len())
+        .filter(|c| with_sensitive || !SENSITIVE_COLUMNS.contains(c))
+        .collect();
+    let at = |source: usize| columns.iter().position(|c| *c == source).map(|p| p as u16);
+    let text_columns: Vec<u16> = [5, 6].into_iter().filter_map(at).collect();
+    let last_col = (columns.len() - 1) as u16;
     sheet
         .merge_range(0, 0, 0, last_col, &cell_text(title), &title_format)
         .map_err(fail)?;
-    for (c, (name, width)) in EXPORT_HEADERS.iter().zip(WIDTHS).enumerate() {
+    for (c, source) in columns.iter().enumerate() {
         let c = c as u16;
-        sheet.set_column_width(c, width).map_err(fail)?;
+        sheet.set_column_width(c, WIDTHS[*source]).map_err(fail)?;
         sheet
-            .write_string_with_format(EXPORT_HEADER_ROW, c, *name, &header_format)
+            .write_string_with_format(
+                EXPORT_HEADER_ROW,
+                c,
+                EXPORT_HEADERS[*source],
+                &header_format,
+            )
             .map_err(fail)?;
     }
     // CCCD and phone: text columns.
-    sheet.set_column_format(5, &text_format).map_err(fail)?;
-    sheet.set_column_format(6, &text_format).map_err(fail)?;
+    for c in &text_columns {
+        sheet.set_column_format(*c, &text_format).map_err(fail)?;
+    }
     sheet.set_row_height(EXPORT_HEADER_ROW, 30).map_err(fail)?;
     sheet
         .set_freeze_panes(EXPORT_HEADER_ROW + 1, 0)
@@ -121,6 +157,11 @@ pub fn export_xlsx(title: &str, rows: &[ExportRow]) -> Result<Vec<u8>, String> {
     for (i, r) in rows.iter().enumerate() {
         let row = EXPORT_HEADER_ROW + 1 + i as u32;
         let number = (i + 1).to_string();
+        let groups = if with_sensitive {
+            r.groups.clone()
+        } else {
+            without_sensitive_groups(&r.groups)
+        };
         let cells: [&str; 13] = [
             &number,
             &r.full_name,
@@ -133,15 +174,16 @@ pub fn export_xlsx(title: &str, rows: &[ExportRow]) -> Result<Vec<u8>, String> {
             &r.relation,
             &r.household_code,
             &r.head_name,
-            &r.groups,
+            &groups,
             &r.notes,
         ];
-        for (c, value) in cells.iter().enumerate() {
+        for (c, source) in columns.iter().enumerate() {
+            let value = cells[*source];
             if value.is_empty() {
                 continue;
             }
             let c = c as u16;
-            if c == 5 || c == 6 {
+            if text_columns.contains(&c) {
                 sheet
                     .write_string_with_format(row, c, cell_text(value), &text_format)
                     .map_err(fail)?;
@@ -172,6 +214,39 @@ mod tests {
         assert_eq!(neutralise_formula("\rx"), "'\rx");
         assert_eq!(neutralise_formula("Nguyễn Văn An"), "Nguyễn Văn An");
         assert_eq!(neutralise_formula(""), "");
+    }
+
+    #[test]
+    fn sensitive_columns_and_groups_only_when_chosen() {
+        let row = ExportRow {
+            full_name: "Hoàng Văn Páo".into(),
+            ethnicity: "Mông".into(),
+            notes: "Bệnh tim".into(),
+            groups: "Đồng bào dân tộc thiểu số; Người cao tuổi".into(),
+            citizen_id: "019190000001".into(),
+            ..ExportRow::default()
+        };
+        assert_eq!(EXPORT_HEADERS[SENSITIVE_COLUMNS[0]], "Dân tộc");
+        assert_eq!(EXPORT_HEADERS[SENSITIVE_COLUMNS[1]], "Ghi chú");
+        assert_eq!(without_sensitive_groups(&row.groups), "Người cao tuổi");
+        let plain = export_xlsx("Sổ", std::slice::from_ref(&row), false).unwrap();
+        let full = export_xlsx("Sổ", &[row], true).unwrap();
+        let text = |b: &[u8]| {
+            let wb = crate::read_workbook(b, "x.xlsx").unwrap();
+            let s = &wb.sheets[0];
+            (0..s.rows.len())
+                .flat_map(|r| (0..16).map(move |c| (r, c)))
+                .map(|(r, c)| s.cell(r, c).to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let plain = text(&plain);
+        let full = text(&full);
+        for hidden in ["Dân tộc", "Mông", "Ghi chú", "Bệnh tim", "dân tộc thiểu số"] {
+            assert!(!plain.contains(hidden), "{hidden} in {plain}");
+            assert!(full.contains(hidden), "{hidden} missing in {full}");
+        }
+        assert!(plain.contains("019190000001") && plain.contains("Người cao tuổi"));
     }
 
     #[test]

@@ -146,7 +146,7 @@ fn twenty_thousand_rows_round_trip_through_xlsx() {
         })
         .collect();
     let start = Instant::now();
-    let bytes = export_xlsx("Danh sách", &export).unwrap();
+    let bytes = export_xlsx("Danh sách", &export, true).unwrap();
     let wb = read_workbook(&bytes, "lon.xlsx").unwrap();
     let header = find_header(&wb.sheets[0]).unwrap();
     let again = validate(&wb.sheets[0], &header, &ctx());

@@ -90,7 +90,7 @@ fn to_export(rows: &[(i64, HouseholdKey, hocvuso_domain::NewResident)]) -> Vec<E
 #[test]
 fn export_then_import_gives_the_same_residents() {
     let want = export_rows();
-    let bytes = export_xlsx("DANH SÁCH NHÂN KHẨU XÃ DÂN TIẾN", &to_export(&want)).unwrap();
+    let bytes = export_xlsx("DANH SÁCH NHÂN KHẨU XÃ DÂN TIẾN", &to_export(&want), true).unwrap();
     let wb = read_workbook(&bytes, "xuat.xlsx").unwrap();
     assert_eq!(wb.kind, FileKind::Xlsx);
     let sheet = &wb.sheets[0];
@@ -131,7 +131,7 @@ fn export_never_writes_formulas() {
         phone: "+84912345678".into(),
         ..Default::default()
     };
-    let bytes = export_xlsx("=cmd|' /C calc'!A0", &[row]).unwrap();
+    let bytes = export_xlsx("=cmd|' /C calc'!A0", &[row], true).unwrap();
     // No formula element anywhere in the package.
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
     for i in 0..zip.len() {
@@ -152,7 +152,7 @@ fn export_never_writes_formulas() {
 
 #[test]
 fn empty_export_still_has_its_header() {
-    let bytes = export_xlsx("Trống", &[]).unwrap();
+    let bytes = export_xlsx("Trống", &[], true).unwrap();
     let wb = read_workbook(&bytes, "x.xlsx").unwrap();
     let h = find_header(&wb.sheets[0]).unwrap();
     assert_eq!(h.header_row, 2);

@@ -5,9 +5,16 @@
 //! Under load, many reads of personal pages cost one write, not one each.
 //! [`AuditWriter::flush`] waits until everything queued so far is written
 //! (used at shutdown, before exports return, and by tests).
+//!
+//! Every path that writes the log (the batch, [`crate::Store::audited`]'s
+//! rows inside a change's transaction, [`crate::Store::audit_now`]) appends
+//! through one macro that chains each entry to the one before it by hash
+//! (`hocvuso_domain::audit::chain_hash`); [`crate::Store::verify_audit_chain`]
+//! recomputes the chain.
 
 use crate::Inner;
 use chrono::{DateTime, Utc};
+use hocvuso_domain::audit::{chain_hash, ChainCheck, ChainFields};
 use sqlx::QueryBuilder;
 use tokio::sync::{mpsc, oneshot};
 
@@ -84,21 +91,62 @@ impl AuditWriter {
     }
 }
 
-macro_rules! audit_insert {
-    ($pool:expr, $batch:expr, $DB:ty) => {{
+/// The advisory lock that serialises appends to the chain on PostgreSQL
+/// (its write pool has several connections); SQLite has one writer.
+const CHAIN_LOCK: &str = "SELECT pg_advisory_xact_lock(7238919417266001)";
+
+/// `at` as both engines keep it: whole microseconds.
+fn micros(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at)
+}
+
+/// Append events to the chain inside the transaction `$tx`: read the last
+/// hash, hash each event onto it ([`chain_hash`]) and insert them in order.
+/// `$lock` (PostgreSQL) holds other appenders until this transaction ends,
+/// so two transactions never chain onto the same entry.
+macro_rules! audit_append {
+    ($tx:expr, $batch:expr, $DB:ty, $lock:expr) => {{
+        let lock: Option<&str> = $lock;
+        if let Some(lock) = lock {
+            sqlx::query::<$DB>(lock).execute(&mut *$tx).await?;
+        }
+        let last: Option<Option<String>> =
+            sqlx::query_scalar::<$DB, Option<String>>("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+                .fetch_optional(&mut *$tx)
+                .await?;
+        let mut prev = last.flatten().unwrap_or_default();
+        let mut rows = Vec::with_capacity($batch.len());
+        for (at, e) in $batch.iter() {
+            let at = micros(*at);
+            let hash = chain_hash(
+                &prev,
+                &ChainFields {
+                    at_micros: at.timestamp_micros(),
+                    user_id: e.user_id,
+                    username: &e.username,
+                    action: &e.action,
+                    object_type: &e.object_type,
+                    object_id: &e.object_id,
+                    detail: &e.detail,
+                },
+            );
+            rows.push((at, e, std::mem::replace(&mut prev, hash.clone()), hash));
+        }
         let mut qb = QueryBuilder::<$DB>::new(
-            "INSERT INTO audit_log (at, user_id, username, action, object_type, object_id, detail) ",
+            "INSERT INTO audit_log (at, user_id, username, action, object_type, object_id, detail, prev_hash, hash) ",
         );
-        qb.push_values($batch.iter(), |mut b, (at, e)| {
+        qb.push_values(rows.iter(), |mut b, (at, e, prev, hash)| {
             b.push_bind(*at)
                 .push_bind(e.user_id)
                 .push_bind(e.username.clone())
                 .push_bind(e.action.clone())
                 .push_bind(e.object_type.clone())
                 .push_bind(e.object_id.clone())
-                .push_bind(e.detail.clone());
+                .push_bind(e.detail.clone())
+                .push_bind(prev.clone())
+                .push_bind(hash.clone());
         });
-        qb.build().execute($pool).await.map(|_| ())
+        qb.build().execute(&mut *$tx).await?;
     }};
 }
 
@@ -107,13 +155,21 @@ async fn write_batch(
     batch: &[(DateTime<Utc>, AuditEvent)],
 ) -> Result<(), sqlx::Error> {
     match inner {
-        Inner::Sqlite(s) => audit_insert!(&s.write, batch, sqlx::Sqlite),
-        Inner::Postgres(s) => audit_insert!(&s.write, batch, sqlx::Postgres),
+        Inner::Sqlite(s) => {
+            let mut tx = s.write.begin().await?;
+            audit_append!(tx, batch, sqlx::Sqlite, None);
+            tx.commit().await
+        }
+        Inner::Postgres(s) => {
+            let mut tx = s.write.begin().await?;
+            audit_append!(tx, batch, sqlx::Postgres, Some(CHAIN_LOCK));
+            tx.commit().await
+        }
     }
 }
 
 macro_rules! audited_commit {
-    ($Store:ident, $DB:ty) => {
+    ($Store:ident, $DB:ty, $lock:expr) => {
         impl crate::$Store {
             /// Commit, with this store's audit row (if any) in the same transaction.
             pub(crate) async fn commit(
@@ -135,7 +191,7 @@ macro_rules! audited_commit {
                         e.object_id = id.to_string();
                     }
                     let row = [(Utc::now(), e)];
-                    audit_insert!(&mut *tx, row, $DB)?;
+                    audit_append!(tx, row, $DB, $lock);
                 }
                 tx.commit().await?;
                 Ok(())
@@ -168,7 +224,7 @@ macro_rules! audited_commit {
                         })
                         .collect();
                     if !rows.is_empty() {
-                        audit_insert!(&mut *tx, rows, $DB)?;
+                        audit_append!(tx, rows, $DB, $lock);
                     }
                 }
                 tx.commit().await?;
@@ -177,12 +233,78 @@ macro_rules! audited_commit {
 
             pub(crate) async fn audit_now(&self, e: &AuditEvent) -> crate::Result<()> {
                 let row = [(Utc::now(), e.clone())];
-                audit_insert!(&self.write, row, $DB)?;
+                let mut tx = self.write.begin().await?;
+                audit_append!(tx, row, $DB, $lock);
+                tx.commit().await?;
                 Ok(())
             }
         }
     };
 }
 
-audited_commit!(SqliteStore, sqlx::Sqlite);
-audited_commit!(PgStore, sqlx::Postgres);
+audited_commit!(SqliteStore, sqlx::Sqlite, None);
+audited_commit!(PgStore, sqlx::Postgres, Some(CHAIN_LOCK));
+
+/// Entries read per query while checking the chain.
+const VERIFY_PAGE: i64 = 5_000;
+
+macro_rules! audit_verify {
+    ($Store:ident, $DB:ty) => {
+        impl crate::$Store {
+            async fn verify_audit_chain(&self) -> crate::Result<ChainCheck> {
+                use sqlx::Row;
+                let mut check = ChainCheck::default();
+                let mut after = i64::MIN;
+                loop {
+                    let rows = sqlx::query::<$DB>(
+                        "SELECT id, at, user_id, username, action, object_type, object_id, detail, prev_hash, hash \
+                         FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
+                    )
+                    .bind(after)
+                    .bind(VERIFY_PAGE)
+                    .fetch_all(&self.read)
+                    .await?;
+                    for r in &rows {
+                        let id: i64 = r.try_get(0)?;
+                        let at: DateTime<Utc> = r.try_get(1)?;
+                        let username: String = r.try_get(3)?;
+                        let action: String = r.try_get(4)?;
+                        let object_type: String = r.try_get(5)?;
+                        let object_id: String = r.try_get(6)?;
+                        let detail: String = r.try_get(7)?;
+                        let prev: Option<String> = r.try_get(8)?;
+                        let hash: Option<String> = r.try_get(9)?;
+                        let fields = ChainFields {
+                            at_micros: at.timestamp_micros(),
+                            user_id: r.try_get(2)?,
+                            username: &username,
+                            action: &action,
+                            object_type: &object_type,
+                            object_id: &object_id,
+                            detail: &detail,
+                        };
+                        check.push(id, &fields, prev.as_deref(), hash.as_deref());
+                        after = id;
+                    }
+                    if (rows.len() as i64) < VERIFY_PAGE {
+                        return Ok(check);
+                    }
+                }
+            }
+        }
+    };
+}
+
+audit_verify!(SqliteStore, sqlx::Sqlite);
+audit_verify!(PgStore, sqlx::Postgres);
+
+impl crate::Store {
+    /// Recompute the audit log's hash chain from its first entry
+    /// (`hocvuso audit verify`): which entries were changed, removed,
+    /// inserted or reordered since they were written. Queued page views are
+    /// written first.
+    pub async fn verify_audit_chain(&self) -> crate::Result<ChainCheck> {
+        self.audit.flush().await;
+        dispatch!(self, s => s.verify_audit_chain().await)
+    }
+}

@@ -2,8 +2,10 @@
 //! learning records; pilot models; the units' quarterly reports. Written once
 //! for both engines, like [`crate::ops`].
 
+use crate::consent::consent_in_force;
 use crate::{PgStore, Result, SqliteStore, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
+use hocvuso_domain::privacy::ConsentPurpose;
 use hocvuso_domain::students::FIRST_COUNTED_GRADE;
 use hocvuso_domain::{MemberCategory, UnitType};
 use sqlx::QueryBuilder;
@@ -56,6 +58,16 @@ pub struct GroupReachRow {
 }
 
 /// A resident behind an indicator's number (drill-down).
+/// The people behind an indicator, one page of them: everyone is counted
+/// in `total`; only those who consented to be named are in `named` and
+/// listed in `people` (domain::privacy::ConsentPurpose::NamedLists).
+#[derive(Debug, Clone)]
+pub struct ReachList {
+    pub total: i64,
+    pub named: i64,
+    pub people: Vec<ReachPerson>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReachPerson {
     pub id: i64,
@@ -445,12 +457,16 @@ macro_rules! indicator_ops {
             }
 
             #[allow(clippy::too_many_arguments)]
-            async fn reach_people(&self, p: &Population, criteria: &[Criterion], as_of: DateTime<Utc>, reached: bool, hamlet: Option<i64>, limit: i64, offset: i64) -> Result<(i64, Vec<ReachPerson>)> {
+            async fn reach_people(&self, p: &Population, criteria: &[Criterion], as_of: DateTime<Utc>, reached: bool, hamlet: Option<i64>, limit: i64, offset: i64) -> Result<ReachList> {
                 let id = self.reach_key(p, criteria).await?;
-                let build = |count: bool| {
+                // `named`: only people whose consent to be named in lists is
+                // in force; the others are in the total only.
+                let build = |count: bool, named: bool| {
                     let mut qb = QueryBuilder::<$DB>::new("");
-                    if count {
+                    if count && !named {
                         qb.push("SELECT COUNT(*) FROM indicator_reach x ");
+                    } else if count {
+                        qb.push("SELECT COUNT(*) FROM indicator_reach x JOIN residents r ON r.id = x.resident_id ");
                     } else {
                         qb.push("SELECT r.id, r.full_name, r.hamlet_id, r.birth_year, CASE WHEN x.t < ")
                             .push_bind(as_of)
@@ -465,14 +481,18 @@ macro_rules! indicator_ops {
                     if let Some(h) = hamlet {
                         qb.push(" AND x.hamlet_id = ").push_bind(h);
                     }
+                    if named {
+                        qb.push(" AND ").push(consent_in_force(ConsentPurpose::NamedLists));
+                    }
                     if !count {
                         qb.push(" ORDER BY r.hamlet_id, r.name_key, r.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
                     }
                     qb
                 };
-                let total: i64 = build(true).build_query_scalar::<i64>().fetch_one(&self.read).await?;
-                let people = build(false).build_query_as::<ReachPerson>().fetch_all(&self.read).await?;
-                Ok((total, people))
+                let total: i64 = build(true, false).build_query_scalar::<i64>().fetch_one(&self.read).await?;
+                let named: i64 = build(true, true).build_query_scalar::<i64>().fetch_one(&self.read).await?;
+                let people = build(false, true).build_query_as::<ReachPerson>().fetch_all(&self.read).await?;
+                Ok(ReachList { total, named, people })
             }
 
             async fn residents_passing(&self, course_ids: &[String], from: DateTime<Utc>, to: DateTime<Utc>, hamlet: i64) -> Result<i64> {
@@ -659,7 +679,7 @@ impl Store {
         hamlet: Option<i64>,
         limit: i64,
         offset: i64,
-    ) -> Result<(i64, Vec<ReachPerson>)> {
+    ) -> Result<ReachList> {
         check_criteria(criteria)?;
         dispatch!(self, s => s.reach_people(p, criteria, as_of, reached, hamlet, limit, offset).await)
     }

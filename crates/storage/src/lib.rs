@@ -22,8 +22,10 @@ macro_rules! dispatch {
 
 mod accounts;
 mod audit;
+mod breaches;
 mod cache;
 mod connect;
+mod consent;
 mod error;
 mod hamlets;
 mod indicators;
@@ -33,16 +35,19 @@ mod people;
 mod resident_times;
 mod rows;
 mod students;
+mod subject;
 mod units;
 
 pub use accounts::{CreatedAccount, NewLinkedAccount};
 pub use audit::{AuditEvent, AuditWriter};
+pub use breaches::BreachRecord;
 pub use connect::{Engine, StoreOptions};
+pub use consent::{in_force, ConsentRecord};
 pub use error::StoreError;
 pub use hamlets::{HamletMerge, HamletRecord, MergedHamlet};
 pub use indicators::{
-    Criterion, GroupReachRow, NewPilotModel, PilotModel, Population, ReachPerson, ReachRow,
-    UnitReport,
+    Criterion, GroupReachRow, NewPilotModel, PilotModel, Population, ReachList, ReachPerson,
+    ReachRow, UnitReport,
 };
 pub use learning::{
     new_certificate_code, valid_client_id, AttemptOutcome, CertificateRow, CourseProgress,
@@ -53,6 +58,11 @@ pub use ops::{
 };
 pub use people::{members_from_roster, students_from_roster};
 pub use students::{Enrolment, Student};
+pub use subject::{
+    AccessRecord, AccountRecord, Anonymised, AttemptRecord, CertificateRecord, ConsentEntry,
+    DataRequest, GroupRecord, HouseholdRecord, LessonReadRecord, MembershipRecord, NewDataRequest,
+    PersonalData, QuestionRecord, ResidentRecord, StudentRecord, COVERED_TABLES, DERIVED_TABLES,
+};
 pub use units::{Member, MembersAdded, NewMember, NewUnit, UnitOverview, COMMUNE_NAME_KEY};
 
 use sqlx::{Pool, Postgres, Sqlite};

@@ -1479,9 +1479,10 @@ impl Store {
         demo: &hocvuso_demo::DemoCommune,
         today: NaiveDate,
     ) -> Result<DemoLoadSummary> {
-        let r = dispatch!(self, s => s.load_demo(demo, today).await);
+        let r = dispatch!(self, s => s.load_demo(demo, today).await)?;
         self.hamlets.clear();
-        r
+        self.seed_demo_consents(today).await?;
+        Ok(r)
     }
     pub async fn load_households_batch(
         &self,

@@ -74,6 +74,34 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Run SQL on this database behind the store's back, as someone with
+    /// the database file or server would (tests of tamper detection).
+    #[allow(dead_code)]
+    pub async fn tamper(&self, sql: &str) {
+        use sqlx::Connection;
+        match &self.cleanup {
+            Cleanup::Sqlite(dir) => {
+                let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
+                let mut c = sqlx::SqliteConnection::connect(&url)
+                    .await
+                    .expect("open sqlite");
+                sqlx::query(sql).execute(&mut c).await.expect("tamper");
+                c.close().await.expect("close");
+            }
+            Cleanup::Postgres { url, schema } => {
+                let mut c = sqlx::PgConnection::connect(url).await.expect("open pg");
+                sqlx::query(&format!("SET search_path TO {schema}"))
+                    .execute(&mut c)
+                    .await
+                    .expect("search_path");
+                sqlx::query(sql).execute(&mut c).await.expect("tamper");
+                c.close().await.expect("close");
+            }
+        }
+    }
+}
+
 fn uuid_like() -> String {
     use rand::RngCore;
     let mut b = [0u8; 8];

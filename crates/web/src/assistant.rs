@@ -255,14 +255,12 @@ fn too_long() -> AppError {
 
 /// The earlier turns the page sent back, bounded before and after parsing.
 fn parse_history(raw: &str) -> AppResult<Vec<String>> {
-    if raw.len() > MAX_HISTORY_BYTES {
-        return Err(too_long());
-    }
-    let turns: Vec<String> = serde_json::from_str(raw).unwrap_or_default();
-    if turns.len() > MAX_TURNS || turns.iter().any(|t| t.chars().count() > MAX_QUESTION_CHARS) {
-        return Err(too_long());
-    }
-    Ok(turns)
+    let limits = hocvuso_assistant::history::HistoryLimits {
+        turns: MAX_TURNS,
+        question_chars: MAX_QUESTION_CHARS,
+        bytes: MAX_HISTORY_BYTES,
+    };
+    hocvuso_assistant::history::parse_history(raw, &limits).map_err(|_| too_long())
 }
 
 /// The log ids of the earlier turns. An id is kept only with its signature

@@ -397,6 +397,8 @@ struct PeoplePage {
     reached: bool,
     hamlet: Option<(i64, String)>,
     total: i64,
+    /// Counted but not named: no consent to be named in lists.
+    unnamed: i64,
     rows: Vec<PersonRow>,
     page: i64,
     pages: i64,
@@ -428,7 +430,7 @@ async fn people(
     };
     let reached = q.dat == Some(1);
     let page = q.trang.unwrap_or(1).max(1);
-    let (total, list) = state
+    let list = state
         .store
         .reach_people(
             &population,
@@ -473,8 +475,10 @@ async fn people(
             quarter_label: quarter.label(),
             reached,
             hamlet: hamlet.map(|h| (h, name_of(h))),
-            total,
+            total: list.total,
+            unnamed: list.total - list.named,
             rows: list
+                .people
                 .into_iter()
                 .map(|p| PersonRow {
                     id: p.id,
@@ -484,7 +488,7 @@ async fn people(
                 })
                 .collect(),
             page,
-            pages: ((total + PAGE - 1) / PAGE).max(1),
+            pages: ((list.named + PAGE - 1) / PAGE).max(1),
         }
         .render()?,
     ))

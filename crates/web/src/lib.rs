@@ -7,7 +7,9 @@
 mod accounts;
 pub mod assistant;
 pub mod auth;
+mod breach;
 mod charts;
+mod consent;
 pub mod error;
 pub mod hamlets;
 pub mod headers;
@@ -18,9 +20,11 @@ mod indicators;
 pub(crate) mod learning;
 pub mod llm;
 mod pages;
+mod privacy;
 mod registry;
 mod reports;
 mod roster;
+pub mod route_policy;
 mod setup;
 pub mod state;
 mod units;
@@ -94,6 +98,9 @@ pub fn app(state: AppState) -> Router {
         .merge(reports::router().layer(body_limit(REPORT_BODY_LIMIT)))
         .merge(auth::router().layer(form_limit()))
         .merge(registry::router().layer(form_limit()))
+        .merge(privacy::router().layer(body_limit(privacy::BODY_LIMIT)))
+        .merge(consent::router().layer(form_limit()))
+        .merge(breach::router().layer(form_limit()))
         .merge(import::router().layer(body_limit(UPLOAD_BODY_LIMIT)))
         .merge(roster::router().layer(body_limit(UPLOAD_BODY_LIMIT)))
         .merge(users::router().layer(form_limit()))

@@ -22,6 +22,9 @@ pub struct Nav {
     pub can_import: bool,
     pub can_admin: bool,
     pub own_resident: Option<i64>,
+    /// The record whose personal data this user may see as their own
+    /// (`Resource::PersonalData`, reach Own): a resident's.
+    pub own_data: Option<i64>,
     pub can_report: bool,
     pub report_unit: Option<i64>,
     /// Show "Thiết lập" (the set-up checklist): the office, while a step is missing.
@@ -42,6 +45,10 @@ impl Nav {
             can_import: role.can_import_export(),
             can_admin: role.can_manage_users(),
             own_resident: role.resident_id().or(user.person_id),
+            own_data: match role.scope(Action::See, Resource::PersonalData) {
+                Some(hocvuso_domain::ResidentScope::Own(id)) => Some(id),
+                _ => None,
+            },
             can_report: role.can_manage_reports(),
             report_unit: role.unit_id(),
             setup_pending: role.allowed(Action::See, Resource::Setup) && crate::setup::pending(),

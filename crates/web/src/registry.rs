@@ -15,6 +15,7 @@ use axum::{Form, Router};
 use hocvuso_domain::groups::TargetGroup;
 use hocvuso_domain::person::{canonical_ethnicity, canonical_relation, is_head_relation};
 use hocvuso_domain::policy::{Action, Resource};
+use hocvuso_domain::privacy::{ConsentPurpose, Shown};
 use hocvuso_domain::{
     BirthDate, CitizenId, Hamlet, Household, NewResident, PhoneNumber, Resident, ResidentFilter,
     Role, Sex,
@@ -49,18 +50,25 @@ pub struct ResidentView {
 }
 
 impl ResidentView {
-    fn of(r: &Resident, hamlets: &HashMap<i64, String>) -> Self {
+    /// The record as `shown` allows: the sensitive fields, the groups
+    /// derived from them and the phone are left empty when not shown.
+    pub fn of(r: &Resident, hamlets: &HashMap<i64, String>, shown: Shown) -> Self {
         ResidentView {
             id: r.id,
             household_id: r.household_id,
             full_name: r.full_name.clone(),
             birth: r.birth.map(|b| b.display()).unwrap_or_default(),
             sex: r.sex.map(|s| s.label().to_string()).unwrap_or_default(),
-            ethnicity: r.ethnicity.clone(),
+            ethnicity: if shown.sensitive {
+                r.ethnicity.clone()
+            } else {
+                String::new()
+            },
             hamlet: hamlets.get(&r.hamlet_id).cloned().unwrap_or_default(),
             phone: r
                 .phone
                 .as_ref()
+                .filter(|_| shown.phone)
                 .map(|p| p.as_str().to_string())
                 .unwrap_or_default(),
             citizen_id: r
@@ -69,8 +77,17 @@ impl ResidentView {
                 .map(|c| c.as_str().to_string())
                 .unwrap_or_default(),
             relation: r.relation.clone(),
-            notes: r.notes.clone(),
-            groups: r.groups.iter().map(|g| g.label()).collect(),
+            notes: if shown.sensitive {
+                r.notes.clone()
+            } else {
+                String::new()
+            },
+            groups: r
+                .groups
+                .iter()
+                .filter(|g| shown.sensitive || !g.is_sensitive())
+                .map(|g| g.label())
+                .collect(),
         }
     }
 }
@@ -168,10 +185,13 @@ async fn list(
     let xom = q.xom.clone().unwrap_or_default();
     let nhom = q.nhom.clone().unwrap_or_default();
     let text = q.q.clone().unwrap_or_default();
+    // Listing people by a sensitive group reveals the sensitive field.
+    let shown = Shown::to(&role, false);
+    let group = TargetGroup::from_code(&nhom).filter(|g| shown.sensitive || !g.is_sensitive());
     let filter = ResidentFilter {
         query: Some(text.clone()).filter(|s| !s.trim().is_empty()),
         hamlet_id: xom.parse().ok(),
-        group: TargetGroup::from_code(&nhom),
+        group,
         household_id: None,
     };
     let page_no = q.trang.unwrap_or(1).max(1);
@@ -193,6 +213,7 @@ async fn list(
         .collect();
     let group_choices = TargetGroup::ALL
         .iter()
+        .filter(|g| shown.sensitive || !g.is_sensitive())
         .map(|g| Choice {
             value: g.code().to_string(),
             label: g.label().to_string(),
@@ -210,7 +231,7 @@ async fn list(
         rows: page
             .items
             .iter()
-            .map(|r| ResidentView::of(r, &names))
+            .map(|r| ResidentView::of(r, &names, shown))
             .collect(),
         total: hocvuso_domain::numbers::integer(page.total),
         page: page.page,
@@ -227,6 +248,12 @@ async fn list(
 struct ResidentPage {
     nav: Option<Nav>,
     r: ResidentView,
+    shown: Shown,
+    /// The person has a phone number this role is not shown (no consent
+    /// to be contacted).
+    phone_withheld: bool,
+    consent: Option<crate::consent::ConsentSection>,
+    can_see_data: bool,
     can_edit: bool,
     can_see_household: bool,
     learning: Vec<crate::learning::LearningRow>,
@@ -248,9 +275,27 @@ async fn show(
     user.audit(&state, "xem", "cu_dan", id, "");
     let names = hamlet_names(&state.store.list_hamlets().await?);
     let (learning, basic) = crate::learning::resident_learning(&state, &r).await?;
+    let consent = crate::consent::section(&state, &user, &r).await?;
+    let contact = match &consent {
+        Some(c) => c
+            .purposes
+            .iter()
+            .any(|p| p.code == ConsentPurpose::Contact.code() && p.agreed),
+        None => {
+            state
+                .store
+                .consent_given(id, ConsentPurpose::Contact)
+                .await?
+        }
+    };
+    let shown = Shown::to(&role, contact);
     let html = ResidentPage {
         nav: Some(Nav::of(&user)),
-        r: ResidentView::of(&r, &names),
+        r: ResidentView::of(&r, &names, shown),
+        shown,
+        phone_withheld: !shown.phone && r.phone.is_some(),
+        consent,
+        can_see_data: role.allowed(Action::See, Resource::PersonalData),
         can_edit: role.can_edit_residents(),
         can_see_household: role.allowed(Action::See, Resource::Households),
         learning,
@@ -330,7 +375,7 @@ async fn household(
         address: h.address,
         members: members
             .iter()
-            .map(|r| ResidentView::of(r, &names))
+            .map(|r| ResidentView::of(r, &names, Shown::to(&role, false)))
             .collect(),
         can_add: role.allowed(Action::Change, Resource::Households),
     }
@@ -388,7 +433,7 @@ async fn edit_page(
         .ok_or(AppError::NotFound)?;
     user.audit(&state, "xem", "cu_dan", id, "mở trang sửa");
     // The form shows the fields as the resident page does.
-    let v = ResidentView::of(&r, &HashMap::new());
+    let v = ResidentView::of(&r, &HashMap::new(), Shown::ALL);
     let f = EditForm {
         csrf: String::new(),
         full_name: v.full_name,
@@ -742,23 +787,44 @@ async fn create(
     Ok((axum::http::StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
 }
 
-async fn export(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+#[derive(Deserialize, Default)]
+struct ExportQuery {
+    /// "1": with the sensitive columns (ethnicity, notes), chosen on purpose.
+    nhay_cam: Option<String>,
+}
+
+async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ExportQuery>,
+) -> AppResult<Response> {
     let role = user.role();
     if !role.allowed(Action::See, Resource::Export) {
         return Err(AppError::Forbidden);
     }
+    let sensitive =
+        q.nhay_cam.as_deref() == Some("1") && role.allowed(Action::See, Resource::SensitiveFields);
     let rows = state.store.export_rows(role.resident_scope()).await?;
     let commune = state
         .store
         .get_setting("commune_name")
         .await?
         .unwrap_or_else(|| "xã".into());
-    let bytes = hocvuso_import::export_xlsx(&format!("Sổ dân cư {commune}"), &rows)
+    let bytes = hocvuso_import::export_xlsx(&format!("Sổ dân cư {commune}"), &rows, sensitive)
         .map_err(AppError::Internal)?;
     // Written and waited for: no export leaves without its audit row.
+    let detail = format!(
+        "{} người{}",
+        rows.len(),
+        if sensitive {
+            ", kèm dữ liệu nhạy cảm"
+        } else {
+            ""
+        }
+    );
     state
         .store
-        .audit_now(&user.audit_event("xuat", "so_dan_cu", "xlsx", format!("{} người", rows.len())))
+        .audit_now(&user.audit_event("xuat", "so_dan_cu", "xlsx", detail))
         .await?;
     let name = format!("so-dan-cu-{}.xlsx", state.today().format("%Y-%m-%d"));
     Ok((

@@ -199,7 +199,7 @@ async fn prefill(
                 if core.is_empty() {
                     continue;
                 }
-                let (n, _) = state
+                state
                     .store
                     .reach_people(
                         &Population::Staff(unit.id),
@@ -210,8 +210,8 @@ async fn prefill(
                         1,
                         0,
                     )
-                    .await?;
-                n
+                    .await?
+                    .total
             }
             Prefill::HamletLearners => {
                 let Some(h) = unit.hamlet_id else { continue };

@@ -701,6 +701,34 @@ async fn export_is_an_audited_xlsx_for_the_office_only() {
             .unwrap(),
         1
     );
+    // Sensitive columns only when chosen (issue 12): not by default...
+    let header = |wb: &hocvuso_import::Workbook| wb.sheets[0].rows[2].join("|");
+    assert!(!header(&wb).contains("Dân tộc"), "{}", header(&wb));
+    assert!(!header(&wb).contains("Ghi chú"));
+    assert!(header(&wb).contains("Số CCCD"));
+    let all = |wb: &hocvuso_import::Workbook| {
+        wb.sheets[0]
+            .rows
+            .iter()
+            .map(|r| r.join("|"))
+            .collect::<String>()
+    };
+    assert!(!all(&wb).contains("Đồng bào dân tộc thiểu số"));
+    // ...and with them when asked, which the log says.
+    let r = c
+        .get(app.url("/xuat-excel?nhay_cam=1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let wb = hocvuso_import::read_workbook(&r.bytes().await.unwrap(), "x.xlsx").unwrap();
+    assert!(header(&wb).contains("Dân tộc") && header(&wb).contains("Ghi chú"));
+    assert!(all(&wb).contains("Đồng bào dân tộc thiểu số"));
+    let log = app.store.audit_rows(Some("so_dan_cu"), 50).await.unwrap();
+    assert!(
+        log.iter().any(|e| e.5.contains("kèm dữ liệu nhạy cảm")),
+        "{log:?}"
+    );
 }
 
 #[tokio::test]
