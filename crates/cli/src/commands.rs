@@ -1,9 +1,10 @@
 use crate::{DbArgs, UserAction};
 use anyhow::{anyhow, bail, Context, Result};
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::auth::ResidentScope;
 use hocvuso_domain::{Role, RoleKind};
 use hocvuso_storage::{AuditEvent, NewUser, Store, StoreOptions};
-use hocvuso_web::auth::{generate_password, hash_password};
+use hocvuso_web::auth::OneTimePassword;
 use hocvuso_web::{AppState, WebConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -30,8 +31,8 @@ pub async fn open(db: &DbArgs) -> Result<Store> {
 
 pub(crate) fn cli_audit(
     store: &Store,
-    action: &str,
-    object_type: &str,
+    action: AuditAction,
+    object_type: AuditObject,
     object_id: &str,
     detail: String,
 ) {
@@ -43,8 +44,8 @@ pub(crate) fn cli_audit(
 /// An audit row by the command line's user, for `Store::audited` (written
 /// in the same transaction as the change).
 pub(crate) fn cli_event(
-    action: &str,
-    object_type: &str,
+    action: AuditAction,
+    object_type: AuditObject,
     object_id: &str,
     detail: String,
 ) -> AuditEvent {
@@ -52,8 +53,8 @@ pub(crate) fn cli_event(
     AuditEvent {
         user_id: None,
         username: format!("cli:{who}"),
-        action: action.into(),
-        object_type: object_type.into(),
+        action: action.code().into(),
+        object_type: object_type.code().into(),
         object_id: object_id.into(),
         detail,
     }
@@ -71,7 +72,7 @@ fn bar(len: u64, msg: &str) -> ProgressBar {
 }
 
 /// Load the demo commune into an empty store. Returns false if it had data.
-async fn load_demo_if_empty(
+pub(crate) async fn load_demo_if_empty(
     store: &Store,
     seed: u64,
     catalog: &hocvuso_learning::Catalog,
@@ -105,28 +106,22 @@ async fn load_demo_if_empty(
 async fn demo_admin(store: &Store) -> Result<Option<String>> {
     match store.find_user("admin").await? {
         None => {
-            let password = generate_password();
+            let otp = OneTimePassword::new()?;
             store
                 .create_user(&NewUser {
                     username: "admin".into(),
                     display_name: "Quản trị hệ thống".into(),
-                    password_hash: hash_password(&password).map_err(|e| anyhow!("{e}"))?,
+                    password_hash: otp.hash,
                     role: Role::Admin,
                     must_change_password: true,
                 })
                 .await?;
-            Ok(Some(password))
+            Ok(Some(otp.plain))
         }
         Some((u, _)) if u.must_change_password => {
-            let password = generate_password();
-            store
-                .set_password(
-                    u.id,
-                    &hash_password(&password).map_err(|e| anyhow!("{e}"))?,
-                    true,
-                )
-                .await?;
-            Ok(Some(password))
+            let otp = OneTimePassword::new()?;
+            store.set_password(u.id, &otp.hash, true).await?;
+            Ok(Some(otp.plain))
         }
         Some(_) => Ok(None),
     }
@@ -329,8 +324,8 @@ pub async fn import(db: DbArgs, file: PathBuf, dry_run: bool) -> Result<()> {
     let started = std::time::Instant::now();
     // The audit row is written in the import's own transaction.
     let event = cli_event(
-        "nhap",
-        "so_dan_cu",
+        AuditAction::Import,
+        AuditObject::Registry,
         &name,
         format!("{} người trong tệp", preview.rows.len()),
     );
@@ -365,8 +360,8 @@ pub async fn export(db: DbArgs, out: PathBuf, sensitive: bool) -> Result<()> {
     write_private(&out, &bytes).with_context(|| format!("không ghi được {}", out.display()))?;
     store
         .audit_now(&cli_event(
-            "xuat",
-            "so_dan_cu",
+            AuditAction::Export,
+            AuditObject::Registry,
             "xlsx",
             format!(
                 "{} người{}",
@@ -429,40 +424,41 @@ pub async fn user(db: DbArgs, action: UserAction) -> Result<()> {
             };
             let role = Role::from_parts(kind, unit, hamlet_id, resident)
                 .ok_or_else(|| anyhow!("Vai trò {role} cần --hamlet, --unit hoặc --resident"))?;
-            let password = generate_password();
-            let event = cli_event("tao", "tai_khoan", "", format!("vai trò {}", kind.code()));
+            let otp = OneTimePassword::new()?;
+            let event = cli_event(
+                AuditAction::Create,
+                AuditObject::Account,
+                "",
+                format!("vai trò {}", kind.code()),
+            );
             store
                 .audited(event)
                 .create_user(&NewUser {
                     username: username.clone(),
                     display_name: name.unwrap_or_else(|| username.clone()),
-                    password_hash: hash_password(&password).map_err(|e| anyhow!("{e}"))?,
+                    password_hash: otp.hash,
                     role,
                     must_change_password: true,
                 })
                 .await?;
-            println!("Đã tạo {username}. Mật khẩu một lần: {password}");
+            println!("Đã tạo {username}. Mật khẩu một lần: {}", otp.plain);
         }
         UserAction::ResetPassword { username } => {
             let (u, _) = store
                 .find_user(&username)
                 .await?
                 .ok_or_else(|| anyhow!("Không có tài khoản \"{username}\""))?;
-            let password = generate_password();
+            let otp = OneTimePassword::new()?;
             store
                 .audited(cli_event(
-                    "dat_lai_mat_khau",
-                    "tai_khoan",
+                    AuditAction::ResetPassword,
+                    AuditObject::Account,
                     &u.id.to_string(),
                     String::new(),
                 ))
-                .set_password(
-                    u.id,
-                    &hash_password(&password).map_err(|e| anyhow!("{e}"))?,
-                    true,
-                )
+                .set_password(u.id, &otp.hash, true)
                 .await?;
-            println!("Mật khẩu một lần mới của {username}: {password}");
+            println!("Mật khẩu một lần mới của {username}: {}", otp.plain);
         }
         UserAction::List => {
             for u in store.list_users().await? {
@@ -570,7 +566,7 @@ pub async fn hamlet(
     into: Option<String>,
 ) -> Result<()> {
     use hocvuso_domain::audit::{AuditAction, AuditObject};
-    use hocvuso_web::hamlets::hamlet_display_name;
+    use hocvuso_domain::hamlet_name::display_name as hamlet_display_name;
 
     enum Job {
         Add(String),
@@ -626,8 +622,8 @@ pub async fn hamlet(
                 let id = store.add_hamlet_with_units(&name).await?;
                 cli_audit(
                     &store,
-                    AuditAction::Create.code(),
-                    AuditObject::Hamlet.code(),
+                    AuditAction::Create,
+                    AuditObject::Hamlet,
                     &id.to_string(),
                     name.clone(),
                 );
@@ -639,8 +635,8 @@ pub async fn hamlet(
                 let old = store.rename_hamlet(h.id, &new).await?;
                 cli_audit(
                     &store,
-                    AuditAction::Edit.code(),
-                    AuditObject::Hamlet.code(),
+                    AuditAction::Edit,
+                    AuditObject::Hamlet,
                     &h.id.to_string(),
                     format!("Đổi tên: {old} → {new}"),
                 );
@@ -655,8 +651,8 @@ pub async fn hamlet(
                 let m = store.merge_hamlets(src.id, dst.id, today()).await?;
                 cli_audit(
                     &store,
-                    AuditAction::Edit.code(),
-                    AuditObject::Hamlet.code(),
+                    AuditAction::Edit,
+                    AuditObject::Hamlet,
                     &src.id.to_string(),
                     format!(
                         "Gộp {} vào {} (mã {}): {} hộ, {} người, {} thành viên đơn vị, {} tài khoản",
@@ -665,8 +661,8 @@ pub async fn hamlet(
                 );
                 cli_audit(
                     &store,
-                    AuditAction::Edit.code(),
-                    AuditObject::Hamlet.code(),
+                    AuditAction::Edit,
+                    AuditObject::Hamlet,
                     &dst.id.to_string(),
                     format!("Nhận {} gộp vào (mã {})", m.from_name, src.id),
                 );

@@ -5,12 +5,21 @@ mod ask;
 mod bench;
 mod commands;
 mod courses;
+mod load;
 mod reporting;
 mod roster;
 mod units;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+
+/// mimalloc rather than glibc's malloc: glibc keeps what a thread freed in
+/// that thread's arena, so a few password checks (argon2 takes 19 MiB each,
+/// on whichever blocking thread runs it) left the server at 120–480 MiB
+/// when idle; with mimalloc it goes back to about 60 MiB
+/// (`hocvuso bench load`, docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -150,7 +159,7 @@ enum Command {
     },
     /// Đo tốc độ nhập Excel và số yêu cầu/giây của các trang; in bảng kết quả.
     Bench {
-        /// `indicators`: đo thời gian tính bảng chỉ tiêu (xã mẫu; thêm --scale cho cỡ tỉnh). Bỏ trống: nhập Excel và các trang.
+        /// `indicators`: đo thời gian tính bảng chỉ tiêu (xã mẫu; thêm --scale cho cỡ tỉnh). `load`: thử tải 50 người dùng, có và không có kẻ tấn công (--seconds mỗi giai đoạn, --concurrency người dùng). Bỏ trống: nhập Excel và các trang.
         what: Option<String>,
         /// Với `bench indicators`: thêm một bộ dữ liệu cỡ tỉnh có chừng này cư dân.
         #[arg(long)]
@@ -412,9 +421,21 @@ async fn main() {
             ..
         } if what == "indicators" => reporting::bench(pg_url, scale, runs, pg_only).await,
         Command::Bench {
+            what: Some(what),
+            seconds,
+            concurrency,
+            ..
+        } if what == "load" => {
+            load::run(load::LoadArgs {
+                seconds,
+                users: concurrency,
+            })
+            .await
+        }
+        Command::Bench {
             what: Some(what), ..
         } => Err(anyhow::anyhow!(
-            "không có phép đo `{what}`; dùng `hocvuso bench` hoặc `hocvuso bench indicators`"
+            "không có phép đo `{what}`; dùng `hocvuso bench`, `hocvuso bench indicators` hoặc `hocvuso bench load`"
         )),
         Command::Bench {
             seconds,

@@ -2,7 +2,7 @@
 
 use crate::commands::open;
 use crate::DbArgs;
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{anyhow, Context as _, Result};
 use hocvuso_domain::Quarter;
 use hocvuso_learning::Catalog;
 use hocvuso_reporting::{Context, Definitions};
@@ -97,36 +97,18 @@ pub async fn report(
         catalog: &catalog,
         defs: &defs,
     };
-    let bytes = match format.as_str() {
-        "docx" | "pdf" => {
-            let r = hocvuso_reporting::commune_report(
-                cx,
-                &hocvuso_reporting::ReportInput {
-                    commune: &commune,
-                    quarter: q,
-                    date: today(),
-                },
-            )
-            .await?;
-            if format == "docx" {
-                hocvuso_reporting::report_docx(&r)?
-            } else {
-                hocvuso_reporting::report_pdf(&r)?
-            }
-        }
-        "xlsx" => {
-            let d = hocvuso_reporting::dashboard(cx, q).await?;
-            let mut groups = std::collections::BTreeMap::new();
-            for def in defs.indicators.iter().filter(|d| d.population.is_some()) {
-                groups.insert(
-                    def.code.clone(),
-                    hocvuso_reporting::by_group(cx, def, q).await?,
-                );
-            }
-            hocvuso_reporting::indicators_xlsx(&d, &groups, &commune)?
-        }
-        other => bail!("định dạng `{other}` không có; dùng docx, xlsx hoặc pdf"),
-    };
+    let format = hocvuso_reporting::ReportFormat::parse(&format)
+        .ok_or_else(|| anyhow!("định dạng `{format}` không có; dùng docx, xlsx hoặc pdf"))?;
+    let bytes = hocvuso_reporting::render(
+        cx,
+        format,
+        &hocvuso_reporting::ReportInput {
+            commune: &commune,
+            quarter: q,
+            date: today(),
+        },
+    )
+    .await?;
     std::fs::write(&out, &bytes).with_context(|| format!("không ghi được {}", out.display()))?;
     println!(
         "Đã ghi {} ({} KB): báo cáo {}.",

@@ -129,8 +129,8 @@ async fn run(store: &Store, args: &RosterArgs, bytes: &[u8], file_name: &str) ->
                 .join("; ");
             // One audit row, in the same transaction as the list.
             let event = cli_event(
-                AuditAction::Import.code(),
-                AuditObject::Unit.code(),
+                AuditAction::Import,
+                AuditObject::Unit,
                 &unit.as_ref().map(|u| u.id.to_string()).unwrap_or_default(),
                 format!(
                     "nhập danh sách cán bộ từ tệp {file_name}: {} người ({units}){skipped_note}",
@@ -152,8 +152,8 @@ async fn run(store: &Store, args: &RosterArgs, bytes: &[u8], file_name: &str) ->
                 .ok_or_else(|| anyhow!("Danh sách học sinh cần --unit \"Tên trường\"."))?;
             let rows = hocvuso_storage::students_from_roster(&preview);
             let event = cli_event(
-                AuditAction::Import.code(),
-                AuditObject::Unit.code(),
+                AuditAction::Import,
+                AuditObject::Unit,
                 &school.id.to_string(),
                 format!(
                     "nhập danh sách học sinh từ tệp {file_name}: {} học sinh{skipped_note}",

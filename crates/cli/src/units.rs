@@ -6,6 +6,7 @@
 use crate::commands::{cli_audit, open};
 use crate::{DbArgs, UnitAction};
 use anyhow::{anyhow, bail, Result};
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::{CitizenId, MemberCategory, SchoolLevel, Unit, UnitType};
 use hocvuso_storage::{NewUnit, Store};
 
@@ -90,7 +91,7 @@ fn unit_type_of(code: &str) -> Result<UnitType> {
 
 async fn hamlet_id_of(store: &Store, name: &str) -> Result<i64> {
     // "Khuôn Lặng" and "xom khuon lang" both name "Xóm Khuôn Lặng".
-    let key = vntext::fold(&hocvuso_web::hamlets::hamlet_display_name(name));
+    let key = vntext::fold(&hocvuso_domain::hamlet_name::display_name(name));
     store
         .list_hamlets()
         .await?
@@ -134,8 +135,8 @@ async fn add(
         .await?;
     cli_audit(
         store,
-        hocvuso_domain::audit::AuditAction::Create.code(),
-        hocvuso_domain::audit::AuditObject::Unit.code(),
+        AuditAction::Create,
+        AuditObject::Unit,
         &id.to_string(),
         name.to_string(),
     );
@@ -254,8 +255,8 @@ async fn member_add(
         .await?;
     cli_audit(
         store,
-        hocvuso_domain::audit::AuditAction::Edit.code(),
-        hocvuso_domain::audit::AuditObject::Unit.code(),
+        AuditAction::Edit,
+        AuditObject::Unit,
         &unit.id.to_string(),
         format!("thêm thành viên cư dân số {rid} ({})", category.label()),
     );

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod breach;
 pub mod groups;
+pub mod hamlet_name;
 pub mod numbers;
 pub mod person;
 pub mod policy;
@@ -23,7 +24,7 @@ pub mod units;
 
 pub use auth::{validate_password, PasswordError, ResidentScope, Role, RoleKind};
 pub use groups::TargetGroup;
-pub use person::{BirthDate, CitizenId, FieldError, PhoneNumber, Sex};
+pub use person::{BirthDate, CitizenId, FieldError, FullName, PhoneNumber, Sex};
 pub use quarter::{Quarter, ReportStatus, StoredState};
 pub use registry::{Hamlet, Household, NewResident, Page, Resident, ResidentFilter};
 pub use units::{MemberCategory, SchoolLevel, Unit, UnitType};

@@ -61,6 +61,15 @@ pub fn percent(v: f64) -> String {
     format!("{}%", number(v))
 }
 
+/// What a share with no denominator yet reads as, inside a sentence.
+pub const NO_DATA: &str = "chưa có số liệu";
+
+/// A share as every page, command and document writes it: "87,5%", or
+/// [`NO_DATA`] when there is nothing to count yet.
+pub fn percent_or_no_data(v: Option<f64>) -> String {
+    v.map(percent).unwrap_or_else(|| NO_DATA.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

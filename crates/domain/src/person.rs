@@ -19,6 +19,74 @@ impl FieldError {
     }
 }
 
+/// A person's full name (họ và tên), the one rule for the registry form,
+/// the resident import and the unit lists: spaces squeezed, NFC, at least
+/// two words, no digits, at most [`FullName::MAX_CHARS`] characters. A name
+/// typed all in capitals or all in small letters is written in title case
+/// ("NGUYỄN VĂN AN" → "Nguyễn Văn An"); a mixed one is kept ("Lò Thị
+/// McKay").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FullName(String);
+
+impl FullName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        FullName::parse_with(raw, false)
+    }
+
+    /// `title_case`: write every word capitalised whatever the input (for
+    /// files whose letters were recovered from an old encoding without case).
+    pub fn parse_with(raw: &str, title_case: bool) -> Result<Self, FieldError> {
+        let name = FullName::tidy(raw, title_case);
+        let shown = raw.trim();
+        if name.is_empty() {
+            Err(FieldError::new(
+                "Họ và tên đang để trống; ghi đầy đủ họ và tên",
+            ))
+        } else if name.chars().any(|c| c.is_ascii_digit()) {
+            Err(FieldError::new(format!(
+                "Họ và tên \"{shown}\" có chữ số; kiểm tra lại, có thể đã dán nhầm cột"
+            )))
+        } else if name.split(' ').count() < 2 {
+            Err(FieldError::new(format!(
+                "Họ và tên \"{shown}\" chỉ có một chữ; ghi đầy đủ họ và tên (ví dụ Nguyễn Văn An)"
+            )))
+        } else if name.chars().count() > FullName::MAX_CHARS {
+            Err(FieldError::new(format!(
+                "Họ và tên dài quá {} ký tự; kiểm tra lại, có thể đã dán nhầm cột",
+                FullName::MAX_CHARS
+            )))
+        } else {
+            Ok(FullName(name))
+        }
+    }
+
+    /// The name written the registry's way, without judging it (a head of
+    /// household named in another row is matched this way).
+    pub fn tidy(raw: &str, title_case: bool) -> String {
+        let s = vntext::normalize(raw)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let has_lower = s.chars().any(char::is_lowercase);
+        let has_upper = s.chars().any(char::is_uppercase);
+        if title_case || !has_lower || !has_upper {
+            vntext::title_case_name(&s)
+        } else {
+            s
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 /// Province codes used in the first three digits of a 12-digit citizen ID
 /// (Circular 07/2016/TT-BCA, Annex: codes 001–096, odd gaps where provinces
 /// were merged or codes never assigned).
@@ -482,6 +550,32 @@ pub fn is_head_relation(relation: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_names_are_tidied_and_checked_once_for_every_entry_point() {
+        let ok = |raw: &str| FullName::parse(raw).map(FullName::into_string);
+        assert_eq!(ok("  nguyễn   văn an ").as_deref(), Ok("Nguyễn Văn An"));
+        assert_eq!(ok("NGUYỄN VĂN AN").as_deref(), Ok("Nguyễn Văn An"));
+        assert_eq!(ok("Lò Thị McKay").as_deref(), Ok("Lò Thị McKay"));
+        assert_eq!(
+            FullName::parse_with("lò thị McKay", true).map(FullName::into_string),
+            Ok("Lò Thị Mckay".to_string())
+        );
+        for (raw, says) in [
+            ("", "đang để trống"),
+            ("   ", "đang để trống"),
+            ("An", "chỉ có một chữ"),
+            ("Nguyễn Văn 2", "có chữ số"),
+        ] {
+            let e = FullName::parse(raw).unwrap_err();
+            assert!(e.message.contains(says), "{raw:?}: {}", e.message);
+        }
+        let long = format!("Nguyễn {}", "a".repeat(FullName::MAX_CHARS));
+        assert!(FullName::parse(&long)
+            .unwrap_err()
+            .message
+            .contains("dài quá 100"));
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()

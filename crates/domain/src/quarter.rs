@@ -44,6 +44,17 @@ impl Quarter {
             .ok_or_else(|| QuarterError(s.to_string()))
     }
 
+    /// How many quarters a page lets one pick: this year's and last year's.
+    pub const PICKABLE: usize = 8;
+
+    /// The quarters a user may pick on `today`, newest first: the current
+    /// one and the [`Quarter::PICKABLE`] − 1 before it.
+    pub fn pickable(today: NaiveDate) -> Vec<Quarter> {
+        std::iter::successors(Some(Quarter::containing(today)), |q| Some(q.prev()))
+            .take(Quarter::PICKABLE)
+            .collect()
+    }
+
     pub fn containing(d: NaiveDate) -> Quarter {
         Quarter {
             year: d.year(),
@@ -62,10 +73,7 @@ impl Quarter {
     /// The end of the quarter as a moment: midnight after its last day, in
     /// Vietnam (UTC+7).
     pub fn end(self) -> DateTime<Utc> {
-        let next = self.next().first_day();
-        next.and_hms_opt(0, 0, 0)
-            .map(|t| t.and_utc() - chrono::Duration::hours(7))
-            .unwrap_or_default()
+        crate::time::vn_midnight(self.next().first_day())
     }
 
     /// Units report before the 15th of the last month of the quarter.

@@ -21,6 +21,13 @@ pub fn vn_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&vn_zone()).date_naive()
 }
 
+/// The moment a day begins in Vietnam (its midnight, UTC+7).
+pub fn vn_midnight(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc() - Duration::seconds(i64::from(VN_OFFSET_SECONDS)))
+        .unwrap_or_default()
+}
+
 /// Today's date in Vietnam.
 pub fn vn_today() -> NaiveDate {
     vn_date(Utc::now())
@@ -83,6 +90,18 @@ pub fn accepted_answer_time(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_day_in_vietnam_starts_at_five_in_the_evening_utc_the_day_before() {
+        let d = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap_or_default();
+        let start = vn_midnight(d);
+        assert_eq!(start, Utc.with_ymd_and_hms(2026, 6, 30, 17, 0, 0).unwrap());
+        assert_eq!(vn_date(start), d);
+        assert_eq!(
+            vn_date(start - Duration::seconds(1)),
+            d.pred_opt().unwrap_or_default()
+        );
+    }
 
     #[test]
     fn an_offline_answer_keeps_its_time_within_the_grace() {

@@ -25,6 +25,11 @@ fn broken(reason: &str) -> FileError {
     FileError::Broken(reason.to_string())
 }
 
+/// More cells or text than the limits: the file multiplies itself.
+fn expands(reason: &str) -> FileError {
+    FileError::Expands(reason.to_string())
+}
+
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
 }
@@ -261,7 +266,7 @@ pub(crate) fn check_biff(stream: &[u8]) -> Result<(), FileError> {
             0x00FC => {
                 let n = u32_at(data, 4).unwrap_or(0);
                 if u64::from(n) > stream.len() as u64 / 3 + 1 {
-                    return Err(broken("bảng chuỗi khai báo quá nhiều chuỗi"));
+                    return Err(expands("bảng chuỗi khai báo quá nhiều chuỗi"));
                 }
                 // calamine reads the record with the CONTINUE records after it.
                 let next = (data.as_ptr() as usize - stream.as_ptr() as usize) + data.len();
@@ -301,7 +306,7 @@ pub(crate) fn check_biff(stream: &[u8]) -> Result<(), FileError> {
                     let i = u32_at(data, 6).unwrap_or(u32::MAX) as usize;
                     text = text.saturating_add(u64::from(sst_bytes.get(i).copied().unwrap_or(0)));
                     if text > MAX_TEXT_BYTES {
-                        return Err(broken("các ô lặp lại quá nhiều chữ của bảng chuỗi"));
+                        return Err(expands("các ô lặp lại quá nhiều chữ của bảng chuỗi"));
                     }
                 }
                 _ => {}
@@ -429,7 +434,7 @@ impl Extent {
         let cells =
             (u64::from(self.last_row - first) + 1) * (u64::from(self.max_col - self.min_col) + 1);
         if cells > MAX_SHEET_CELLS {
-            return Err(broken("trang tính khai báo quá nhiều ô"));
+            return Err(expands("trang tính khai báo quá nhiều ô"));
         }
         Ok(())
     }
@@ -471,7 +476,7 @@ fn check_biff_sheet(sheet: &[u8]) -> Result<(), FileError> {
                 let cells = (u64::from(end_r - rf) + 1) * (u64::from(end_c - cf) + 1);
                 // BIFF8 sheets have at most 65536 × 256 cells.
                 if cells > 65_536 * 256 {
-                    return Err(broken("trang tính khai báo quá nhiều ô"));
+                    return Err(expands("trang tính khai báo quá nhiều ô"));
                 }
             }
             // String: the value of the formula just before, at its position.
@@ -496,8 +501,8 @@ fn check_biff_sheet(sheet: &[u8]) -> Result<(), FileError> {
 /// a value or formula sits in an attribute); the copies beyond the first may
 /// add at most [`MAX_TEXT_BYTES`].
 pub(crate) fn check_ods_content(xml: &[u8]) -> Result<(), FileError> {
-    let too_big = || broken("bảng tính khai báo quá nhiều ô lặp lại");
-    let too_much_text = || broken("bảng tính lặp lại quá nhiều chữ");
+    let too_big = || expands("bảng tính khai báo quá nhiều ô lặp lại");
+    let too_much_text = || expands("bảng tính lặp lại quá nhiều chữ");
     // Bytes the repeated copies add, over the whole file.
     let mut copied: u64 = 0;
     // The outermost open (not self-closing) cell: where its content starts,

@@ -28,13 +28,13 @@ const MAX_UNCOMPRESSED_BYTES: u64 = 200 * 1024 * 1024;
 pub(crate) const MAX_TEXT_BYTES: u64 = 100 * 1024 * 1024;
 
 fn too_much_text() -> FileError {
-    FileError::Broken(
+    FileError::Expands(
         "các ô chứa quá nhiều chữ (hơn 100 MB); xoá các cột, dòng thừa hoặc chia nhỏ tệp".into(),
     )
 }
 
 fn unpacked_too_large() -> FileError {
-    FileError::Broken("nội dung giải nén quá lớn".into())
+    FileError::Expands("nội dung giải nén quá lớn".into())
 }
 
 /// Rows and columns beyond Excel's own limits are ignored.
@@ -73,10 +73,23 @@ pub enum FileError {
     PasswordProtected,
     #[error("Tệp bị hỏng hoặc không đọc được ({0}): mở tệp bằng Excel hoặc LibreOffice, chọn \"Lưu thành\" định dạng .xlsx rồi tải lên lại.")]
     Broken(String),
+    /// The file unpacks or repeats into more than the limits allow (a zip
+    /// bomb, shared strings or repeat counts that multiply the text): no
+    /// office's list does this, so the web server treats it as hostile.
+    #[error("Tệp bị hỏng hoặc không đọc được ({0}): mở tệp bằng Excel hoặc LibreOffice, chọn \"Lưu thành\" định dạng .xlsx rồi tải lên lại.")]
+    Expands(String),
     #[error("Định dạng tệp không được hỗ trợ ({0}): lưu danh sách dưới dạng Excel (.xlsx hoặc .xls), OpenDocument (.ods) hoặc CSV rồi tải lên lại.")]
     UnsupportedFormat(String),
     #[error("Không tìm thấy dòng tiêu đề cột: trong 30 dòng đầu cần có một dòng ghi tên các cột, ít nhất có cột \"Họ và tên\" và một cột khác như \"Ngày sinh\" hoặc \"Xóm\".")]
     NoHeader,
+}
+
+impl FileError {
+    /// Refused for its size or its expansion rather than for a mistake an
+    /// office makes (see `hocvuso_web`'s tarpit).
+    pub fn is_hostile(&self) -> bool {
+        matches!(self, FileError::TooLarge { .. } | FileError::Expands(_))
+    }
 }
 
 fn mb(bytes: usize) -> String {
@@ -317,7 +330,7 @@ fn read_zip(bytes: &[u8]) -> Result<Workbook, FileError> {
 /// [`MAX_UNCOMPRESSED_BYTES`], or a part that unpacks to more than its
 /// headers declare. The declared sizes are summed first (cheap); then every
 /// part's raw data is inflated here into a counter, stopping one byte past
-/// the limit, so what counts is what the data really unpacks to, not what
+/// the limit or past the part's declared size, so what counts is what the data really unpacks to, not what
 /// the headers (or the zip crate's own checks) say. Nothing is kept:
 /// calamine reads the parts it needs afterwards, from the same bytes.
 fn check_unpacked_size(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), FileError> {
@@ -338,7 +351,9 @@ fn check_unpacked_size(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(
             .map_err(|_| FileError::Broken("tệp nén bị hỏng".into()))?;
         let declared = entry.size();
         let method = entry.compression();
-        let limit = MAX_UNCOMPRESSED_BYTES - total + 1;
+        // One byte past what the headers declare is enough to refuse the
+        // part: a lying header costs its liar no more than that.
+        let limit = (MAX_UNCOMPRESSED_BYTES - total).min(declared) + 1;
         let mut counter = ByteCounter::default();
         // A read error (damaged data) ends the part; what it unpacked until
         // then still counts, and the parser reports the damage if it needs

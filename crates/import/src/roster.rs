@@ -29,8 +29,9 @@ use vntext::Encoding;
 
 use crate::header::{column_letter, recognise_header, Column, HEADER_SEARCH_ROWS};
 use crate::read::{read_workbook, FileError, SheetData};
-use crate::text::{key, squash_spaces, tidy_name, Cleaner};
+use crate::text::{key, squash_spaces, Cleaner};
 use crate::validate::RowError;
+use hocvuso_domain::FullName;
 
 /// Longest position kept, as the store allows.
 const MAX_POSITION: usize = 120;
@@ -741,38 +742,18 @@ impl<'a> Checker<'a> {
         let restore = self.cleaner.restores_case();
         let cols_name = self.cols.name;
         let raw_name = self.text(row, cols_name);
-        let name = tidy_name(&raw_name, restore);
-        if name.is_empty() {
-            self.push(
-                row_number,
-                RosterColumn::FullName,
-                "",
-                "Họ và tên đang để trống; ghi đầy đủ họ và tên, hoặc xoá dòng này nếu thừa",
-            );
-        } else if name.chars().any(|c| c.is_ascii_digit()) {
-            self.push(
-                row_number,
-                RosterColumn::FullName,
-                &raw_name,
-                &format!(
-                    "Họ và tên \"{raw_name}\" có chữ số; kiểm tra lại, có thể đã dán nhầm cột"
-                ),
-            );
-        } else if name.split(' ').count() < 2 {
-            self.push(
-                row_number,
-                RosterColumn::FullName,
-                &raw_name,
-                &format!("Họ và tên \"{raw_name}\" chỉ có một chữ; ghi đầy đủ họ và tên"),
-            );
-        } else if name.chars().count() > 100 {
-            self.push(
-                row_number,
-                RosterColumn::FullName,
-                &raw_name,
-                "Họ và tên dài quá 100 ký tự; kiểm tra lại, có thể đã dán nhầm cột",
-            );
-        }
+        let name = match FullName::parse_with(&raw_name, restore) {
+            Ok(n) => n.into_string(),
+            Err(e) => {
+                self.push(
+                    row_number,
+                    RosterColumn::FullName,
+                    raw_name.trim(),
+                    &e.message,
+                );
+                FullName::tidy(&raw_name, restore)
+            }
+        };
 
         // Birth: a date, a year, or both (they must agree).
         let today = self.ctx.today;

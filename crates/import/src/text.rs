@@ -161,20 +161,6 @@ pub(crate) fn squash_spaces(s: &str) -> String {
     out
 }
 
-/// A person's name as it should be stored: inner spaces collapsed, and
-/// capitals restored when the text has none or only capitals (TCVN3 text and
-/// names typed in all caps).
-pub(crate) fn tidy_name(s: &str, force_title: bool) -> String {
-    let s = squash_spaces(s);
-    let has_lower = s.chars().any(char::is_lowercase);
-    let has_upper = s.chars().any(char::is_uppercase);
-    if force_title || !has_lower || !has_upper {
-        vntext::title_case_name(&s)
-    } else {
-        s
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -186,12 +172,5 @@ mod tests {
         assert_eq!(key("  CMND/CCCD (*) "), "cmnd cccd");
         assert_eq!(key("SĐT"), "sdt");
         assert_eq!(key("Xóm Khuôn Lặng"), "xom khuon lang");
-    }
-
-    #[test]
-    fn names() {
-        assert_eq!(tidy_name("  nguyễn   văn an ", false), "Nguyễn Văn An");
-        assert_eq!(tidy_name("NGUYỄN VĂN AN", false), "Nguyễn Văn An");
-        assert_eq!(tidy_name("Lò Thị McKay", false), "Lò Thị McKay");
     }
 }

@@ -11,7 +11,8 @@ use vntext::Encoding;
 
 use crate::header::{header_text, Column, HeaderMatch};
 use crate::read::SheetData;
-use crate::text::{key, squash_spaces, tidy_name, Cleaner};
+use crate::text::{key, squash_spaces, Cleaner};
+use hocvuso_domain::FullName;
 
 /// What validation needs from the registry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,34 +140,7 @@ struct Hamlets<'a> {
     cache: HashMap<String, Option<i64>>,
 }
 
-const HAMLET_PREFIXES: &[&str] = &["to dan pho ", "xom ", "thon ", "ban ", "khu ", "to ", "ap "];
-
-fn hamlet_key(s: &str) -> String {
-    // "Xóm 01" and "xóm 1" are the same hamlet.
-    key(s)
-        .split(' ')
-        .map(|w| {
-            let t = w.trim_start_matches('0');
-            if w.chars().all(|c| c.is_ascii_digit()) && !t.is_empty() {
-                t
-            } else {
-                w
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn strip_hamlet_prefix(k: &str) -> &str {
-    for p in HAMLET_PREFIXES {
-        if let Some(rest) = k.strip_prefix(p) {
-            if !rest.is_empty() {
-                return rest;
-            }
-        }
-    }
-    k
-}
+use hocvuso_domain::hamlet_name::{match_key as hamlet_key, without_kind as strip_hamlet_prefix};
 
 impl<'a> Hamlets<'a> {
     fn new(names: &'a [(i64, String)]) -> Self {
@@ -490,31 +464,14 @@ impl Validator<'_> {
 
         // Full name: required, at least two words, no digits.
         let raw_name = self.text(row, cols.name);
-        let name = tidy_name(&raw_name, restore);
         let name_col = self.column_name(Column::FullName, cols.name);
-        if name.is_empty() {
-            errs.push(
-                &name_col,
-                "",
-                "Họ và tên đang để trống; ghi đầy đủ họ và tên, hoặc xoá dòng này nếu thừa.",
-            );
-        } else if name.chars().any(|c| c.is_ascii_digit()) {
-            errs.push(
-                &name_col,
-                &raw_name,
-                &format!(
-                    "Họ và tên \"{raw_name}\" có chữ số; kiểm tra lại, có thể đã dán nhầm cột."
-                ),
-            );
-        } else if name.split(' ').count() < 2 {
-            errs.push(&name_col, &raw_name, &format!("Họ và tên \"{raw_name}\" chỉ có một chữ; ghi đầy đủ họ và tên (ví dụ Nguyễn Văn An)."));
-        } else if name.chars().count() > 100 {
-            errs.push(
-                &name_col,
-                &raw_name,
-                "Họ và tên dài quá 100 ký tự; kiểm tra lại, có thể đã dán nhầm cột.",
-            );
-        }
+        let name = match FullName::parse_with(&raw_name, restore) {
+            Ok(n) => n.into_string(),
+            Err(e) => {
+                errs.push(&name_col, raw_name.trim(), &e.message);
+                FullName::tidy(&raw_name, restore)
+            }
+        };
 
         // Sex.
         let raw_sex = self.text(row, cols.sex);
@@ -698,7 +655,7 @@ impl Validator<'_> {
 
         // Household.
         let code = squash_spaces(&self.text(row, cols.code));
-        let head = tidy_name(&self.text(row, cols.head), restore);
+        let head = FullName::tidy(&self.text(row, cols.head), restore);
         let household = if !code.is_empty() {
             Some(HouseholdKey::Code(code))
         } else if !head.is_empty() {

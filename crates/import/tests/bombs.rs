@@ -105,7 +105,7 @@ fn sheet_larger_than_its_zip_headers_say_is_refused() {
     assert!(bytes.len() < 4 * 1024 * 1024, "{}", bytes.len());
     declare_size(&mut bytes, SHEET, 4096);
     let err = refused(&bytes, "danh_sach.xlsx");
-    assert_eq!(err, FileError::Broken("nội dung giải nén quá lớn".into()));
+    assert_eq!(err, FileError::Expands("nội dung giải nén quá lớn".into()));
     assert!(
         err.to_string().contains("nội dung giải nén quá lớn"),
         "{err}"
@@ -152,7 +152,7 @@ fn shared_string_repeated_into_every_cell_is_refused() {
     assert!(bytes.len() < 64 * 1024, "{}", bytes.len());
     let err = refused(&bytes, "danh_sach.xlsx");
     assert!(
-        matches!(err, FileError::Broken(ref m) if m.contains("quá nhiều chữ")),
+        matches!(err, FileError::Expands(ref m) if m.contains("quá nhiều chữ")),
         "{err:?}"
     );
     assert!(err.to_string().contains("chia nhỏ tệp"), "{err}");
@@ -182,7 +182,7 @@ fn ods_repeating_a_long_text_is_refused() {
     let err = refused(&bytes, "danh_sach.ods");
     assert_eq!(
         err,
-        FileError::Broken("bảng tính lặp lại quá nhiều chữ".into())
+        FileError::Expands("bảng tính lặp lại quá nhiều chữ".into())
     );
 }
 

@@ -16,7 +16,10 @@ mod report;
 mod xlsx;
 
 pub use definitions::{Definitions, IndicatorDef, Kind, ReachedBy};
-pub use report::{commune_report, report_docx, report_pdf, ReportInput};
+pub use report::{
+    commune_report, render, report_docx, report_pdf, unit_statuses, ReportFormat, ReportInput,
+    UnitStatus,
+};
 pub use xlsx::indicators_xlsx;
 
 use chrono::{DateTime, Utc};
@@ -123,8 +126,13 @@ impl IndicatorResult {
     /// "Chưa có số liệu", or a count with its unit ("12 mô hình").
     pub fn value_text(&self) -> String {
         match (self.unit.as_str(), self.value) {
-            ("%", Some(v)) => hocvuso_domain::numbers::percent(v),
-            ("%", None) => "Chưa có số liệu".into(),
+            ("%", v) => {
+                let text = hocvuso_domain::numbers::percent_or_no_data(v);
+                let mut c = text.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            }
             (u, _) => format!("{} {u}", hocvuso_domain::numbers::integer(self.numerator)),
         }
     }

@@ -2,7 +2,6 @@
 //! units' submitted reports. The document itself (DOCX in the format of
 //! Nghị định 30/2020/NĐ-CP, PDF) is drawn by `hocvuso-documents`.
 
-use crate::definitions::fmt_num;
 use crate::{dashboard, models, Context, Result};
 use chrono::NaiveDate;
 use hocvuso_documents::{CommuneReport, ReportSection, ReportTable};
@@ -23,16 +22,65 @@ pub struct ReportInput<'a> {
     pub date: NaiveDate,
 }
 
-fn pct(v: Option<f64>) -> String {
-    v.map(|v| format!("{}%", fmt_num(v)))
-        .unwrap_or_else(|| "chưa có số liệu".into())
-}
+use hocvuso_domain::numbers::percent_or_no_data as pct;
 
 fn upper_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
+    }
+}
+
+/// Where one unit stands with its report of a quarter.
+pub struct UnitStatus<'a> {
+    pub unit: &'a hocvuso_domain::Unit,
+    pub report: Option<&'a hocvuso_storage::UnitReport>,
+    pub stored: Option<StoredState>,
+    /// The day (in Vietnam) it was submitted.
+    pub submitted_on: Option<NaiveDate>,
+    pub status: ReportStatus,
+}
+
+/// The units that owe a report for quarter `q`, and where each stands on
+/// `today`: the one place that decides it, for the board, the reminder and
+/// the commune's report. A hamlet's digital team reports with its hamlet;
+/// a unit made after the quarter owes nothing for it.
+pub fn unit_statuses<'a>(
+    units: &'a [hocvuso_domain::Unit],
+    reports: &'a [hocvuso_storage::UnitReport],
+    q: Quarter,
+    today: NaiveDate,
+) -> Vec<UnitStatus<'a>> {
+    units
+        .iter()
+        .filter(|u| u.unit_type != hocvuso_domain::UnitType::DigitalTeam && u.reports_for(q))
+        .map(|unit| {
+            let report = reports.iter().find(|r| r.unit_id == unit.id);
+            UnitStatus::of(unit, report, q, today)
+        })
+        .collect()
+}
+
+impl<'a> UnitStatus<'a> {
+    /// One unit's standing with its report of quarter `q` on `today`.
+    pub fn of(
+        unit: &'a hocvuso_domain::Unit,
+        report: Option<&'a hocvuso_storage::UnitReport>,
+        q: Quarter,
+        today: NaiveDate,
+    ) -> Self {
+        let stored = report.and_then(|r| StoredState::from_code(&r.state));
+        let submitted_on = report
+            .and_then(|r| r.submitted_at)
+            .map(hocvuso_domain::time::vn_date);
+        UnitStatus {
+            unit,
+            report,
+            stored,
+            submitted_on,
+            status: ReportStatus::of(stored, submitted_on, q.deadline(), today),
+        }
     }
 }
 
@@ -153,22 +201,18 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
     }
 
     // III. The units' reports.
-    let by_unit: BTreeMap<i64, &hocvuso_storage::UnitReport> =
-        reports.iter().map(|r| (r.unit_id, r)).collect();
     let today = input.date;
     let mut status_rows = Vec::new();
     let mut narrative: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut missing = Vec::new();
-    for u in units
-        .iter()
-        .filter(|u| u.unit_type != hocvuso_domain::UnitType::DigitalTeam && u.reports_for(q))
+    for UnitStatus {
+        unit: u,
+        report: r,
+        stored,
+        submitted_on,
+        status,
+    } in unit_statuses(&units, &reports, q, today)
     {
-        let r = by_unit.get(&u.id);
-        let stored = r.and_then(|r| StoredState::from_code(&r.state));
-        let submitted_on = r
-            .and_then(|r| r.submitted_at)
-            .map(hocvuso_domain::time::vn_date);
-        let status = ReportStatus::of(stored, submitted_on, q.deadline(), today);
         status_rows.push(vec![
             u.name.clone(),
             status.label().to_string(),
@@ -286,4 +330,74 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
         signer_lines: vec!["TM. ỦY BAN NHÂN DÂN".into(), "CHỦ TỊCH".into()],
         signer_name: String::new(),
     })
+}
+
+/// The files the commune's quarterly report comes as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Word, in the layout of Nghị định 30/2020/NĐ-CP, to edit and sign.
+    Docx,
+    /// The same report, to print or send as is.
+    Pdf,
+    /// The indicator tables by hamlet, by group and by quarter.
+    Xlsx,
+}
+
+impl ReportFormat {
+    pub const ALL: [ReportFormat; 3] = [ReportFormat::Docx, ReportFormat::Xlsx, ReportFormat::Pdf];
+
+    /// From a file extension ("docx", "xlsx", "pdf").
+    pub fn parse(ext: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.ext() == ext.trim())
+    }
+
+    pub fn ext(self) -> &'static str {
+        match self {
+            ReportFormat::Docx => "docx",
+            ReportFormat::Pdf => "pdf",
+            ReportFormat::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            ReportFormat::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            ReportFormat::Pdf => "application/pdf",
+            ReportFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        }
+    }
+}
+
+/// The commune's report of a quarter as a file: the one place that
+/// assembles it, for the web page and `hocvuso report` alike.
+pub async fn render(
+    cx: Context<'_>,
+    format: ReportFormat,
+    input: &ReportInput<'_>,
+) -> Result<Vec<u8>> {
+    match format {
+        ReportFormat::Docx | ReportFormat::Pdf => {
+            let report = commune_report(cx, input).await?;
+            Ok(if format == ReportFormat::Docx {
+                report_docx(&report)?
+            } else {
+                report_pdf(&report)?
+            })
+        }
+        ReportFormat::Xlsx => {
+            let d = dashboard(cx, input.quarter).await?;
+            let mut groups = BTreeMap::new();
+            for def in cx.defs.indicators.iter().filter(|d| d.population.is_some()) {
+                groups.insert(
+                    def.code.clone(),
+                    crate::by_group(cx, def, input.quarter).await?,
+                );
+            }
+            crate::indicators_xlsx(&d, &groups, input.commune)
+        }
+    }
 }

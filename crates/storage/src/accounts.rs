@@ -2,7 +2,7 @@
 //! person, and create accounts for several people in one transaction (all
 //! or nothing), each with a username made from the person's name and a
 //! password hash the caller made from a one-time password. Written once for
-//! both engines, like [`crate::ops`].
+//! both engines, like [`crate::registry`].
 //!
 //! The link is `users.resident_id`, which a resident's own account always
 //! had; an account made here for a team member or a hamlet head keeps it

@@ -1,7 +1,7 @@
-//! Hamlets renamed and merged (communes were merged in 2025 and hamlets still
-//! are). Creating a hamlet and listing the live ones stay in [`crate::ops`];
-//! this file holds what changes an existing hamlet. Written once for both
-//! engines, like [`crate::units`].
+//! Hamlets: the live ones listed (cached), created (alone, by name in bulk,
+//! or with their hamlet unit and digital team), renamed and merged
+//! (communes were merged in 2025 and hamlets still are). Written once for
+//! both engines, like [`crate::units`].
 //!
 //! A merged hamlet keeps its row with `merged_into` set: its hamlet unit and
 //! digital team are deactivated, never deleted, so their quarterly reports
@@ -9,9 +9,10 @@
 //! residents, team members, accounts, pilot models, other units placed in
 //! it) moves to the hamlet it was merged into, in one transaction.
 
+use crate::rows::HamletRow;
 use crate::{PgStore, Result, SqliteStore, Store, StoreError};
 use chrono::{NaiveDate, Utc};
-use hocvuso_domain::UnitType;
+use hocvuso_domain::{Hamlet, UnitType};
 use sqlx::Row;
 
 /// A hamlet as stored, live or merged.
@@ -95,6 +96,80 @@ const REFRESH_CHUNK: usize = 5000;
 macro_rules! hamlet_ops {
     ($Store:ident, $DB:ty) => {
         impl $Store {
+            async fn list_hamlets(&self) -> Result<Vec<Hamlet>> {
+                let rows = sqlx::query_as::<$DB, HamletRow>("SELECT id, name FROM hamlets WHERE merged_into IS NULL ORDER BY name")
+                    .fetch_all(&self.read)
+                    .await?;
+                Ok(rows.into_iter().map(Hamlet::from).collect())
+            }
+
+            async fn create_hamlet(&self, name: &str) -> Result<i64> {
+                let name = vntext::normalize(name);
+                if name.is_empty() {
+                    return Err(StoreError::Invalid("Tên xóm không được để trống".into()));
+                }
+                let id = sqlx::query_scalar::<$DB, i64>("INSERT INTO hamlets (name, name_key) VALUES ($1, $2) RETURNING id")
+                    .bind(&name)
+                    .bind(vntext::fold(&name))
+                    .fetch_one(&self.write)
+                    .await
+                    .map_err(|e| match &e {
+                        sqlx::Error::Database(d) if d.is_unique_violation() => {
+                            StoreError::Conflict(format!("Xóm \"{name}\" đã có"))
+                        }
+                        _ => StoreError::Database(e),
+                    })?;
+                Ok(id)
+            }
+
+            async fn add_hamlet_with_units(&self, name: &str) -> Result<i64> {
+                let name = vntext::normalize(name);
+                if name.is_empty() {
+                    return Err(StoreError::Invalid("Tên xóm không được để trống".into()));
+                }
+                let mut tx = self.write.begin().await?;
+                let id = sqlx::query_scalar::<$DB, i64>("INSERT INTO hamlets (name, name_key) VALUES ($1, $2) RETURNING id")
+                    .bind(&name)
+                    .bind(vntext::fold(&name))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match &e {
+                        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!("{name} đã có")),
+                        _ => StoreError::Database(e),
+                    })?;
+                let team = match name.split_once(' ') {
+                    Some((first, rest)) => format!("Tổ công nghệ số cộng đồng {} {rest}", first.to_lowercase()),
+                    None => format!("Tổ công nghệ số cộng đồng {name}"),
+                };
+                for (unit, kind) in [(name.clone(), UnitType::Hamlet), (team, UnitType::DigitalTeam)] {
+                    sqlx::query::<$DB>("INSERT INTO units (name, unit_type, hamlet_id, created_on) VALUES ($1, $2, $3, $4)")
+                        .bind(unit)
+                        .bind(kind.code())
+                        .bind(id)
+                        .bind(hocvuso_domain::time::vn_today())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                self.commit(tx).await?;
+                Ok(id)
+            }
+
+            async fn ensure_hamlets(&self, names: &[String]) -> Result<Vec<i64>> {
+                let mut out = Vec::with_capacity(names.len());
+                for n in names {
+                    let existing = sqlx::query_scalar::<$DB, i64>("SELECT id FROM hamlets WHERE name_key = $1")
+                        .bind(vntext::fold(n))
+                        .fetch_optional(&self.write)
+                        .await?;
+                    let id = match existing {
+                        Some(id) => id,
+                        None => self.create_hamlet(n).await?,
+                    };
+                    out.push(id);
+                }
+                Ok(out)
+            }
+
             async fn hamlet_record_in(tx: &mut sqlx::Transaction<'static, $DB>, id: i64) -> Result<Option<HamletRecord>> {
                 let row = sqlx::query::<$DB>("SELECT id, name, merged_into FROM hamlets WHERE id = $1")
                     .bind(id)
@@ -389,6 +464,38 @@ hamlet_ops!(SqliteStore, sqlx::Sqlite);
 hamlet_ops!(PgStore, sqlx::Postgres);
 
 impl Store {
+    /// The hamlets, by name. Read on nearly every page, so kept in memory for
+    /// a few seconds; this process's own changes clear it at once.
+    pub async fn list_hamlets(&self) -> Result<Vec<Hamlet>> {
+        if let Some(list) = self.hamlets.get() {
+            return Ok(list);
+        }
+        let list = dispatch!(self, s => s.list_hamlets().await)?;
+        self.hamlets.put(list.clone());
+        Ok(list)
+    }
+
+    pub async fn create_hamlet(&self, name: &str) -> Result<i64> {
+        let r = dispatch!(self, s => s.create_hamlet(name).await);
+        self.hamlets.clear();
+        r
+    }
+
+    /// Ids of the named hamlets, creating those that do not exist.
+    pub async fn ensure_hamlets(&self, names: &[String]) -> Result<Vec<i64>> {
+        self.hamlets.clear();
+        let r = dispatch!(self, s => s.ensure_hamlets(names).await);
+        self.hamlets.clear();
+        r
+    }
+
+    /// A new hamlet with its hamlet unit and its community digital team, in one transaction.
+    pub async fn add_hamlet_with_units(&self, name: &str) -> Result<i64> {
+        let r = dispatch!(self, s => s.add_hamlet_with_units(name).await);
+        self.hamlets.clear();
+        r
+    }
+
     /// Rename a hamlet: the name is normalised as on creation and must not
     /// fold to another hamlet's name (merged ones included); its own units
     /// ("Xóm X" and "Tổ công nghệ số cộng đồng xóm X") are renamed with it,

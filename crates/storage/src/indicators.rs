@@ -1,6 +1,6 @@
 //! What the indicators count, as SQL aggregates over the registry and the
 //! learning records; pilot models; the units' quarterly reports. Written once
-//! for both engines, like [`crate::ops`].
+//! for both engines, like [`crate::registry`].
 
 use crate::consent::consent_in_force;
 use crate::{PgStore, Result, SqliteStore, Store, StoreError};

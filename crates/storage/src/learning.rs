@@ -1,5 +1,5 @@
 //! Learning records: lessons read, quiz attempts, certificates. Written once
-//! for both engines, like [`crate::ops`].
+//! for both engines, like [`crate::registry`].
 
 use crate::{PgStore, Result, SqliteStore, Store, StoreError};
 use chrono::{DateTime, Utc};

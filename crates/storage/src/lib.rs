@@ -1,10 +1,13 @@
 //! Storage of hocvuso: one code path over two engines.
 //!
 //! [`Store`] is what the rest of the program sees. Behind it, the same SQL
-//! (written once, in [`ops`], expanded for each engine by the `store_ops!`
-//! macro) runs on SQLite (the default, embedded) or PostgreSQL (for a
-//! province). Only the migrations and a handful of statements differ, and
-//! those are marked with `Engine` checks.
+//! runs on SQLite (the default, embedded) or PostgreSQL (for a province).
+//! Each resource has its own file (the register in [`registry`] and
+//! [`residents`], users and sessions in [`users`], imports in [`imports`],
+//! ...), holding its SQL once, inside a macro expanded for both engines, and
+//! the public `impl Store` methods that dispatch to it. Only the migrations
+//! and a handful of statements differ, and those are marked with `Engine`
+//! checks.
 //!
 //! SQLite runs in WAL mode with foreign keys on, a busy timeout, and
 //! `synchronous=FULL`; every write goes through a single writer connection so
@@ -21,30 +24,41 @@ macro_rules! dispatch {
 }
 
 mod accounts;
+mod assistant_log;
 mod audit;
+mod audit_rows;
 mod breaches;
 mod cache;
 mod connect;
 mod consent;
+mod demo_load;
 mod error;
+mod groups;
 mod hamlets;
+mod imports;
 mod indicators;
 mod learning;
-mod ops;
 mod people;
+mod registry;
 mod resident_times;
+mod residents;
 mod rows;
+mod settings;
 mod students;
 mod subject;
 mod units;
+mod users;
 
 pub use accounts::{CreatedAccount, NewLinkedAccount};
+pub use assistant_log::{QuestionLog, QuestionRow};
 pub use audit::{AuditEvent, AuditWriter};
 pub use breaches::BreachRecord;
 pub use connect::{Engine, StoreOptions};
 pub use consent::{in_force, ConsentRecord};
+pub use demo_load::DemoLoadSummary;
 pub use error::StoreError;
 pub use hamlets::{HamletMerge, HamletRecord, MergedHamlet};
+pub use imports::ImportSummary;
 pub use indicators::{
     Criterion, GroupReachRow, NewPilotModel, PilotModel, Population, ReachList, ReachPerson,
     ReachRow, UnitReport,
@@ -52,9 +66,6 @@ pub use indicators::{
 pub use learning::{
     new_certificate_code, valid_client_id, AttemptOutcome, CertificateRow, CourseProgress,
     DemoPassRow, LearningMode, NewAttempt, NewCertificate,
-};
-pub use ops::{
-    DemoLoadSummary, ImportSummary, NewUser, QuestionLog, QuestionRow, SessionRecord, User,
 };
 pub use people::{members_from_roster, students_from_roster};
 pub use students::{Enrolment, Student};
@@ -64,6 +75,7 @@ pub use subject::{
     PersonalData, QuestionRecord, ResidentRecord, StudentRecord, COVERED_TABLES, DERIVED_TABLES,
 };
 pub use units::{Member, MembersAdded, NewMember, NewUnit, UnitOverview, COMMUNE_NAME_KEY};
+pub use users::{NewUser, SessionRecord, User};
 
 use sqlx::{Pool, Postgres, Sqlite};
 

@@ -1,7 +1,7 @@
 //! The commune's units (section V of the plan) and their members: create,
 //! rename, deactivate (never delete: a unit's reports stay), and the people
 //! in each with their position and category. Written once for both engines,
-//! like [`crate::ops`].
+//! like [`crate::registry`].
 
 use crate::rows::UnitRow;
 use crate::{PgStore, Result, SqliteStore, Store, StoreError};

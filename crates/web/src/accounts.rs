@@ -15,11 +15,10 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use hocvuso_domain::accounts::{one_time_password, roles_for, Membership};
+use hocvuso_domain::accounts::{roles_for, Membership};
 use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::{Resident, ResidentScope, Role, UnitType};
 use hocvuso_storage::{NewLinkedAccount, UnitOverview, User};
-use rand::Rng;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 
@@ -55,17 +54,22 @@ fn require_admin(user: &CurrentUser) -> AppResult<()> {
     }
 }
 
-/// A fresh one-time password from the operating system's generator.
+/// A fresh one-time password (the one generator: `auth::generate_password`).
 fn new_password() -> String {
-    let mut rng = rand::rngs::OsRng;
-    one_time_password(|n| rng.gen_range(0..n))
+    crate::auth::generate_password()
 }
 
 /// Hash passwords off the async threads: argon2 takes a while on purpose.
 async fn hash_all(passwords: Vec<String>) -> AppResult<Vec<String>> {
-    tokio::task::spawn_blocking(move || passwords.iter().map(|p| hash_password(p)).collect())
-        .await
-        .map_err(|e| AppError::Internal(format!("không tạo được mã băm mật khẩu ({e})")))?
+    let hashed = tokio::task::spawn_blocking(move || {
+        passwords
+            .iter()
+            .map(|p| hash_password(p))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("không tạo được mã băm mật khẩu ({e})")))?;
+    Ok(hashed?)
 }
 
 /// Names of hamlets and units, for role labels and cards.
@@ -336,8 +340,8 @@ async fn create_one(
         })
         .collect();
     let event = user.audit_event(
-        AuditAction::Create.code(),
-        AuditObject::Account.code(),
+        AuditAction::Create,
+        AuditObject::Account,
         "",
         "từ trang hồ sơ",
     );
@@ -460,8 +464,8 @@ async fn create_for_team(
         })
         .collect();
     let event = user.audit_event(
-        AuditAction::Create.code(),
-        AuditObject::Account.code(),
+        AuditAction::Create,
+        AuditObject::Account,
         "",
         format!("cho cả tổ (đơn vị số {id})"),
     );

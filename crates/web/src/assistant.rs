@@ -13,7 +13,7 @@
 //! logged with phone and ID numbers removed; a logged-in resident's use
 //! counts as using an AI tool.
 
-use crate::auth::{cookie_value, random_token, token_hash, ClientIp, CurrentUser, SESSION_COOKIE};
+use crate::auth::{cookie_value, random_token, ClientIp, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::pages::{vn_time, Nav};
 use crate::state::AppState;
@@ -26,6 +26,7 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use hmac::{Hmac, Mac};
 use hocvuso_assistant::{Assistant, Reply};
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_storage::QuestionLog;
 use rand::RngCore;
@@ -340,19 +341,6 @@ struct ChatForm {
 }
 
 /// The logged-in session, if any (the chat is open to everyone).
-pub(crate) async fn optional_session(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Option<hocvuso_storage::SessionRecord> {
-    let token = cookie_value(headers, SESSION_COOKIE)?;
-    state
-        .store
-        .get_session(&token_hash(&token), chrono::Utc::now())
-        .await
-        .ok()
-        .flatten()
-}
-
 fn chat_csrf(headers: &HeaderMap) -> (String, bool) {
     match cookie_value(headers, CHAT_COOKIE).filter(|c| c.len() >= 20) {
         Some(c) => (c, false),
@@ -376,13 +364,13 @@ fn with_cookie(mut resp: Response, csrf: &str, fresh: bool, secure: bool) -> Res
 async fn render(
     state: &AppState,
     headers: &HeaderMap,
+    viewer: Option<&CurrentUser>,
     turns: Vec<TurnView>,
     history: &[String],
     ids: &[i64],
     thanks: bool,
 ) -> AppResult<Response> {
     let (csrf, fresh) = chat_csrf(headers);
-    let session = optional_session(state, headers).await;
     let signatures: Vec<&str> = ids
         .iter()
         .map(|id| {
@@ -393,9 +381,7 @@ async fn render(
         })
         .collect();
     let page = ChatPage {
-        nav: session
-            .as_ref()
-            .map(|s| Nav::from_parts(&s.user, &s.csrf_token)),
+        nav: viewer.map(Nav::of),
         csrf: csrf.clone(),
         history: serde_json::to_string(history).unwrap_or_else(|_| "[]".into()),
         ids: serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()),
@@ -411,8 +397,12 @@ async fn render(
     ))
 }
 
-async fn chat_page(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
-    render(&state, &headers, vec![], &[], &[], false).await
+async fn chat_page(
+    State(state): State<AppState>,
+    viewer: Option<CurrentUser>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    render(&state, &headers, viewer.as_ref(), vec![], &[], &[], false).await
 }
 
 /// The conversation as shown: each question with its answer, its log id and
@@ -493,6 +483,7 @@ async fn chat(
     State(state): State<AppState>,
     Extension(guard): Extension<Arc<Guard>>,
     ClientIp(ip): ClientIp,
+    viewer: Option<CurrentUser>,
     headers: HeaderMap,
     Form(f): Form<ChatForm>,
 ) -> AppResult<Response> {
@@ -500,7 +491,7 @@ async fn chat(
     if f.csrf != csrf {
         return Err(AppError::Csrf);
     }
-    let user = optional_session(&state, &headers).await.map(|s| s.user);
+    let user = viewer.as_ref().map(|u| u.user.clone());
     if let Err(wait) = guard.admit(user.as_ref(), &ip) {
         return Ok(too_many(wait));
     }
@@ -528,7 +519,16 @@ async fn chat(
         }
     }
     let turns = turn_views(&guard, &csrf, &history, &replies, &ids);
-    render(&state, &headers, turns, &history, &ids, false).await
+    render(
+        &state,
+        &headers,
+        viewer.as_ref(),
+        turns,
+        &history,
+        &ids,
+        false,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -551,6 +551,7 @@ async fn rate(
     State(state): State<AppState>,
     Extension(guard): Extension<Arc<Guard>>,
     ClientIp(ip): ClientIp,
+    viewer: Option<CurrentUser>,
     headers: HeaderMap,
     Form(f): Form<RateForm>,
 ) -> AppResult<Response> {
@@ -563,7 +564,7 @@ async fn rate(
     if !guard.verify(&csrf, f.id, &f.chu_ky) || !matches!(f.rating, -1 | 1) {
         return Err(AppError::BadRequest("Đánh giá không hợp lệ".into()));
     }
-    let user = optional_session(&state, &headers).await.map(|s| s.user);
+    let user = viewer.as_ref().map(|u| u.user.clone());
     if let Err(wait) = guard.admit(user.as_ref(), &ip) {
         return Ok(too_many(wait));
     }
@@ -575,7 +576,16 @@ async fn rate(
     let a = assistant(&state).await?;
     let replies = replay(a, history.clone()).await?;
     let turns = turn_views(&guard, &csrf, &history, &replies, &ids);
-    render(&state, &headers, turns, &history, &ids, true).await
+    render(
+        &state,
+        &headers,
+        viewer.as_ref(),
+        turns,
+        &history,
+        &ids,
+        true,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -595,7 +605,7 @@ async fn api(
     State(state): State<AppState>,
     Extension(guard): Extension<Arc<Guard>>,
     ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    viewer: Option<CurrentUser>,
     Json(req): Json<ApiRequest>,
 ) -> AppResult<Response> {
     if req.turns.is_empty()
@@ -609,7 +619,7 @@ async fn api(
             "Cần 1–{MAX_TURNS} lượt hỏi, mỗi lượt tối đa {MAX_QUESTION_CHARS} ký tự"
         )));
     }
-    let user = optional_session(&state, &headers).await.map(|s| s.user);
+    let user = viewer.as_ref().map(|u| u.user.clone());
     if let Err(wait) = guard.admit(user.as_ref(), &ip) {
         return Ok(too_many(wait));
     }
@@ -784,7 +794,7 @@ async fn edit_record(
                 .save_procedure_override(&code, &text, &user.user.username)
                 .await?;
             rebuild(&state).await?;
-            user.audit(&state, "sua", "thu_tuc", &code, "");
+            user.audit(&state, AuditAction::Edit, AuditObject::Procedure, &code, "");
             let page = RecordEditPage {
                 nav: Some(Nav::of(&user)),
                 code,

@@ -8,7 +8,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use askama::Template;
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts, Query, State};
 use axum::http::header::{COOKIE, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -17,6 +17,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use base64::Engine as _;
 use chrono::{Duration, Utc};
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::{validate_password, Role};
 use hocvuso_storage::{AuditEvent, User};
 use rand::RngCore;
@@ -31,11 +32,22 @@ pub const SESSION_COOKIE: &str = "hv_session";
 const PRELOGIN_COOKIE: &str = "hv_pre";
 const SESSION_HOURS: i64 = 12;
 
-pub fn hash_password(password: &str) -> Result<String, AppError> {
+/// The password could not be hashed (the system's random source failed).
+#[derive(Debug, thiserror::Error)]
+#[error("không tạo được mã băm mật khẩu ({0})")]
+pub struct HashError(String);
+
+impl From<HashError> for AppError {
+    fn from(e: HashError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+pub fn hash_password(password: &str) -> Result<String, HashError> {
     // A random 16-byte salt from the operating system (argon2's getrandom feature).
     PasswordHasher::<PasswordHash>::hash_password(&Argon2::default(), password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("không tạo được mã băm mật khẩu ({e})")))
+        .map_err(|e| HashError(e.to_string()))
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -54,17 +66,36 @@ pub fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
-/// A readable one-time password for a new or reset account.
+/// A one-time password from the operating system's generator, in the
+/// domain's readable form (`hocvuso_domain::accounts::one_time_password`).
 pub fn generate_password() -> String {
-    const WORDS: &[&str] = &[
-        "lua", "ngo", "che", "suoi", "doi", "may", "trang", "sao", "gio", "nui", "rung", "hoa",
-    ];
     let mut rng = rand::rngs::OsRng;
-    let mut parts = Vec::new();
-    for _ in 0..3 {
-        parts.push(WORDS[(rng.next_u32() as usize) % WORDS.len()].to_string());
+    hocvuso_domain::accounts::one_time_password(|n| (rng.next_u64() % n as u64) as usize)
+}
+
+/// A new one-time password and its hash: what every account creation and
+/// password reset stores (with "must change at first login"), from the web
+/// pages and the command line alike.
+pub struct OneTimePassword {
+    /// Shown once to whoever made the account; never stored.
+    pub plain: String,
+    pub hash: String,
+}
+
+impl OneTimePassword {
+    pub fn new() -> Result<Self, HashError> {
+        let plain = generate_password();
+        let hash = hash_password(&plain)?;
+        Ok(OneTimePassword { plain, hash })
     }
-    format!("{}-{:04}", parts.join("-"), rng.next_u32() % 10000)
+
+    /// [`OneTimePassword::new`] off the async workers (argon2 is slow on purpose).
+    pub async fn made() -> AppResult<Self> {
+        tokio::task::spawn_blocking(OneTimePassword::new)
+            .await
+            .map_err(|e| AppError::Internal(format!("không tạo được mật khẩu ({e})")))?
+            .map_err(AppError::from)
+    }
 }
 
 /// What the database keeps of a session token.
@@ -118,8 +149,8 @@ impl CurrentUser {
     pub fn audit(
         &self,
         state: &AppState,
-        action: &str,
-        object_type: &str,
+        action: AuditAction,
+        object_type: AuditObject,
         object_id: impl ToString,
         detail: impl Into<String>,
     ) {
@@ -134,19 +165,38 @@ impl CurrentUser {
     /// `object_id` on a creation is filled with the new object's id.
     pub fn audit_event(
         &self,
-        action: &str,
-        object_type: &str,
+        action: AuditAction,
+        object_type: AuditObject,
         object_id: impl ToString,
         detail: impl Into<String>,
     ) -> AuditEvent {
         AuditEvent {
             user_id: Some(self.user.id),
             username: self.user.username.clone(),
-            action: action.into(),
-            object_type: object_type.into(),
+            action: action.code().into(),
+            object_type: object_type.code().into(),
             object_id: object_id.to_string(),
             detail: detail.into(),
         }
+    }
+}
+
+impl CurrentUser {
+    /// The session the request's cookie names, if it is live.
+    async fn from_cookie(parts: &Parts, state: &AppState) -> Result<Option<Self>, AppError> {
+        let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE) else {
+            return Ok(None);
+        };
+        let hash = token_hash(&token);
+        Ok(state
+            .store
+            .get_session(&hash, Utc::now())
+            .await?
+            .map(|rec| CurrentUser {
+                user: rec.user,
+                csrf_token: rec.csrf_token,
+                token_hash: hash,
+            }))
     }
 }
 
@@ -157,18 +207,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = cookie_value(&parts.headers, SESSION_COOKIE).ok_or(AppError::LoginRequired)?;
-        let hash = token_hash(&token);
-        let rec = state
-            .store
-            .get_session(&hash, Utc::now())
+        let user = CurrentUser::from_cookie(parts, state)
             .await?
             .ok_or(AppError::LoginRequired)?;
-        let user = CurrentUser {
-            user: rec.user,
-            csrf_token: rec.csrf_token,
-            token_hash: hash,
-        };
         // Until a one-time password is changed, only the change page is open.
         if user.user.must_change_password
             && parts.uri.path() != "/doi-mat-khau"
@@ -177,6 +218,26 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Err(AppError::MustChangePassword);
         }
         Ok(user)
+    }
+}
+
+/// `Option<CurrentUser>` on the public pages (courses, the assistant): the
+/// user if logged in, else `None`. An account that has not yet changed its
+/// one-time password is `None` here too: until then it is nobody anywhere
+/// but the change page. A failed session lookup is `None` as well, so a
+/// public page still answers.
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(CurrentUser::from_cookie(parts, state)
+            .await
+            .ok()
+            .flatten()
+            .filter(|u| !u.user.must_change_password))
     }
 }
 
@@ -640,8 +701,8 @@ async fn login(
         state.store.audit().record(AuditEvent {
             user_id: None,
             username: username.clone(),
-            action: "dang_nhap_sai".into(),
-            object_type: "tai_khoan".into(),
+            action: AuditAction::LoginFailed.code().into(),
+            object_type: AuditObject::Account.code().into(),
             object_id: username.clone(),
             detail: String::new(),
         });
@@ -668,8 +729,8 @@ async fn login(
     state.store.audit().record(AuditEvent {
         user_id: Some(user.id),
         username: user.username.clone(),
-        action: "dang_nhap".into(),
-        object_type: "tai_khoan".into(),
+        action: AuditAction::Login.code().into(),
+        object_type: AuditObject::Account.code().into(),
         object_id: user.id.to_string(),
         detail: String::new(),
     });
@@ -777,7 +838,13 @@ async fn change_password(
         .store
         .set_password(user.user.id, &new_hash, false)
         .await?;
-    user.audit(&state, "doi_mat_khau", "tai_khoan", user.user.id, "");
+    user.audit(
+        &state,
+        AuditAction::ChangePassword,
+        AuditObject::Account,
+        user.user.id,
+        "",
+    );
     // Sessions were ended by the change; log in again with the new password.
     let mut resp = Redirect::to("/dang-nhap?da_doi=1").into_response();
     resp.headers_mut().append(

@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::Utc;
-use hocvuso_domain::audit::AuditObject;
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::breach::{self, BreachReport};
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::time::vn_datetime_text;
@@ -195,8 +195,8 @@ async fn record(
         return refuse(problem, f).await;
     }
     let event = user.audit_event(
-        "tao",
-        AuditObject::Breach.code(),
+        AuditAction::Create,
+        AuditObject::Breach,
         "",
         "ghi nhận sự cố dữ liệu cá nhân",
     );
@@ -266,8 +266,8 @@ async fn notified(
     user.check_csrf(&f.csrf)?;
     allowed(&user, Action::Change)?;
     let event = user.audit_event(
-        "sua",
-        AuditObject::Breach.code(),
+        AuditAction::Edit,
+        AuditObject::Breach,
         id,
         "đã thông báo cho cơ quan chuyên trách",
     );

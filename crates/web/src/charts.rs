@@ -5,17 +5,14 @@ use std::fmt::Write as _;
 
 use crate::html::escape as esc;
 
-use hocvuso_domain::numbers::percent as pct;
+use hocvuso_domain::numbers::{percent as pct, percent_or_no_data};
 
 /// What a screen reader hears for a chart: its title, then each label with
 /// its value ("Theo xóm: Xóm A 72,5%; Xóm B chưa có số liệu; chỉ tiêu 70%").
 fn spoken(title: &str, rows: &[(String, Option<f64>)], target: Option<f64>) -> String {
     let mut parts: Vec<String> = rows
         .iter()
-        .map(|(label, v)| match v {
-            Some(v) => format!("{label} {}", pct(*v)),
-            None => format!("{label} chưa có số liệu"),
-        })
+        .map(|(label, v)| format!("{label} {}", percent_or_no_data(*v)))
         .collect();
     if let Some(t) = target {
         parts.push(format!("chỉ tiêu {}", pct(t)));

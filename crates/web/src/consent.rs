@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::routing::post;
 use axum::{Form, Router};
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::privacy::{
     consent_parties, ConsentGiven, ConsentMethod, ConsentPurpose, Parties,
@@ -192,8 +193,8 @@ async fn record(
         }
     };
     let event = user.audit_event(
-        "sua",
-        "cu_dan",
+        AuditAction::Edit,
+        AuditObject::Resident,
         id,
         format!(
             "đồng ý «{}»: {}",

@@ -20,6 +20,11 @@ pub enum AppError {
     Csrf,
     #[error("{0}")]
     BadRequest(String),
+    /// Bad input that no form of ours sends (a column number past the
+    /// sheet, a file that expands past the limits): 400, answered late
+    /// (see `refusal`).
+    #[error("{0}")]
+    Hostile(String),
     #[error("{0}")]
     TooManyRequests(String),
     #[error("Lỗi hệ thống: {0}")]
@@ -60,14 +65,14 @@ impl IntoResponse for AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::Hostile(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let title = match &self {
             AppError::Forbidden | AppError::Csrf => "Không được phép",
             AppError::NotFound => "Không tìm thấy",
-            AppError::BadRequest(_) => "Dữ liệu chưa đúng",
+            AppError::BadRequest(_) | AppError::Hostile(_) => "Dữ liệu chưa đúng",
             AppError::TooManyRequests(_) => "Tạm khóa",
             _ => "Có lỗi",
         };
@@ -75,9 +80,14 @@ impl IntoResponse for AppError {
             title,
             message: self.to_string(),
         };
-        match page.render() {
+        let resp = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, self.to_string()).into_response(),
+        };
+        if matches!(self, AppError::Hostile(_)) {
+            crate::refusal::hostile(resp)
+        } else {
+            resp
         }
     }
 }

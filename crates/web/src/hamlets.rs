@@ -14,6 +14,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use hocvuso_domain::audit::{AuditAction, AuditObject};
+use hocvuso_domain::hamlet_name;
 use hocvuso_domain::numbers::integer;
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_storage::StoreError;
@@ -120,20 +121,6 @@ struct CreateForm {
     name: String,
 }
 
-/// "khuôn lặng" → "Xóm Khuôn Lặng"; keeps "Thôn ..." / "Bản ..." as typed.
-pub fn hamlet_display_name(raw: &str) -> String {
-    let name = vntext::title_case_name(&vntext::normalize(raw));
-    let key = vntext::fold(&name);
-    if ["xom ", "thon ", "ban ", "to dan pho "]
-        .iter()
-        .any(|p| key.starts_with(p))
-    {
-        name
-    } else {
-        format!("Xóm {name}")
-    }
-}
-
 async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -146,13 +133,13 @@ async fn create(
     if vntext::normalize(&f.name).is_empty() {
         return render(&state, &user, None, Some("Ghi tên xóm".into())).await;
     }
-    let name = hamlet_display_name(&f.name);
+    let name = hamlet_name::display_name(&f.name);
     match state.store.add_hamlet_with_units(&name).await {
         Ok(id) => {
             user.audit(
                 &state,
-                AuditAction::Create.code(),
-                AuditObject::Hamlet.code(),
+                AuditAction::Create,
+                AuditObject::Hamlet,
                 id,
                 name.clone(),
             );
@@ -196,13 +183,13 @@ async fn rename(
         )
         .await;
     }
-    let name = hamlet_display_name(&f.name);
+    let name = hamlet_name::display_name(&f.name);
     match state.store.rename_hamlet(id, &name).await {
         Ok(old) => {
             user.audit(
                 &state,
-                AuditAction::Edit.code(),
-                AuditObject::Hamlet.code(),
+                AuditAction::Edit,
+                AuditObject::Hamlet,
                 id,
                 format!("Đổi tên: {old} → {name}"),
             );
@@ -260,7 +247,11 @@ async fn merge(
             )
             .await;
         }
-        ("", name) => match state.store.find_hamlet(&hamlet_display_name(name)).await? {
+        ("", name) => match state
+            .store
+            .find_hamlet(&hamlet_name::display_name(name))
+            .await?
+        {
             Some(h) => h.id,
             None => {
                 return refuse(
@@ -290,17 +281,11 @@ async fn merge(
                 "Gộp {} vào {} (mã {into}): {} hộ, {} người, {} thành viên đơn vị, {} tài khoản",
                 m.from_name, m.into_name, m.households, m.residents, m.members_added, m.users
             );
+            user.audit(&state, AuditAction::Edit, AuditObject::Hamlet, id, detail);
             user.audit(
                 &state,
-                AuditAction::Edit.code(),
-                AuditObject::Hamlet.code(),
-                id,
-                detail,
-            );
-            user.audit(
-                &state,
-                AuditAction::Edit.code(),
-                AuditObject::Hamlet.code(),
+                AuditAction::Edit,
+                AuditObject::Hamlet,
                 into,
                 format!("Nhận {} gộp vào (mã {id})", m.from_name),
             );

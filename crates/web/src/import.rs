@@ -14,6 +14,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_import::{Column, FileError, HeaderMatch, Preview, SheetData, ValidationContext};
 use hocvuso_storage::ImportSummary;
@@ -180,6 +181,17 @@ fn upload_error(user: &CurrentUser, msg: String) -> AppResult<Response> {
     Ok((axum::http::StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
 }
 
+/// The upload page with why the file was refused; late if the file was
+/// built to be refused (see `refusal`).
+fn file_error(user: &CurrentUser, e: FileError) -> AppResult<Response> {
+    let resp = upload_error(user, e.to_string())?;
+    Ok(if e.is_hostile() {
+        crate::refusal::hostile(resp)
+    } else {
+        resp
+    })
+}
+
 async fn validation_context(state: &AppState) -> AppResult<ValidationContext> {
     let hamlets = state.store.list_hamlets().await?;
     Ok(ValidationContext {
@@ -242,7 +254,7 @@ async fn upload(
     }
     user.check_csrf(&csrf)?;
     if too_large > 0 {
-        return upload_error(&user, FileError::TooLarge { bytes: too_large }.to_string());
+        return file_error(&user, FileError::TooLarge { bytes: too_large });
     }
     let Some((file_name, bytes)) = file.filter(|(n, _)| !n.is_empty()) else {
         return upload_error(
@@ -251,9 +263,15 @@ async fn upload(
                 .into(),
         );
     };
-    let wb = match hocvuso_import::read_workbook(&bytes, &file_name) {
-        Ok(wb) => wb,
-        Err(e) => return upload_error(&user, e.to_string()),
+    // Unpacking and decoding take CPU: off the async workers.
+    let read = tokio::task::spawn_blocking(move || {
+        hocvuso_import::read_workbook(&bytes, &file_name).map(|wb| (wb, file_name))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("đọc tệp bị lỗi ({e})")))?;
+    let (wb, file_name) = match read {
+        Ok(read) => read,
+        Err(e) => return file_error(&user, e),
     };
     // The first sheet with a recognisable header row.
     let mut found = None;
@@ -448,7 +466,7 @@ async fn remap(
         };
         let Some(i) = n.parse::<usize>().ok().filter(|i| *i < width) else {
             let shown: String = n.chars().take(24).collect();
-            return Err(AppError::BadRequest(format!(
+            return Err(AppError::Hostile(format!(
                 "Cột số «{shown}» không có trong trang tính (trang có {width} cột). \
                  Chưa có gì thay đổi: hãy mở lại trang xem trước rồi chọn lại các cột."
             )));
@@ -537,8 +555,8 @@ async fn confirm(
             // The audit row is part of the import's transaction: an import
             // is never in the registry without it, even after a crash.
             let event = actor.audit_event(
-                "nhap",
-                "so_dan_cu",
+                AuditAction::Import,
+                AuditObject::Registry,
                 &file_name,
                 format!("{} người trong tệp", rows.len()),
             );

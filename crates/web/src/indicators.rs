@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::auth::ResidentScope;
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::Quarter;
@@ -265,15 +266,12 @@ struct DashboardPage {
     computed_at: Option<String>,
 }
 
-/// The quarters a user may pick: this year's and last year's, newest first.
-fn quarter_choices(state: &AppState) -> Vec<(String, String)> {
-    let mut q = Quarter::containing(state.today());
-    let mut out = Vec::new();
-    for _ in 0..8 {
-        out.push((q.to_string(), q.label()));
-        q = q.prev();
-    }
-    out
+/// The quarters a user may pick (`Quarter::pickable`), as (value, label).
+pub fn quarter_choices(today: chrono::NaiveDate) -> Vec<(String, String)> {
+    Quarter::pickable(today)
+        .into_iter()
+        .map(|q| (q.to_string(), q.label()))
+        .collect()
 }
 
 async fn dashboard(
@@ -289,7 +287,7 @@ async fn dashboard(
             nav: Some(Nav::of(&user)),
             quarter: d.quarter.clone(),
             quarter_label_text: quarter.label_in_text(),
-            quarters: quarter_choices(&state),
+            quarters: quarter_choices(state.today()),
             cards: d.indicators.iter().cloned().map(card).collect(),
             computed_at: d.computed_at.map(crate::pages::vn_time),
             can_report: user.role().can_manage_reports(),
@@ -444,8 +442,8 @@ async fn people(
         .await?;
     user.audit(
         &state,
-        "xem_danh_sach",
-        "chi_tieu",
+        AuditAction::ViewList,
+        AuditObject::Indicator,
         &code,
         format!(
             "{} {}{}",

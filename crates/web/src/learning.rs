@@ -4,7 +4,6 @@
 //! public verify page. The service worker and the page script that make
 //! lessons and quiz answers work offline are served from here too.
 
-use crate::assistant::optional_session;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::pages::Nav;
@@ -16,6 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::auth::ResidentScope;
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::time::accepted_answer_time;
@@ -52,14 +52,11 @@ async fn page_script() -> Response {
 }
 
 /// Who is looking, for public pages: nav and, for a resident, their id.
-async fn viewer(state: &AppState, headers: &HeaderMap) -> (Option<Nav>, Option<i64>) {
-    match optional_session(state, headers).await {
-        Some(s) if !s.user.must_change_password => {
-            let own = s.user.role.resident_id();
-            (Some(Nav::from_parts(&s.user, &s.csrf_token)), own)
-        }
-        _ => (None, None),
-    }
+fn viewer(user: Option<&CurrentUser>) -> (Option<Nav>, Option<i64>) {
+    (
+        user.map(Nav::of),
+        user.and_then(|u| u.user.role.resident_id()),
+    )
 }
 
 fn find_course<'a>(state: &'a AppState, id: &str) -> AppResult<&'a Course> {
@@ -119,8 +116,11 @@ async fn progress_of(
     })
 }
 
-async fn courses(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Html<String>> {
-    let (nav, me) = viewer(&state, &headers).await;
+async fn courses(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+) -> AppResult<Html<String>> {
+    let (nav, me) = viewer(user.as_ref());
     let progress = progress_of(&state, me).await?;
     let cards = state
         .catalog
@@ -248,11 +248,11 @@ struct CoursePage<'a> {
 
 async fn course(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: Option<CurrentUser>,
     Path(id): Path<String>,
 ) -> AppResult<Html<String>> {
     let c = find_course(&state, &id)?;
-    let (nav, me) = viewer(&state, &headers).await;
+    let (nav, me) = viewer(user.as_ref());
     let progress = progress_of(&state, me).await?;
     let p = progress.get(&c.id);
     let lessons = c
@@ -302,7 +302,7 @@ struct LessonPage<'a> {
 
 async fn lesson(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: Option<CurrentUser>,
     Path((course_id, lesson_id)): Path<(String, String)>,
 ) -> AppResult<Html<String>> {
     let c = find_course(&state, &course_id)?;
@@ -312,7 +312,7 @@ async fn lesson(
         .position(|l| l.id == lesson_id)
         .ok_or(AppError::NotFound)?;
     let l = &c.lessons[idx];
-    let (nav, me) = viewer(&state, &headers).await;
+    let (nav, me) = viewer(user.as_ref());
     if let Some(resident) = me {
         state
             .store
@@ -551,8 +551,8 @@ async fn submit_quiz(
     if who.on_behalf {
         user.audit(
             &state,
-            "ghi_ket_qua_hoc",
-            "cu_dan",
+            AuditAction::RecordQuiz,
+            AuditObject::Resident,
             who.resident_id,
             format!(
                 "{}: {}/{} ({})",
@@ -650,8 +650,8 @@ async fn certificate(
         })?;
     user.audit(
         &state,
-        "tai_chung_chi",
-        "cu_dan",
+        AuditAction::DownloadCertificate,
+        AuditObject::Resident,
         who.resident_id,
         c.id.clone(),
     );
@@ -697,11 +697,11 @@ struct VerifyPage {
 
 async fn verify(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: Option<CurrentUser>,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     let code = code.trim().to_ascii_uppercase();
-    let (nav, _) = viewer(&state, &headers).await;
+    let (nav, _) = viewer(user.as_ref());
     let found = if code.len() <= 24 {
         state.store.certificate(&code).await?
     } else {

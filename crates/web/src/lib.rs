@@ -11,7 +11,7 @@ mod breach;
 mod charts;
 mod consent;
 pub mod error;
-pub mod hamlets;
+mod hamlets;
 pub mod headers;
 mod health;
 mod html;
@@ -21,6 +21,7 @@ pub(crate) mod learning;
 pub mod llm;
 mod pages;
 mod privacy;
+pub mod refusal;
 mod registry;
 mod reports;
 mod roster;
@@ -63,31 +64,6 @@ fn form_limit() -> axum::extract::DefaultBodyLimit {
     body_limit(FORM_BODY_LIMIT)
 }
 
-/// A body over its route's limit is refused by axum (413) with an English
-/// line of text; say it in Vietnamese, on the site's error page.
-async fn body_too_large_in_vietnamese(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let resp = next.run(req).await;
-    let html = resp
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if resp.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE || html {
-        return resp;
-    }
-    let mut page = error::AppError::BadRequest(
-        "Dữ liệu gửi lên quá lớn so với biểu mẫu này, nên không được nhận. Hãy rút ngắn nội dung rồi gửi lại."
-            .into(),
-    )
-    .into_response();
-    *page.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
-    page
-}
-
 /// The whole application, as `serve` and the tests start it.
 pub fn app(state: AppState) -> Router {
     Router::new()
@@ -111,7 +87,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router().layer(form_limit()))
         // Every other route (health, indicators, unknown paths) takes a form at most.
         .layer(form_limit())
-        .layer(axum::middleware::from_fn(body_too_large_in_vietnamese))
+        .layer(axum::middleware::from_fn(refusal::refusals))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             indicators::invalidate_on_write,

@@ -601,7 +601,7 @@ fn view_event(
     id: i64,
     detail: &str,
 ) -> hocvuso_storage::AuditEvent {
-    user.audit_event(action.code(), AuditObject::Resident.code(), id, detail)
+    user.audit_event(action, AuditObject::Resident, id, detail)
 }
 
 async fn page(
@@ -829,8 +829,8 @@ async fn requests(State(state): State<AppState>, user: CurrentUser) -> AppResult
     let list = state.store.data_requests(None).await?;
     user.audit(
         &state,
-        AuditAction::ViewList.code(),
-        AuditObject::Resident.code(),
+        AuditAction::ViewList,
+        AuditObject::Resident,
         "yeu-cau-du-lieu",
         format!("{} yêu cầu", list.len()),
     );

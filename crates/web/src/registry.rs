@@ -12,10 +12,12 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::groups::TargetGroup;
 use hocvuso_domain::person::{canonical_ethnicity, canonical_relation, is_head_relation};
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::privacy::{ConsentPurpose, Shown};
+use hocvuso_domain::FullName;
 use hocvuso_domain::{
     BirthDate, CitizenId, Hamlet, Household, NewResident, PhoneNumber, Resident, ResidentFilter,
     Role, Sex,
@@ -272,7 +274,7 @@ async fn show(
         .get_resident(role.resident_scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    user.audit(&state, "xem", "cu_dan", id, "");
+    user.audit(&state, AuditAction::View, AuditObject::Resident, id, "");
     let names = hamlet_names(&state.store.list_hamlets().await?);
     let (learning, basic) = crate::learning::resident_learning(&state, &r).await?;
     let consent = crate::consent::section(&state, &user, &r).await?;
@@ -359,8 +361,8 @@ async fn household(
         .ok_or(AppError::NotFound)?;
     user.audit(
         &state,
-        "xem",
-        "ho",
+        AuditAction::View,
+        AuditObject::Household,
         id,
         format!("{} thành viên", members.len()),
     );
@@ -431,7 +433,13 @@ async fn edit_page(
         .get_resident(role.resident_scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    user.audit(&state, "xem", "cu_dan", id, "mở trang sửa");
+    user.audit(
+        &state,
+        AuditAction::View,
+        AuditObject::Resident,
+        id,
+        "mở trang sửa",
+    );
     // The form shows the fields as the resident page does.
     let v = ResidentView::of(&r, &HashMap::new(), Shown::ALL);
     let f = EditForm {
@@ -485,13 +493,13 @@ fn parse_form(
     today: chrono::NaiveDate,
 ) -> Result<NewResident, Vec<(String, String)>> {
     let mut errors = Vec::new();
-    let full_name = vntext::normalize(&f.full_name);
-    if full_name.split_whitespace().count() < 2 {
-        errors.push((
-            "Họ và tên".into(),
-            "Ghi đủ họ và tên (ít nhất hai chữ)".into(),
-        ));
-    }
+    let full_name = match FullName::parse(&f.full_name) {
+        Ok(n) => n.into_string(),
+        Err(e) => {
+            errors.push(("Họ và tên".into(), e.message));
+            String::new()
+        }
+    };
     let sex = optional_field(&mut errors, "Giới tính", &f.sex, Sex::parse);
     let birth = optional_field(&mut errors, "Ngày sinh", &f.birth, |s| {
         BirthDate::parse(s, today)
@@ -542,7 +550,7 @@ async fn edit(
     let saved = match parse_form(&f, today) {
         Ok(new) => match state
             .store
-            .audited(user.audit_event("sua", "cu_dan", id, ""))
+            .audited(user.audit_event(AuditAction::Edit, AuditObject::Resident, id, ""))
             .update_resident(role.resident_scope(), id, &new, today)
             .await
         {
@@ -760,14 +768,19 @@ async fn create(
                 // One row for the household, one for its head.
                 state
                     .store
-                    .audited(user.audit_event("tao", "cu_dan", "", ""))
+                    .audited(user.audit_event(AuditAction::Create, AuditObject::Resident, "", ""))
                     .create_household_with_head(target, &new, today)
                     .await
             } else {
                 let detail = format!("vào hộ {target}");
                 state
                     .store
-                    .audited(user.audit_event("tao", "cu_dan", "", detail))
+                    .audited(user.audit_event(
+                        AuditAction::Create,
+                        AuditObject::Resident,
+                        "",
+                        detail,
+                    ))
                     .create_resident(target, &new, today)
                     .await
                     .map(|id| (target, id))
@@ -824,7 +837,7 @@ async fn export(
     );
     state
         .store
-        .audit_now(&user.audit_event("xuat", "so_dan_cu", "xlsx", detail))
+        .audit_now(&user.audit_event(AuditAction::Export, AuditObject::Registry, "xlsx", detail))
         .await?;
     let name = format!("so-dan-cu-{}.xlsx", state.today().format("%Y-%m-%d"));
     Ok((

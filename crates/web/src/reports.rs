@@ -14,12 +14,13 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::reports::{check_numbers, form_fields, Prefill, NARRATIVE};
-use hocvuso_domain::{Quarter, ReportStatus, StoredState, Unit, UnitType};
+use hocvuso_domain::{Quarter, ReportStatus, StoredState, Unit};
 use hocvuso_reporting::models::{kind_label, status_label, KINDS, STATUSES};
 use hocvuso_storage::{Criterion, NewPilotModel, Population};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -30,8 +31,6 @@ pub fn router() -> Router<AppState> {
         .route("/mo-hinh", get(models_page).post(save_model))
         .route("/mo-hinh/{id}", post(update_model))
 }
-
-use hocvuso_domain::time::vn_date;
 
 pub struct BoardRow {
     pub unit_id: i64,
@@ -76,31 +75,21 @@ async fn board(
     }
     let quarter = quarter_of(&state, q.quy.as_deref())?;
     let today = state.today();
-    let reports: HashMap<i64, hocvuso_storage::UnitReport> = state
-        .store
-        .unit_reports(&quarter.to_string())
-        .await?
+    let reports = state.store.unit_reports(&quarter.to_string()).await?;
+    let units = state.store.list_units().await?;
+    let rows: Vec<BoardRow> = hocvuso_reporting::unit_statuses(&units, &reports, quarter, today)
         .into_iter()
-        .map(|r| (r.unit_id, r))
-        .collect();
-    let mut rows = Vec::new();
-    for u in state.store.list_units().await? {
-        if u.unit_type == UnitType::DigitalTeam || !u.reports_for(quarter) {
-            continue; // a hamlet's team reports with its hamlet; a new unit owes no past quarter
-        }
-        let r = reports.get(&u.id);
-        let stored = r.and_then(|r| StoredState::from_code(&r.state));
-        let submitted_on = r.and_then(|r| r.submitted_at).map(vn_date);
-        rows.push(BoardRow {
-            unit_id: u.id,
-            name: u.name.clone(),
-            kind: u.unit_type.label().to_string(),
-            status: ReportStatus::of(stored, submitted_on, quarter.deadline(), today),
-            submitted: submitted_on
+        .map(|s| BoardRow {
+            unit_id: s.unit.id,
+            name: s.unit.name.clone(),
+            kind: s.unit.unit_type.label().to_string(),
+            status: s.status,
+            submitted: s
+                .submitted_on
                 .map(|d| d.format("%d/%m/%Y").to_string())
                 .unwrap_or_default(),
-        });
-    }
+        })
+        .collect();
     let deadline = quarter.deadline();
     let pending: Vec<&str> = rows
         .iter()
@@ -127,12 +116,7 @@ async fn board(
             )
         })
         .count();
-    let mut quarters = Vec::new();
-    let mut qq = Quarter::containing(today);
-    for _ in 0..6 {
-        quarters.push((qq.to_string(), qq.label()));
-        qq = qq.prev();
-    }
+    let quarters = crate::indicators::quarter_choices(today);
     Ok(Html(
         BoardPage {
             nav: Some(Nav::of(&user)),
@@ -239,15 +223,9 @@ async fn render_form(
         .store
         .unit_report(unit.id, &quarter.to_string())
         .await?;
-    let stored = report
-        .as_ref()
-        .and_then(|r| StoredState::from_code(&r.state));
-    let status = ReportStatus::of(
-        stored,
-        report.as_ref().and_then(|r| r.submitted_at).map(vn_date),
-        quarter.deadline(),
-        state.today(),
-    );
+    let standing =
+        hocvuso_reporting::UnitStatus::of(&unit, report.as_ref(), quarter, state.today());
+    let (stored, status) = (standing.stored, standing.status);
     let numbers: BTreeMap<String, i64> = report
         .as_ref()
         .and_then(|r| serde_json::from_str(&r.numbers).ok())
@@ -411,8 +389,12 @@ async fn save_unit(
         .await?;
     user.audit(
         &state,
-        if submit { "nop_bao_cao" } else { "luu_bao_cao" },
-        "don_vi",
+        if submit {
+            AuditAction::SubmitReport
+        } else {
+            AuditAction::SaveReport
+        },
+        AuditObject::Unit,
         unit.id,
         quarter.to_string(),
     );
@@ -454,8 +436,8 @@ async fn return_report(
     }
     user.audit(
         &state,
-        "tra_lai_bao_cao",
-        "don_vi",
+        AuditAction::ReturnReport,
+        AuditObject::Unit,
         unit_id,
         format!("{quarter}: {note}"),
     );
@@ -474,65 +456,23 @@ async fn commune_file(
     let quarter = quarter_of(&state, q.quy.as_deref())?;
     let cx = context(&state);
     let commune = state.commune_name().await;
-    let (bytes, mime, ext) = match file.as_str() {
-        "docx" | "pdf" => {
-            let report = hocvuso_reporting::commune_report(
-                cx,
-                &hocvuso_reporting::ReportInput {
-                    commune: &commune,
-                    quarter,
-                    date: state.today(),
-                },
-            )
-            .await
-            .map_err(reporting_error)?;
-            if file == "docx" {
-                (
-                    hocvuso_reporting::report_docx(&report)
-                        .map_err(|e| AppError::Internal(e.to_string()))?,
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    "docx",
-                )
-            } else {
-                (
-                    hocvuso_reporting::report_pdf(&report)
-                        .map_err(|e| AppError::Internal(e.to_string()))?,
-                    "application/pdf",
-                    "pdf",
-                )
-            }
-        }
-        "xlsx" => {
-            let d = hocvuso_reporting::dashboard(cx, quarter)
-                .await
-                .map_err(reporting_error)?;
-            let mut groups = BTreeMap::new();
-            for def in state
-                .indicator_defs
-                .indicators
-                .iter()
-                .filter(|d| d.population.is_some())
-            {
-                groups.insert(
-                    def.code.clone(),
-                    hocvuso_reporting::by_group(cx, def, quarter)
-                        .await
-                        .map_err(reporting_error)?,
-                );
-            }
-            (
-                hocvuso_reporting::indicators_xlsx(&d, &groups, &commune)
-                    .map_err(reporting_error)?,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "xlsx",
-            )
-        }
-        _ => return Err(AppError::NotFound),
-    };
+    let format = hocvuso_reporting::ReportFormat::parse(&file).ok_or(AppError::NotFound)?;
+    let bytes = hocvuso_reporting::render(
+        cx,
+        format,
+        &hocvuso_reporting::ReportInput {
+            commune: &commune,
+            quarter,
+            date: state.today(),
+        },
+    )
+    .await
+    .map_err(reporting_error)?;
+    let (mime, ext) = (format.mime(), format.ext());
     user.audit(
         &state,
-        "xuat_bao_cao",
-        "bao_cao_xa",
+        AuditAction::ExportReport,
+        AuditObject::CommuneReport,
         quarter.to_string(),
         ext,
     );
@@ -674,7 +614,13 @@ async fn update_model(
             },
         )
         .await?;
-    user.audit(&state, "sua", "mo_hinh", id, status);
+    user.audit(
+        &state,
+        AuditAction::Edit,
+        AuditObject::PilotModel,
+        id,
+        status,
+    );
     Ok(Redirect::to("/mo-hinh").into_response())
 }
 
@@ -740,6 +686,12 @@ async fn save_model(
             },
         )
         .await?;
-    user.audit(&state, "tao", "mo_hinh", id, get("ten"));
+    user.audit(
+        &state,
+        AuditAction::Create,
+        AuditObject::PilotModel,
+        id,
+        get("ten"),
+    );
     Ok(Redirect::to("/mo-hinh").into_response())
 }

@@ -249,7 +249,8 @@ async fn upload(
                 bytes: up.too_large,
             }
             .to_string(),
-        );
+        )
+        .map(crate::refusal::hostile);
     }
     let Some((file_name, bytes)) = up.file.filter(|(n, _)| !n.is_empty()) else {
         return refuse(
@@ -270,6 +271,9 @@ async fn upload(
     .await
     {
         Ok(Ok(p)) => p,
+        Ok(Err(hocvuso_import::RosterFileError::File(e))) if e.is_hostile() => {
+            return refuse(e.to_string()).map(crate::refusal::hostile)
+        }
         Ok(Err(e)) => return refuse(e.to_string()),
         Err(e) => return Err(AppError::Internal(format!("đọc tệp: {e}"))),
     };
@@ -507,8 +511,8 @@ async fn confirm(
                 .collect::<Vec<_>>()
                 .join("; ");
             let event = user.audit_event(
-                AuditAction::Import.code(),
-                AuditObject::Unit.code(),
+                AuditAction::Import,
+                AuditObject::Unit,
                 unit.id,
                 format!(
                     "nhập danh sách cán bộ từ tệp {}: {} người ({units}){note}",
@@ -526,8 +530,8 @@ async fn confirm(
         RosterKind::Students => {
             let rows = hocvuso_storage::students_from_roster(p);
             let event = user.audit_event(
-                AuditAction::Import.code(),
-                AuditObject::Unit.code(),
+                AuditAction::Import,
+                AuditObject::Unit,
                 unit.id,
                 format!(
                     "nhập danh sách học sinh từ tệp {}: {} học sinh{note}",

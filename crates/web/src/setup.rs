@@ -359,8 +359,8 @@ async fn save_commune(
     state.store.set_setting(PROVINCE_KEY, &province).await?;
     user.audit(
         &state,
-        AuditAction::Edit.code(),
-        AuditObject::Setting.code(),
+        AuditAction::Edit,
+        AuditObject::Setting,
         "ten_xa",
         format!("{commune}, tỉnh {province}"),
     );

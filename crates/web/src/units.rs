@@ -296,8 +296,8 @@ async fn create(
         Ok(id) => {
             user.audit(
                 &state,
-                AuditAction::Create.code(),
-                AuditObject::Unit.code(),
+                AuditAction::Create,
+                AuditObject::Unit,
                 id,
                 format!(
                     "{} ({})",
@@ -628,8 +628,8 @@ async fn rename(
     }
     user.audit(
         &state,
-        AuditAction::Edit.code(),
-        AuditObject::Unit.code(),
+        AuditAction::Edit,
+        AuditObject::Unit,
         id,
         format!("đổi tên: {} → {name}", unit.unit.name),
     );
@@ -667,8 +667,8 @@ async fn set_active(
     }
     user.audit(
         &state,
-        AuditAction::Edit.code(),
-        AuditObject::Unit.code(),
+        AuditAction::Edit,
+        AuditObject::Unit,
         id,
         if active {
             "hoạt động trở lại"
@@ -746,8 +746,8 @@ async fn add_member(
     }
     user.audit(
         &state,
-        AuditAction::Edit.code(),
-        AuditObject::Unit.code(),
+        AuditAction::Edit,
+        AuditObject::Unit,
         id,
         format!(
             "thêm thành viên: cư dân số {resident_id}, {}",
@@ -781,8 +781,8 @@ async fn remove_member(
     }
     user.audit(
         &state,
-        AuditAction::Edit.code(),
-        AuditObject::Unit.code(),
+        AuditAction::Edit,
+        AuditObject::Unit,
         id,
         format!("bớt thành viên: cư dân số {resident_id}"),
     );

@@ -2,7 +2,7 @@
 //! reset a password, lock and unlock, and let an account log in again after
 //! failed attempts made it wait (see [`crate::auth::Throttle`]).
 
-use crate::auth::{generate_password, hash_password, CurrentUser};
+use crate::auth::{CurrentUser, OneTimePassword};
 use crate::error::{AppError, AppResult};
 use crate::pages::Nav;
 use crate::registry::Choice;
@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::{ResidentScope, Role, RoleKind};
 use hocvuso_storage::NewUser;
 use serde::Deserialize;
@@ -278,17 +279,18 @@ async fn create(
     if let Some(msg) = unknown_scope(&state, role).await? {
         return fail(msg, f).await;
     }
-    let password = generate_password();
+    let otp = OneTimePassword::made().await?;
+    let password = otp.plain;
     let new = NewUser {
         username: username.clone(),
         display_name: display,
-        password_hash: hash_password(&password)?,
+        password_hash: otp.hash,
         role,
         must_change_password: true,
     };
     let event = user.audit_event(
-        "tao",
-        "tai_khoan",
+        AuditAction::Create,
+        AuditObject::Account,
         "",
         format!("vai trò {}", role.kind().code()),
     );
@@ -325,12 +327,13 @@ async fn reset(
     user.check_csrf(&f.csrf)?;
     require_admin(&user)?;
     let target = state.store.get_user(id).await?.ok_or(AppError::NotFound)?;
-    let password = generate_password();
+    let otp = OneTimePassword::made().await?;
     state
         .store
-        .audited(user.audit_event("dat_lai_mat_khau", "tai_khoan", id, ""))
-        .set_password(id, &hash_password(&password)?, true)
+        .audited(user.audit_event(AuditAction::ResetPassword, AuditObject::Account, id, ""))
+        .set_password(id, &otp.hash, true)
         .await?;
+    let password = otp.plain;
     render(
         &state,
         &user,
@@ -360,10 +363,14 @@ async fn lock(
         .await;
     }
     let target = state.store.get_user(id).await?.ok_or(AppError::NotFound)?;
-    let action = if target.disabled { "mo_khoa" } else { "khoa" };
+    let action = if target.disabled {
+        AuditAction::Unlock
+    } else {
+        AuditAction::Lock
+    };
     state
         .store
-        .audited(user.audit_event(action, "tai_khoan", id, ""))
+        .audited(user.audit_event(action, AuditObject::Account, id, ""))
         .set_user_disabled(id, !target.disabled)
         .await?;
     let msg = if target.disabled {
@@ -395,8 +402,8 @@ async fn clear_failures(
     let had = state.throttle.unlock(&target.username);
     user.audit(
         &state,
-        "mo_khoa",
-        "tai_khoan",
+        AuditAction::Unlock,
+        AuditObject::Account,
         id,
         "cho đăng nhập lại: xóa các lần đăng nhập sai",
     );

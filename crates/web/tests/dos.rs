@@ -505,3 +505,107 @@ async fn a_column_number_of_a_trillion_allocates_nothing() {
     assert_eq!(r.ok(), Some(StatusCode::BAD_REQUEST));
     assert_eq!(app.get(&c, &preview).await.0, StatusCode::OK);
 }
+
+/// A minimal .xlsx whose sheet inflates to 64 MiB while its ZIP headers
+/// declare 4 KiB (issue 12, item 2, at a test's size).
+fn lying_xlsx() -> Vec<u8> {
+    use std::io::Write;
+    let sheet = "xl/worksheets/sheet1.xml";
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("[Content_Types].xml", opts).unwrap();
+        z.write_all(b"<Types/>").unwrap();
+        z.start_file(sheet, opts).unwrap();
+        let pad = vec![b' '; 1 << 20];
+        for _ in 0..64 {
+            z.write_all(&pad).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    let mut bytes = out.into_inner();
+    let name = sheet.as_bytes();
+    for i in 0..bytes.len().saturating_sub(46) {
+        if bytes[i..].starts_with(b"PK\x03\x04") && bytes[i + 30..].starts_with(name) {
+            bytes[i + 22..i + 26].copy_from_slice(&4096u32.to_le_bytes());
+        }
+        if bytes[i..].starts_with(b"PK\x01\x02") && bytes[i + 46..].starts_with(name) {
+            bytes[i + 24..i + 28].copy_from_slice(&4096u32.to_le_bytes());
+        }
+    }
+    bytes
+}
+
+/// The load test's attacker (docs/benchmarks.md) waited for each refusal and
+/// sent the next at once: thousands a minute, each costing the other users
+/// CPU. A refusal that no form of ours causes is now answered only after a
+/// second, so such a script sends one a second per connection; a mistake an
+/// office makes (a file without a header row) is answered as before.
+#[tokio::test]
+async fn hostile_refusals_are_answered_late_and_still_refused() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("vhxh").await;
+    let preview = upload_csv(&app, &c, &csrf).await;
+    let late = hocvuso_web::refusal::HOSTILE_DELAY;
+
+    // Item 3: a column number past the sheet.
+    let t = std::time::Instant::now();
+    let (status, page) = remap(
+        &app,
+        &c,
+        &preview,
+        &[
+            ("csrf", csrf.as_str()),
+            ("col_18446744073709551615", "ho_ten"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("không có trong trang tính"), "{page}");
+    assert!(t.elapsed() >= late, "answered after {:?}", t.elapsed());
+
+    // Item 2: a sheet that inflates past what its headers declare.
+    let t = std::time::Instant::now();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(lying_xlsx()).file_name("ds.xlsx"),
+        );
+    let r = c
+        .post(app.url("/nhap"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("giải nén quá lớn"));
+    assert!(t.elapsed() >= late, "answered after {:?}", t.elapsed());
+
+    // Item 1: a body over the route's limit, without logging in.
+    let (anon, chat_csrf) = chat_client(&app).await;
+    let t = std::time::Instant::now();
+    let big = "k".repeat(300 * 1024);
+    let (status, page) = ask(
+        &app,
+        &anon,
+        &[
+            ("csrf", chat_csrf.as_str()),
+            ("q", "phí"),
+            ("lich_su", big.as_str()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.contains("quá lớn"), "{page}");
+    assert!(t.elapsed() >= late, "answered after {:?}", t.elapsed());
+
+    // The wizard still works for the same office afterwards.
+    let (status, page) = app.get(&c, &preview).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("có cột chưa nhận ra"), "{page}");
+}
