@@ -320,46 +320,38 @@ async fn official(
     let mut rng = Rng::new(seed);
     while !stop.load(Ordering::Relaxed) {
         let roll = rng.below(40);
-        if roll < 14 {
+        let (kind, what, expect, req) = if roll < 14 {
             let r = rng.pick(&world.residents);
-            timed(
-                &mut t,
+            (
                 Kind::Read,
                 "GET /cu-dan/{id}",
                 200,
                 c.get(format!("{base}/cu-dan/{}", r.id)),
             )
-            .await;
         } else if roll < 22 {
             let h = rng.pick(&world.hamlets);
             let page = 1 + rng.below(3);
-            timed(
-                &mut t,
+            (
                 Kind::Read,
                 "GET /so-dan-cu?xom=",
                 200,
                 c.get(format!("{base}/so-dan-cu?xom={h}&trang={page}")),
             )
-            .await;
         } else if roll < 26 {
             let q = *rng.pick(&["nguyen van", "tran thi", "hoang", "lường", "ma thi"]);
-            timed(
-                &mut t,
+            (
                 Kind::Read,
                 "GET /so-dan-cu?q=",
                 200,
                 c.get(format!("{base}/so-dan-cu")).query(&[("q", q)]),
             )
-            .await;
         } else if roll < 29 {
-            timed(
-                &mut t,
+            (
                 Kind::Read,
                 "GET /chi-tieu",
                 200,
                 c.get(format!("{base}/chi-tieu")),
             )
-            .await;
         } else if roll < 35 {
             let r = rng.pick(&world.residents);
             let purpose = *rng.pick(&["danh_sach", "lien_he"]);
@@ -375,35 +367,30 @@ async fn official(
             if r.guardian {
                 form.push(("nguoi_giam_ho", "Nguyễn Thị Hoa".to_string()));
             }
-            timed(
-                &mut t,
+            (
                 Kind::Write,
                 "POST /cu-dan/{id}/dong-y",
                 303,
                 c.post(format!("{base}/cu-dan/{}/dong-y", r.id)).form(&form),
             )
-            .await;
         } else if roll < 37 {
             let q = *rng.pick(QUESTIONS);
-            timed(
-                &mut t,
+            (
                 Kind::Assistant,
                 "POST /api/tro-ly (đã đăng nhập)",
                 200,
                 c.post(format!("{base}/api/tro-ly"))
                     .json(&serde_json::json!({ "turns": [q] })),
             )
-            .await;
         } else {
-            timed(
-                &mut t,
+            (
                 Kind::Read,
                 "GET /bao-cao",
                 200,
                 c.get(format!("{base}/bao-cao")),
             )
-            .await;
-        }
+        };
+        timed(&mut t, kind, what, expect, req).await;
         think(&mut rng, 200).await;
     }
     t
@@ -422,46 +409,34 @@ async fn citizen(
     let mut rng = Rng::new(seed);
     while !stop.load(Ordering::Relaxed) {
         let roll = rng.below(10);
-        if roll < 5 {
+        let (kind, what, expect, req) = if roll < 5 {
             let l = rng.pick(&world.lessons);
-            timed(
-                &mut t,
+            (
                 Kind::Read,
                 "GET /hoc/{khóa}/{bài}",
                 200,
                 c.get(format!("{base}{l}")),
             )
-            .await;
         } else if roll < 7 {
-            timed(
-                &mut t,
-                Kind::Read,
-                "GET /hoc",
-                200,
-                c.get(format!("{base}/hoc")),
-            )
-            .await;
+            (Kind::Read, "GET /hoc", 200, c.get(format!("{base}/hoc")))
         } else if roll < 8 {
-            timed(
-                &mut t,
+            (
                 Kind::Read,
                 "GET /tro-ly",
                 200,
                 c.get(format!("{base}/tro-ly")),
             )
-            .await;
         } else {
             let q = *rng.pick(QUESTIONS);
-            timed(
-                &mut t,
+            (
                 Kind::Assistant,
                 "POST /api/tro-ly (không đăng nhập)",
                 200,
                 c.post(format!("{base}/api/tro-ly"))
                     .json(&serde_json::json!({ "turns": [q] })),
             )
-            .await;
-        }
+        };
+        timed(&mut t, kind, what, expect, req).await;
         think(&mut rng, 2000).await;
     }
     t

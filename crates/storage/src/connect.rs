@@ -139,6 +139,10 @@ impl Store {
             inner,
             audit,
             hamlets: crate::cache::Cached::new(std::time::Duration::from_secs(5)),
+            sessions: crate::cache::CachedMap::new(
+                std::time::Duration::from_secs(crate::users::SESSION_CACHE_SECS),
+                10_000,
+            ),
         })
     }
 

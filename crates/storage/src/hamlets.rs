@@ -518,6 +518,7 @@ impl Store {
         into_id: i64,
         today: NaiveDate,
     ) -> Result<HamletMerge> {
+        let _forget = crate::users::ForgetSessions(self);
         if from_id == into_id {
             return Err(StoreError::Invalid(
                 "Không gộp được một xóm vào chính nó: hãy chọn xóm khác để gộp vào".into(),

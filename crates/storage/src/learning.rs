@@ -97,6 +97,15 @@ pub struct CourseProgress {
     pub certificate: Option<String>,
 }
 
+/// What a resident's page shows of their learning.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LearnerSummary {
+    /// By course id.
+    pub progress: Vec<CourseProgress>,
+    /// A member of a community digital team (its courses count for them).
+    pub team_member: bool,
+}
+
 /// A synthetic pass to load: `code` is the certificate code (and the
 /// attempt's client id).
 #[derive(Debug, Clone)]
@@ -222,39 +231,41 @@ macro_rules! learning_ops {
                 Ok(AttemptOutcome { attempt_id, duplicate, passed, correct, total, certificate })
             }
 
-            async fn learning_progress(&self, resident_id: i64) -> Result<Vec<CourseProgress>> {
-                let reads: Vec<(String, String)> = sqlx::query_as::<$DB, (String, String)>(
-                    "SELECT course_id, lesson_id FROM lesson_reads WHERE resident_id = $1 ORDER BY course_id, lesson_id",
-                )
-                .bind(resident_id)
-                .fetch_all(&self.read)
-                .await?;
-                let attempts: Vec<(String, i64, Option<i64>)> = sqlx::query_as::<$DB, (String, i64, Option<i64>)>(
-                    "SELECT course_id, COUNT(*), MAX(CAST(correct * 100 / total AS BIGINT)) FROM quiz_attempts \
-                     WHERE resident_id = $1 AND total > 0 GROUP BY course_id",
-                )
-                .bind(resident_id)
-                .fetch_all(&self.read)
-                .await?;
-                let certs: Vec<(String, String)> = sqlx::query_as::<$DB, (String, String)>(
-                    "SELECT course_id, code FROM certificates WHERE resident_id = $1",
+            /// Lesson reads, attempts, certificates and team membership of
+            /// one resident in one statement: the resident page's learning
+            /// section costs one round trip, not four. Rows are tagged by
+            /// kind: `r` (course, lesson), `a` (course, -, count, best %),
+            /// `c` (course, code), `t` (-, -, team memberships).
+            async fn learner_summary(&self, resident_id: i64) -> Result<LearnerSummary> {
+                let rows: Vec<(String, String, Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as::<$DB, (String, String, Option<String>, Option<i64>, Option<i64>)>(
+                    "SELECT 'r', course_id, lesson_id, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM lesson_reads WHERE resident_id = $1 \
+                     UNION ALL SELECT 'a', course_id, CAST(NULL AS TEXT), COUNT(*), MAX(CAST(correct * 100 / total AS BIGINT)) FROM quiz_attempts \
+                       WHERE resident_id = $1 AND total > 0 GROUP BY course_id \
+                     UNION ALL SELECT 'c', course_id, code, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM certificates WHERE resident_id = $1 \
+                     UNION ALL SELECT 't', '', CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS BIGINT) FROM unit_members m JOIN units u ON u.id = m.unit_id \
+                       WHERE m.resident_id = $1 AND u.unit_type = 'to_cnscd'",
                 )
                 .bind(resident_id)
                 .fetch_all(&self.read)
                 .await?;
                 let mut out: std::collections::BTreeMap<String, CourseProgress> = Default::default();
-                for (c, l) in reads {
-                    progress_entry(&mut out, c).lessons_read.push(l);
+                let mut team_member = false;
+                for (kind, course, text, n, best) in rows {
+                    match kind.as_str() {
+                        "r" => progress_entry(&mut out, course).lessons_read.extend(text),
+                        "a" => {
+                            let p = progress_entry(&mut out, course);
+                            p.attempts = n.unwrap_or(0);
+                            p.best_percent = best;
+                        }
+                        "c" => progress_entry(&mut out, course).certificate = text,
+                        _ => team_member = n.unwrap_or(0) > 0,
+                    }
                 }
-                for (c, n, best) in attempts {
-                    let p = progress_entry(&mut out, c);
-                    p.attempts = n;
-                    p.best_percent = best;
+                for p in out.values_mut() {
+                    p.lessons_read.sort();
                 }
-                for (c, code) in certs {
-                    progress_entry(&mut out, c).certificate = Some(code);
-                }
-                Ok(out.into_values().collect())
+                Ok(LearnerSummary { progress: out.into_values().collect(), team_member })
             }
 
             async fn learner_groups(&self) -> Result<Vec<(i64, String)>> {
@@ -404,7 +415,13 @@ impl Store {
 
     /// Progress of a resident in every course they touched, by course id.
     pub async fn learning_progress(&self, resident_id: i64) -> Result<Vec<CourseProgress>> {
-        dispatch!(self, s => s.learning_progress(resident_id).await)
+        Ok(self.learner_summary(resident_id).await?.progress)
+    }
+
+    /// A resident's progress and whether they are on a digital team, in one
+    /// round trip (their registry page).
+    pub async fn learner_summary(&self, resident_id: i64) -> Result<LearnerSummary> {
+        dispatch!(self, s => s.learner_summary(resident_id).await)
     }
 
     /// Every resident's target groups, plus `to_cnscd` for team members:

@@ -65,7 +65,7 @@ pub use indicators::{
 };
 pub use learning::{
     new_certificate_code, valid_client_id, AttemptOutcome, CertificateRow, CourseProgress,
-    DemoPassRow, LearningMode, NewAttempt, NewCertificate,
+    DemoPassRow, LearnerSummary, LearningMode, NewAttempt, NewCertificate,
 };
 pub use people::{members_from_roster, students_from_roster};
 pub use students::{Enrolment, Student};
@@ -87,6 +87,8 @@ pub struct Store {
     pub(crate) inner: Inner,
     audit: AuditWriter,
     pub(crate) hamlets: cache::Cached<Vec<hocvuso_domain::Hamlet>>,
+    /// Live sessions by token hash, for a few seconds (`users.rs`).
+    pub(crate) sessions: cache::CachedMap<SessionRecord>,
 }
 
 #[derive(Clone)]

@@ -879,6 +879,7 @@ impl Store {
         resident_id: i64,
         now: DateTime<Utc>,
     ) -> Result<Option<Anonymised>> {
+        let _forget = crate::users::ForgetSessions(self);
         dispatch!(self, s => s.anonymise_resident(resident_id, now).await)
     }
 }

@@ -10,6 +10,21 @@ use chrono::{DateTime, Utc};
 use hocvuso_domain::Role;
 use sqlx::Row;
 
+/// How long a looked-up session is kept in memory, in seconds: what another
+/// server process's logout or disabling may lag by (PostgreSQL, several
+/// servers); this process's own changes clear it at once.
+pub const SESSION_CACHE_SECS: u64 = 5;
+
+/// Forgets the kept sessions when dropped: at the end of a change to
+/// accounts, whether it succeeded or not (and so also after the write).
+pub(crate) struct ForgetSessions<'a>(pub(crate) &'a Store);
+
+impl Drop for ForgetSessions<'_> {
+    fn drop(&mut self) {
+        self.0.forget_sessions();
+    }
+}
+
 /// A user account as the web layer sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -207,10 +222,12 @@ impl Store {
 
     /// Set a new password hash and end the account's sessions.
     pub async fn set_password(&self, user_id: i64, hash: &str, must_change: bool) -> Result<()> {
+        let _forget = ForgetSessions(self);
         dispatch!(self, s => s.set_password(user_id, hash, must_change).await)
     }
 
     pub async fn set_user_disabled(&self, user_id: i64, disabled: bool) -> Result<()> {
+        let _forget = ForgetSessions(self);
         dispatch!(self, s => s.set_user_disabled(user_id, disabled).await)
     }
 
@@ -224,19 +241,41 @@ impl Store {
         dispatch!(self, s => s.create_session(token_hash, user_id, csrf, expires_at).await)
     }
 
+    /// The live session with this token hash and its user. Every page asks
+    /// this, so a found session is kept for [`SESSION_CACHE_SECS`]; logging
+    /// out, a new password, disabling, a hamlet merge or an anonymisation in
+    /// this process forget every kept session at once.
     pub async fn get_session(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<SessionRecord>> {
-        dispatch!(self, s => s.get_session(token_hash, now).await)
+        if let Some(s) = self.sessions.get(token_hash) {
+            if s.expires_at > now {
+                return Ok(Some(s));
+            }
+        }
+        let generation = self.sessions.generation();
+        let found = dispatch!(self, s => s.get_session(token_hash, now).await)?;
+        if let Some(s) = &found {
+            self.sessions.put(generation, token_hash, s.clone());
+        }
+        Ok(found)
+    }
+
+    /// Forget the sessions kept by [`Store::get_session`] (after any change
+    /// to accounts or sessions).
+    pub(crate) fn forget_sessions(&self) {
+        self.sessions.clear();
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        let _forget = ForgetSessions(self);
         dispatch!(self, s => s.delete_session(token_hash).await)
     }
 
     pub async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let _forget = ForgetSessions(self);
         dispatch!(self, s => s.purge_sessions(now).await)
     }
 }

@@ -253,6 +253,17 @@ engine_tests! {
         store.set_password(id, "h2", false).await.unwrap();
         assert!(store.get_session("tok1", now).await.unwrap().is_none(), "password change ends sessions");
         store.create_session("tok2", id, "c", now + Duration::hours(1)).await.unwrap();
+        // Looked up (and so kept in memory) before each change: the change
+        // must still end it at once.
+        assert!(store.get_session("tok2", now).await.unwrap().is_some());
+        assert!(
+            store.get_session("tok2", now + Duration::hours(2)).await.unwrap().is_none(),
+            "a kept session still expires"
+        );
+        store.create_session("tok3", id, "c", now + Duration::hours(1)).await.unwrap();
+        assert!(store.get_session("tok3", now).await.unwrap().is_some());
+        store.delete_session("tok3").await.unwrap();
+        assert!(store.get_session("tok3", now).await.unwrap().is_none(), "logged out");
         store.set_user_disabled(id, true).await.unwrap();
         assert!(store.get_session("tok2", now).await.unwrap().is_none(), "disabled user");
         assert!(store.find_user("truongxom1").await.unwrap().unwrap().0.disabled);

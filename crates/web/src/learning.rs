@@ -146,7 +146,10 @@ async fn courses(
             .get_resident(hocvuso_domain::auth::ResidentScope::Own(id), id)
             .await?
         {
-            Some(r) => basic_knowledge(&state, &r, &progress).await?,
+            Some(r) => {
+                let team = state.store.is_team_member(id).await?;
+                basic_knowledge(&state, &r, &progress, team)
+            }
             None => false,
         },
         None => false,
@@ -164,13 +167,14 @@ async fn courses(
 }
 
 /// Whether a resident has basic digital knowledge (see `courses/core.toml`).
-async fn basic_knowledge(
+fn basic_knowledge(
     state: &AppState,
     r: &hocvuso_domain::Resident,
     progress: &HashMap<String, CourseProgress>,
-) -> AppResult<bool> {
+    team_member: bool,
+) -> bool {
     let mut groups: Vec<String> = r.groups.iter().map(|g| g.code().to_string()).collect();
-    if state.store.is_team_member(r.id).await? {
+    if team_member {
         groups.push("to_cnscd".into());
     }
     let passed = progress
@@ -178,7 +182,7 @@ async fn basic_knowledge(
         .filter(|p| p.certificate.is_some())
         .map(|p| p.course_id.clone())
         .collect();
-    Ok(state.catalog.basic_knowledge_met(&groups, &passed))
+    state.catalog.basic_knowledge_met(&groups, &passed)
 }
 
 /// One course on a resident's page.
@@ -198,7 +202,12 @@ pub(crate) async fn resident_learning(
     state: &AppState,
     r: &hocvuso_domain::Resident,
 ) -> AppResult<(Vec<LearningRow>, bool)> {
-    let progress = progress_of(state, Some(r.id)).await?;
+    let summary = state.store.learner_summary(r.id).await?;
+    let progress: HashMap<String, CourseProgress> = summary
+        .progress
+        .into_iter()
+        .map(|p| (p.course_id.clone(), p))
+        .collect();
     let rows = state
         .catalog
         .courses
@@ -219,7 +228,7 @@ pub(crate) async fn resident_learning(
             }
         })
         .collect();
-    let basic = basic_knowledge(state, r, &progress).await?;
+    let basic = basic_knowledge(state, r, &progress, summary.team_member);
     Ok((rows, basic))
 }
 

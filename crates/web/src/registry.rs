@@ -276,8 +276,11 @@ async fn show(
         .ok_or(AppError::NotFound)?;
     user.audit(&state, AuditAction::View, AuditObject::Resident, id, "");
     let names = hamlet_names(&state.store.list_hamlets().await?);
-    let (learning, basic) = crate::learning::resident_learning(&state, &r).await?;
-    let consent = crate::consent::section(&state, &user, &r).await?;
+    // Two independent reads on two reader connections at once.
+    let ((learning, basic), consent) = tokio::try_join!(
+        crate::learning::resident_learning(&state, &r),
+        crate::consent::section(&state, &user, &r)
+    )?;
     let contact = match &consent {
         Some(c) => c
             .purposes

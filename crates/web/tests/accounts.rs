@@ -109,7 +109,6 @@ async fn team_of_two(app: &TestApp, hamlet: i64) -> (i64, Vec<hocvuso_domain::Re
     (team, members)
 }
 
-#[tokio::test]
 async fn a_residents_account_from_their_page_sees_their_own_record_learning_and_certificates() {
     let app = spawn_app().await;
     let me = plain_resident(&app, app.hamlets[2]).await;
@@ -253,7 +252,6 @@ async fn a_residents_account_from_their_page_sees_their_own_record_learning_and_
     assert_eq!(app.get(&c, "/so-dan-cu").await.0, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
 async fn a_member_chooses_among_the_roles_the_membership_allows() {
     let app = spawn_app().await;
     let (team, members) = team_of_two(&app, app.hamlets[1]).await;
@@ -328,7 +326,6 @@ async fn a_member_chooses_among_the_roles_the_membership_allows() {
     );
 }
 
-#[tokio::test]
 async fn a_whole_team_gets_accounts_at_once_and_a_member_sees_only_their_hamlet() {
     let app = spawn_app().await;
     let hamlet = app.hamlets[2];
@@ -425,7 +422,6 @@ async fn a_whole_team_gets_accounts_at_once_and_a_member_sees_only_their_hamlet(
     }
 }
 
-#[tokio::test]
 async fn a_batch_is_only_for_a_hamlets_team() {
     let app = spawn_app().await;
     let (admin, csrf) = app.login("admin").await;
@@ -476,7 +472,6 @@ async fn a_batch_is_only_for_a_hamlets_team() {
     assert_eq!(app.store.list_users().await.unwrap().len(), before);
 }
 
-#[tokio::test]
 async fn only_the_admin_makes_accounts() {
     let app = spawn_app().await;
     let (team, members) = team_of_two(&app, app.hamlets[0]).await;
@@ -519,3 +514,11 @@ async fn only_the_admin_makes_accounts() {
             .is_empty());
     }
 }
+
+on_both_engines!(
+    a_residents_account_from_their_page_sees_their_own_record_learning_and_certificates,
+    a_member_chooses_among_the_roles_the_membership_allows,
+    a_whole_team_gets_accounts_at_once_and_a_member_sees_only_their_hamlet,
+    a_batch_is_only_for_a_hamlets_team,
+    only_the_admin_makes_accounts,
+);

@@ -11,7 +11,6 @@ use common::*;
 use hocvuso_domain::time::vn_zone;
 use reqwest::StatusCode;
 
-#[tokio::test]
 async fn the_admin_records_a_breach_and_its_deadline() {
     let app = spawn_app().await;
     let (admin, csrf) = app.login("admin").await;
@@ -87,7 +86,6 @@ async fn the_admin_records_a_breach_and_its_deadline() {
     assert!(app.store.breaches().await.unwrap()[0].notified_at.is_some());
 }
 
-#[tokio::test]
 async fn only_the_admin_reaches_the_breach_page() {
     let app = spawn_app().await;
     for who in ["vhxh", "truongxom", "tocnscd", "nguoidan"] {
@@ -108,3 +106,8 @@ async fn only_the_admin_reaches_the_breach_page() {
     }
     assert!(app.store.breaches().await.unwrap().is_empty());
 }
+
+on_both_engines!(
+    the_admin_records_a_breach_and_its_deadline,
+    only_the_admin_reaches_the_breach_page,
+);

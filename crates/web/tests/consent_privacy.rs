@@ -43,7 +43,6 @@ async fn adult(app: &TestApp, purpose: ConsentPurpose, consented: bool) -> Resid
     panic!("no such adult in the demo");
 }
 
-#[tokio::test]
 async fn consent_is_recorded_by_those_allowed_and_checked_for_age() {
     let app = spawn_app().await;
     let r = adult(&app, ConsentPurpose::NamedLists, false).await;
@@ -148,7 +147,6 @@ async fn consent_is_recorded_by_those_allowed_and_checked_for_age() {
     assert_eq!(app.store.consents_of(kid.id).await.unwrap().len(), n);
 }
 
-#[tokio::test]
 async fn a_resident_gives_and_withdraws_their_own_consent_online() {
     let app = spawn_app().await;
     let (me, csrf) = app.login("nguoidan").await;
@@ -182,7 +180,6 @@ async fn a_resident_gives_and_withdraws_their_own_consent_online() {
     }
 }
 
-#[tokio::test]
 async fn sensitive_fields_and_the_phone_are_shown_only_where_needed() {
     let app = spawn_app().await;
     let r = adult(&app, ConsentPurpose::Contact, false).await;
@@ -232,7 +229,6 @@ async fn sensitive_fields_and_the_phone_are_shown_only_where_needed() {
     assert!(html.contains(consented.phone.unwrap().as_str()));
 }
 
-#[tokio::test]
 async fn people_without_consent_are_counted_but_not_named() {
     let app = spawn_app().await;
     let (office, _) = app.login("vhxh").await;
@@ -245,3 +241,10 @@ async fn people_without_consent_are_counted_but_not_named() {
     let hidden = adult(&app, ConsentPurpose::NamedLists, false).await;
     assert!(!html.contains(&format!("/cu-dan/{}\"", hidden.id)));
 }
+
+on_both_engines!(
+    consent_is_recorded_by_those_allowed_and_checked_for_age,
+    a_resident_gives_and_withdraws_their_own_consent_online,
+    sensitive_fields_and_the_phone_are_shown_only_where_needed,
+    people_without_consent_are_counted_but_not_named,
+);

@@ -42,7 +42,6 @@ async fn ask(
     Ok((status, r.text().await.unwrap_or_default()))
 }
 
-#[tokio::test]
 async fn a_huge_chat_history_is_refused_and_a_real_conversation_still_works() {
     let app = spawn_app().await;
     let (c, csrf) = chat_client(&app).await;
@@ -119,7 +118,6 @@ async fn a_huge_chat_history_is_refused_and_a_real_conversation_still_works() {
     );
 }
 
-#[tokio::test]
 async fn a_history_with_too_many_or_too_long_turns_is_refused() {
     let app = spawn_app().await;
     let (c, csrf) = chat_client(&app).await;
@@ -164,7 +162,6 @@ async fn a_history_with_too_many_or_too_long_turns_is_refused() {
     assert_eq!(status, StatusCode::OK, "{html}");
 }
 
-#[tokio::test]
 async fn every_router_refuses_a_body_larger_than_its_forms() {
     let app = spawn_app().await;
     let (admin, csrf) = app.login("admin").await;
@@ -193,7 +190,6 @@ async fn every_router_refuses_a_body_larger_than_its_forms() {
     }
 }
 
-#[tokio::test]
 async fn a_unit_report_with_long_narratives_still_fits() {
     let app = spawn_app().await;
     let units = app.store.list_units().await.unwrap();
@@ -235,7 +231,6 @@ async fn a_unit_report_with_long_narratives_still_fits() {
 
 // ---------------------------------------------------------------- ratings
 
-#[tokio::test]
 async fn only_the_asker_can_rate_an_answer() {
     let app = spawn_app().await;
     // Someone asks; their question gets a log id.
@@ -354,7 +349,6 @@ async fn all_at_once(
     out
 }
 
-#[tokio::test]
 async fn anonymous_questions_are_rate_limited_per_address() {
     let app = spawn_app().await;
     let burst = hocvuso_web::assistant::ANONYMOUS_BURST as usize;
@@ -445,7 +439,6 @@ async fn remap(
     Ok((status, r.text().await.unwrap_or_default()))
 }
 
-#[tokio::test]
 async fn a_column_number_past_the_sheet_is_refused_and_imports_keep_working() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("vhxh").await;
@@ -489,7 +482,6 @@ async fn a_column_number_past_the_sheet_is_refused_and_imports_keep_working() {
     assert!(!page.contains("có cột chưa nhận ra"), "{page}");
 }
 
-#[tokio::test]
 async fn a_column_number_of_a_trillion_allocates_nothing() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("vhxh").await;
@@ -543,7 +535,6 @@ fn lying_xlsx() -> Vec<u8> {
 /// CPU. A refusal that no form of ours causes is now answered only after a
 /// second, so such a script sends one a second per connection; a mistake an
 /// office makes (a file without a header row) is answered as before.
-#[tokio::test]
 async fn hostile_refusals_are_answered_late_and_still_refused() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("vhxh").await;
@@ -609,3 +600,15 @@ async fn hostile_refusals_are_answered_late_and_still_refused() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("có cột chưa nhận ra"), "{page}");
 }
+
+on_both_engines!(
+    a_huge_chat_history_is_refused_and_a_real_conversation_still_works,
+    a_history_with_too_many_or_too_long_turns_is_refused,
+    every_router_refuses_a_body_larger_than_its_forms,
+    a_unit_report_with_long_narratives_still_fits,
+    only_the_asker_can_rate_an_answer,
+    anonymous_questions_are_rate_limited_per_address,
+    a_column_number_past_the_sheet_is_refused_and_imports_keep_working,
+    a_column_number_of_a_trillion_allocates_nothing,
+    hostile_refusals_are_answered_late_and_still_refused,
+);

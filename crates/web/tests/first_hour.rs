@@ -14,7 +14,6 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     &rest[..rest.find(end).unwrap_or(rest.len())]
 }
 
-#[tokio::test]
 async fn after_the_forced_password_change_the_login_page_says_so() {
     let app = spawn_app().await;
     let c = client();
@@ -51,7 +50,6 @@ async fn after_the_forced_password_change_the_login_page_says_so() {
     assert!(!plain.contains("Đã đổi mật khẩu"));
 }
 
-#[tokio::test]
 async fn staff_are_not_offered_a_quiz_and_not_asked_to_log_in() {
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
@@ -77,7 +75,6 @@ async fn staff_are_not_offered_a_quiz_and_not_asked_to_log_in() {
     assert!(list.contains("Đăng nhập</a> để lưu tiến độ"));
 }
 
-#[tokio::test]
 async fn the_new_answer_takes_the_focus_and_its_portal_address_is_a_link() {
     let app = spawn_app().await;
     let c = client();
@@ -118,7 +115,6 @@ async fn the_new_answer_takes_the_focus_and_its_portal_address_is_a_link() {
     assert!(js.contains("tra-loi-moi"));
 }
 
-#[tokio::test]
 async fn the_menu_folds_behind_one_button_with_a_skip_link() {
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
@@ -136,7 +132,6 @@ async fn the_menu_folds_behind_one_button_with_a_skip_link() {
     assert!(who.contains("Quản trị hệ thống"));
 }
 
-#[tokio::test]
 async fn the_favicon_is_served() {
     let app = spawn_app().await;
     let r = client().get(app.url("/favicon.ico")).send().await.unwrap();
@@ -146,7 +141,6 @@ async fn the_favicon_is_served() {
     assert_eq!(&body[..4], &[0, 0, 1, 0], "an ICO file");
 }
 
-#[tokio::test]
 async fn the_audit_log_reads_in_words_and_links_to_the_person() {
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
@@ -168,7 +162,6 @@ async fn the_audit_log_reads_in_words_and_links_to_the_person() {
     assert!(log.contains(r#"<div class="scroll" tabindex="0" role="region""#));
 }
 
-#[tokio::test]
 async fn tables_have_no_empty_headers() {
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
@@ -186,7 +179,6 @@ async fn tables_have_no_empty_headers() {
     }
 }
 
-#[tokio::test]
 async fn the_report_board_has_one_reminder_for_all_late_units() {
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
@@ -202,7 +194,6 @@ async fn the_report_board_has_one_reminder_for_all_late_units() {
     );
 }
 
-#[tokio::test]
 async fn indicator_pages_write_decimals_with_a_comma() {
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
@@ -227,7 +218,6 @@ async fn indicator_pages_write_decimals_with_a_comma() {
     }
 }
 
-#[tokio::test]
 async fn set_up_forms_refuse_an_oversized_body() {
     let app = spawn_app().await;
     let (admin, csrf) = app.login("admin").await;
@@ -254,3 +244,16 @@ async fn set_up_forms_refuse_an_oversized_body() {
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
+
+on_both_engines!(
+    after_the_forced_password_change_the_login_page_says_so,
+    staff_are_not_offered_a_quiz_and_not_asked_to_log_in,
+    the_new_answer_takes_the_focus_and_its_portal_address_is_a_link,
+    the_menu_folds_behind_one_button_with_a_skip_link,
+    the_favicon_is_served,
+    the_audit_log_reads_in_words_and_links_to_the_person,
+    tables_have_no_empty_headers,
+    the_report_board_has_one_reminder_for_all_late_units,
+    indicator_pages_write_decimals_with_a_comma,
+    set_up_forms_refuse_an_oversized_body,
+);

@@ -29,7 +29,6 @@ async fn audits(app: &TestApp, id: i64) -> i64 {
         .unwrap()
 }
 
-#[tokio::test]
 async fn the_office_renames_a_hamlet_and_its_units_follow() {
     let app = spawn_app().await;
     let (h0, h1) = (app.hamlets[0], app.hamlets[1]);
@@ -102,7 +101,6 @@ async fn the_office_renames_a_hamlet_and_its_units_follow() {
     assert_eq!(audits(&app, h0).await, 1);
 }
 
-#[tokio::test]
 async fn the_office_merges_a_hamlet_after_confirming() {
     let app = spawn_app().await;
     let (h0, h1, h2) = (app.hamlets[0], app.hamlets[1], app.hamlets[2]);
@@ -207,7 +205,6 @@ async fn the_office_merges_a_hamlet_after_confirming() {
     assert_eq!(app.store.count_by_hamlet().await.unwrap(), after);
 }
 
-#[tokio::test]
 async fn a_bad_csrf_token_or_a_hamlet_head_changes_nothing() {
     let app = spawn_app().await;
     let (h0, h1) = (app.hamlets[0], app.hamlets[1]);
@@ -259,7 +256,6 @@ async fn a_bad_csrf_token_or_a_hamlet_head_changes_nothing() {
     assert_eq!(audits(&app, h0).await, 0);
 }
 
-#[tokio::test]
 async fn a_long_list_of_hamlets_types_the_target_from_one_shared_list() {
     let app = spawn_app().await;
     let names: Vec<String> = (1..=90).map(|i| format!("Thôn số {i:03}")).collect();
@@ -299,3 +295,10 @@ async fn a_long_list_of_hamlets_types_the_target_from_one_shared_list() {
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.text().await.unwrap().contains("Không có xóm"));
 }
+
+on_both_engines!(
+    the_office_renames_a_hamlet_and_its_units_follow,
+    the_office_merges_a_hamlet_after_confirming,
+    a_bad_csrf_token_or_a_hamlet_head_changes_nothing,
+    a_long_list_of_hamlets_types_the_target_from_one_shared_list,
+);

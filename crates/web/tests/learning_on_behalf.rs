@@ -82,7 +82,6 @@ async fn attempts_of(app: &TestApp, resident: i64) -> i64 {
         .sum()
 }
 
-#[tokio::test]
 async fn a_units_reporter_records_no_results_for_its_staff() {
     let app = spawn_app().await;
     let (unit, staff) = unit_with_staff(&app).await;
@@ -129,7 +128,6 @@ async fn a_units_reporter_records_no_results_for_its_staff() {
         .is_some());
 }
 
-#[tokio::test]
 async fn an_answer_two_months_old_is_dated_when_it_arrives() {
     let app = spawn_app().await;
     let someone = app.resident_in(app.hamlets[0]).await.id;
@@ -151,7 +149,6 @@ async fn an_answer_two_months_old_is_dated_when_it_arrives() {
     );
 }
 
-#[tokio::test]
 async fn an_answer_from_before_the_resident_was_entered_is_dated_when_it_arrives() {
     let app = spawn_app().await;
     // Entered in the registry when the test began: an answer two days old
@@ -177,17 +174,37 @@ async fn an_answer_from_before_the_resident_was_entered_is_dated_when_it_arrives
 /// Make a resident entered in the registry `ago` before now, as if the test
 /// commune had been set up then (the store dates rows itself).
 async fn entered_ago(app: &TestApp, resident: i64, ago: Duration) {
-    let path = app._dir.path().join("t.sqlite");
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    sqlx::query("UPDATE residents SET created_at = $1 WHERE id = $2")
-        .bind(Utc::now() - ago)
-        .bind(resident)
-        .execute(&db)
-        .await
-        .unwrap();
-    db.close().await;
+    use sqlx::Connection;
+    let update = "UPDATE residents SET created_at = $1 WHERE id = $2";
+    match &app._dir.pg_schema {
+        None => {
+            let path = app._dir.path().join("t.sqlite");
+            let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .unwrap();
+            sqlx::query(update)
+                .bind(Utc::now() - ago)
+                .bind(resident)
+                .execute(&db)
+                .await
+                .unwrap();
+            db.close().await;
+        }
+        Some(schema) => {
+            let mut db = sqlx::PgConnection::connect(&pg_url()).await.unwrap();
+            sqlx::query(&format!("SET search_path TO {schema}"))
+                .execute(&mut db)
+                .await
+                .unwrap();
+            sqlx::query(update)
+                .bind(Utc::now() - ago)
+                .bind(resident)
+                .execute(&mut db)
+                .await
+                .unwrap();
+            db.close().await.unwrap();
+        }
+    }
     let at = app
         .store
         .resident_created_at(resident)
@@ -197,7 +214,6 @@ async fn entered_ago(app: &TestApp, resident: i64, ago: Duration) {
     assert!(at < Utc::now() - ago + Duration::minutes(1));
 }
 
-#[tokio::test]
 async fn an_answer_given_offline_an_hour_ago_keeps_its_time() {
     let app = spawn_app().await;
     let someone = app.resident_in(app.hamlets[0]).await.id;
@@ -244,3 +260,10 @@ async fn an_answer_given_offline_an_hour_ago_keeps_its_time() {
         claimed.timestamp_millis()
     );
 }
+
+on_both_engines!(
+    a_units_reporter_records_no_results_for_its_staff,
+    an_answer_two_months_old_is_dated_when_it_arrives,
+    an_answer_from_before_the_resident_was_entered_is_dated_when_it_arrives,
+    an_answer_given_offline_an_hour_ago_keeps_its_time,
+);

@@ -14,7 +14,6 @@ mod common;
 
 use common::*;
 use hocvuso_domain::Role;
-use hocvuso_storage::{Store, StoreOptions};
 use hocvuso_web::auth::LoginLimits;
 use hocvuso_web::{AppState, WebConfig};
 use reqwest::redirect::Policy;
@@ -36,10 +35,7 @@ fn client_from(ip: &str) -> reqwest::Client {
 /// The application with these limits and a few office accounts (no
 /// commune: logging in needs none).
 async fn spawn_with(limits: LoginLimits) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&StoreOptions::sqlite_file(&dir.path().join("t.sqlite")))
-        .await
-        .unwrap();
+    let (store, dir) = fresh_store().await;
     for name in ["admin", "chutich", "ketoan", "vanthu", "diachinh", "tuphap"] {
         add_user(&store, name, Role::Admin, false).await;
     }
@@ -74,7 +70,6 @@ fn wait_named(body: &str) -> u64 {
     rest.split(' ').next().unwrap().parse().expect("seconds")
 }
 
-#[tokio::test]
 async fn the_owner_logs_in_from_a_known_address_whatever_others_guess() {
     let app = spawn_app().await;
     let owner = client_from("127.0.0.1");
@@ -117,7 +112,6 @@ async fn the_owner_logs_in_from_a_known_address_whatever_others_guess() {
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_guesses_get_no_more_checks_than_allowed() {
     let app = spawn_app().await;
     // Each guess its own browser, its login form loaded first.
@@ -166,7 +160,6 @@ async fn parallel_guesses_get_no_more_checks_than_allowed() {
     );
 }
 
-#[tokio::test]
 async fn failures_for_others_behind_one_address_do_not_shut_out_a_sixth_user() {
     let app = spawn_app().await;
     // A commune office behind one address: twenty mistakes, four each.
@@ -184,7 +177,6 @@ async fn failures_for_others_behind_one_address_do_not_shut_out_a_sixth_user() {
 /// With a small allowance per address, an office's mistakes make the next
 /// login wait a little, growing, and never more: the right password gets in
 /// without anyone's help.
-#[tokio::test]
 async fn an_address_over_its_allowance_waits_then_logs_in() {
     let app = spawn_with(LoginLimits {
         per_address: 16,
@@ -228,7 +220,6 @@ async fn an_address_over_its_allowance_waits_then_logs_in() {
 
 /// One account from one address: the wait doubles with each failure after
 /// the fifth, and one success from there forgets them.
-#[tokio::test]
 async fn the_wait_grows_with_each_failure_and_a_success_forgets_them() {
     let app = spawn_with(LoginLimits {
         first_wait: Duration::from_secs(1),
@@ -265,7 +256,6 @@ async fn the_wait_grows_with_each_failure_and_a_success_forgets_them() {
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
 async fn the_admin_lets_an_account_log_in_again() {
     let app = spawn_app().await;
     let c = client_from("127.0.0.4");
@@ -309,3 +299,12 @@ async fn the_admin_lets_an_account_log_in_again() {
         "audited: {rows:?}"
     );
 }
+
+on_both_engines!(
+    the_owner_logs_in_from_a_known_address_whatever_others_guess,
+    parallel_guesses_get_no_more_checks_than_allowed[multi_thread],
+    failures_for_others_behind_one_address_do_not_shut_out_a_sixth_user,
+    an_address_over_its_allowance_waits_then_logs_in,
+    the_wait_grows_with_each_failure_and_a_success_forgets_them,
+    the_admin_lets_an_account_log_in_again,
+);

@@ -419,7 +419,6 @@ fn the_spec_states_the_codes_limits() {
 }
 
 /// Each JSON answer has the fields its schema says it always has.
-#[tokio::test]
 async fn the_answers_have_the_described_fields() {
     let spec = spec();
     let app = spawn_app().await;
@@ -468,3 +467,5 @@ async fn the_answers_have_the_described_fields() {
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(keys(&v), required(&spec, "QuizResult"), "{v}");
 }
+
+on_both_engines!(the_answers_have_the_described_fields,);

@@ -62,7 +62,6 @@ fn pdf_text(bytes: &[u8]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-#[tokio::test]
 async fn a_resident_sees_and_downloads_their_own_data_and_no_one_elses() {
     let app = spawn_app().await;
     let me = me(&app).await;
@@ -162,7 +161,6 @@ async fn a_resident_sees_and_downloads_their_own_data_and_no_one_elses() {
     assert!(page.contains("Tải dữ liệu cá nhân (JSON, PDF)"));
 }
 
-#[tokio::test]
 async fn other_roles_are_answered_as_the_policy_says() {
     let app = spawn_app().await;
     let unit = app.store.list_units().await.unwrap()[0].id;
@@ -260,7 +258,6 @@ async fn other_roles_are_answered_as_the_policy_says() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
 async fn a_request_is_filed_seen_and_answered() {
     let app = spawn_app().await;
     let me = me(&app).await;
@@ -470,7 +467,6 @@ async fn a_request_is_filed_seen_and_answered() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
 async fn the_admin_anonymises_after_confirming_and_a_refusal_changes_nothing() {
     let app = spawn_app().await;
     let me = me(&app).await;
@@ -579,3 +575,10 @@ async fn the_admin_anonymises_after_confirming_and_a_refusal_changes_nothing() {
     let again = app.store.personal_data(me.id).await.unwrap().unwrap();
     assert_eq!(again.resident.full_name, anonymised_name(me.id));
 }
+
+on_both_engines!(
+    a_resident_sees_and_downloads_their_own_data_and_no_one_elses,
+    other_roles_are_answered_as_the_policy_says,
+    a_request_is_filed_seen_and_answered,
+    the_admin_anonymises_after_confirming_and_a_refusal_changes_nothing,
+);

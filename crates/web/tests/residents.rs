@@ -123,7 +123,6 @@ fn created_id(r: &reqwest::Response) -> i64 {
         .unwrap_or_else(|| panic!("redirect to the new resident's page, got {to}"))
 }
 
-#[tokio::test]
 async fn the_household_page_is_headed_by_the_heads_name_with_diacritics() {
     let app = spawn_app().await;
     let (c, _) = app.login("vhxh").await;
@@ -148,7 +147,6 @@ async fn the_household_page_is_headed_by_the_heads_name_with_diacritics() {
     assert_eq!(app.get(&c, "/cu-dan/moi").await.0, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
 async fn the_office_adds_a_person_as_head_of_a_new_household() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("vhxh").await;
@@ -215,7 +213,6 @@ async fn the_office_adds_a_person_as_head_of_a_new_household() {
     );
 }
 
-#[tokio::test]
 async fn a_hamlet_head_adds_a_newborn_to_a_household_of_their_hamlet() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("truongxom").await;
@@ -265,7 +262,6 @@ async fn a_hamlet_head_adds_a_newborn_to_a_household_of_their_hamlet() {
     );
 }
 
-#[tokio::test]
 async fn a_bad_birth_date_is_explained_keeps_the_input_and_writes_nothing() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("admin").await;
@@ -327,7 +323,6 @@ async fn a_bad_birth_date_is_explained_keeps_the_input_and_writes_nothing() {
     assert!(!app.household_exists(next).await);
 }
 
-#[tokio::test]
 async fn a_duplicate_citizen_id_is_a_clear_message_and_writes_nothing() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("vhxh").await;
@@ -393,7 +388,6 @@ async fn a_duplicate_citizen_id_is_a_clear_message_and_writes_nothing() {
     assert_eq!(app.store.count_residents().await.unwrap(), before);
 }
 
-#[tokio::test]
 async fn a_hamlet_head_cannot_add_into_another_hamlet() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("truongxom").await;
@@ -450,7 +444,6 @@ async fn a_hamlet_head_cannot_add_into_another_hamlet() {
     assert_eq!(saved.hamlet_id, app.hamlets[0]);
 }
 
-#[tokio::test]
 async fn adding_without_the_csrf_token_is_refused() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("admin").await;
@@ -474,7 +467,6 @@ async fn adding_without_the_csrf_token_is_refused() {
     assert_eq!(app.store.count_residents().await.unwrap(), before);
 }
 
-#[tokio::test]
 async fn the_import_page_offers_a_template_that_imports_cleanly() {
     let app = spawn_app().await;
     let (c, _) = app.login("vhxh").await;
@@ -512,3 +504,14 @@ async fn the_import_page_offers_a_template_that_imports_cleanly() {
     assert_eq!(app.get(&c, "/nhap").await.0, StatusCode::FORBIDDEN);
     assert_eq!(app.get(&c, "/nhap/mau.xlsx").await.0, StatusCode::FORBIDDEN);
 }
+
+on_both_engines!(
+    the_household_page_is_headed_by_the_heads_name_with_diacritics,
+    the_office_adds_a_person_as_head_of_a_new_household,
+    a_hamlet_head_adds_a_newborn_to_a_household_of_their_hamlet,
+    a_bad_birth_date_is_explained_keeps_the_input_and_writes_nothing,
+    a_duplicate_citizen_id_is_a_clear_message_and_writes_nothing,
+    a_hamlet_head_cannot_add_into_another_hamlet,
+    adding_without_the_csrf_token_is_refused,
+    the_import_page_offers_a_template_that_imports_cleanly,
+);

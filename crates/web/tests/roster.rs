@@ -75,7 +75,6 @@ fn location(r: &reqwest::Response) -> String {
         .to_string()
 }
 
-#[tokio::test]
 async fn a_staff_list_is_previewed_then_written_and_unknown_people_are_only_listed() {
     let app = spawn_app().await;
     let office = new_unit(
@@ -175,7 +174,6 @@ async fn a_staff_list_is_previewed_then_written_and_unknown_people_are_only_list
     );
 }
 
-#[tokio::test]
 async fn errors_in_the_file_are_listed_and_nothing_can_be_written() {
     let app = spawn_app().await;
     let office = new_unit(&app, "Phòng Thử Nghiệm", UnitType::EconomicOffice, None).await;
@@ -226,7 +224,6 @@ async fn errors_in_the_file_are_listed_and_nothing_can_be_written() {
     assert!(page.contains("Không tìm thấy dòng tiêu đề cột"), "{page}");
 }
 
-#[tokio::test]
 async fn a_school_imports_its_class_lists_by_grade() {
     let app = spawn_app().await;
     let school = new_unit(
@@ -303,7 +300,6 @@ async fn a_school_imports_its_class_lists_by_grade() {
     assert_eq!(students, expected);
 }
 
-#[tokio::test]
 async fn only_the_office_imports_lists() {
     let app = spawn_app().await;
     let office = new_unit(
@@ -348,3 +344,10 @@ async fn only_the_office_imports_lists() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.store.members_of(office).await.unwrap().len(), 0);
 }
+
+on_both_engines!(
+    a_staff_list_is_previewed_then_written_and_unknown_people_are_only_listed,
+    errors_in_the_file_are_listed_and_nothing_can_be_written,
+    a_school_imports_its_class_lists_by_grade,
+    only_the_office_imports_lists,
+);

@@ -34,7 +34,6 @@ const SECURITY: [&str; 5] = [
     "cache-control",
 ];
 
-#[tokio::test]
 async fn public_and_resident_pages_carry_the_headers() {
     let app = spawn_app().await;
 
@@ -116,3 +115,5 @@ fn templates_have_no_inline_script_or_style() {
     }
     assert!(checked > 30, "{checked} templates");
 }
+
+on_both_engines!(public_and_resident_pages_carry_the_headers,);

@@ -10,7 +10,7 @@ use common::*;
 
 use hocvuso_domain::auth::ResidentScope;
 use hocvuso_domain::{MemberCategory, NewResident, ResidentFilter, Role, Sex, UnitType};
-use hocvuso_storage::{NewUnit, Store, StoreOptions};
+use hocvuso_storage::{NewUnit, Store};
 use hocvuso_web::{AppState, WebConfig};
 use reqwest::StatusCode;
 
@@ -63,7 +63,6 @@ fn unit_id_in(location: &str) -> i64 {
         .unwrap_or_else(|| panic!("not a unit page: {location}"))
 }
 
-#[tokio::test]
 async fn a_unit_is_created_from_the_form_and_bad_forms_are_refused() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("admin").await;
@@ -236,7 +235,6 @@ async fn a_unit_is_created_from_the_form_and_bad_forms_are_refused() {
     );
 }
 
-#[tokio::test]
 async fn rename_and_stop_a_unit_keeping_its_members() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("vhxh").await;
@@ -338,7 +336,6 @@ async fn rename_and_stop_a_unit_keeping_its_members() {
     );
 }
 
-#[tokio::test]
 async fn a_member_found_without_diacritics_is_added_as_cong_chuc_and_removed() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("admin").await;
@@ -473,7 +470,6 @@ async fn a_member_found_without_diacritics_is_added_as_cong_chuc_and_removed() {
     );
 }
 
-#[tokio::test]
 async fn forms_need_the_csrf_token_and_the_office() {
     let app = spawn_app().await;
     let id = new_unit(
@@ -583,7 +579,6 @@ async fn forms_need_the_csrf_token_and_the_office() {
     );
 }
 
-#[tokio::test]
 async fn the_checklist_on_the_demo_is_done_and_saves_the_communes_name() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("admin").await;
@@ -677,10 +672,7 @@ async fn the_checklist_on_the_demo_is_done_and_saves_the_communes_name() {
 /// The application over a fresh, empty SQLite store with only an admin: an
 /// install before anything was set up (common/mod.rs loads the demo).
 async fn spawn_empty_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&StoreOptions::sqlite_file(&dir.path().join("t.sqlite")))
-        .await
-        .unwrap();
+    let (store, dir) = fresh_store().await;
     add_user(&store, "admin", Role::Admin, false).await;
     let state = AppState::new(
         store.clone(),
@@ -726,7 +718,6 @@ async fn steps_done(app: &TestApp, c: &reqwest::Client) -> String {
     html[start..i].to_string()
 }
 
-#[tokio::test]
 async fn on_an_empty_install_the_admin_lands_on_the_checklist_until_every_step_is_done() {
     let app = spawn_empty_app().await;
     let (c, csrf) = app.login("admin").await;
@@ -859,7 +850,6 @@ async fn on_an_empty_install_the_admin_lands_on_the_checklist_until_every_step_i
 
 /// A school's page lists its class lists: how many students in each class,
 /// their names behind each class; another unit's page has no such section.
-#[tokio::test]
 async fn a_schools_page_lists_its_students_by_class() {
     let app = spawn_app().await;
     let (c, _) = app.login("admin").await;
@@ -906,3 +896,13 @@ async fn a_schools_page_lists_its_students_by_class() {
     let (_, html) = app.get(&c, &format!("/don-vi/{office}")).await;
     assert!(!html.contains("Học sinh ("));
 }
+
+on_both_engines!(
+    a_unit_is_created_from_the_form_and_bad_forms_are_refused,
+    rename_and_stop_a_unit_keeping_its_members,
+    a_member_found_without_diacritics_is_added_as_cong_chuc_and_removed,
+    forms_need_the_csrf_token_and_the_office,
+    the_checklist_on_the_demo_is_done_and_saves_the_communes_name,
+    on_an_empty_install_the_admin_lands_on_the_checklist_until_every_step_is_done,
+    a_schools_page_lists_its_students_by_class,
+);

@@ -25,7 +25,6 @@ async fn user_count(app: &TestApp) -> usize {
     app.store.list_users().await.unwrap().len()
 }
 
-#[tokio::test]
 async fn the_form_starts_without_a_role_and_asks_to_confirm_an_admin() {
     let app = spawn_app().await;
     let (c, _) = app.login("admin").await;
@@ -43,7 +42,6 @@ async fn the_form_starts_without_a_role_and_asks_to_confirm_an_admin() {
     assert!(html.contains(CONFIRM));
 }
 
-#[tokio::test]
 async fn no_role_is_refused_and_nothing_is_written() {
     let app = spawn_app().await;
     let before = user_count(&app).await;
@@ -75,7 +73,6 @@ async fn no_role_is_refused_and_nothing_is_written() {
     assert_eq!(user_count(&app).await, before);
 }
 
-#[tokio::test]
 async fn an_admin_needs_the_confirmation() {
     let app = spawn_app().await;
     let before = user_count(&app).await;
@@ -122,7 +119,6 @@ async fn an_admin_needs_the_confirmation() {
     assert_eq!(user_count(&app).await, before + 1);
 }
 
-#[tokio::test]
 async fn a_hamlet_head_is_created_without_any_confirmation() {
     let app = spawn_app().await;
     let hamlet = app.hamlets[2].to_string();
@@ -149,7 +145,6 @@ async fn a_hamlet_head_is_created_without_any_confirmation() {
     assert!(!html.contains(r#"value="Hoàng Thị Ba""#));
 }
 
-#[tokio::test]
 async fn an_unknown_hamlet_or_unit_is_a_message_not_an_error_page() {
     let app = spawn_app().await;
     let before = user_count(&app).await;
@@ -196,3 +191,11 @@ async fn an_unknown_hamlet_or_unit_is_a_message_not_an_error_page() {
     assert!(app.store.find_user("donvi.ma").await.unwrap().is_none());
     assert_eq!(user_count(&app).await, before);
 }
+
+on_both_engines!(
+    the_form_starts_without_a_role_and_asks_to_confirm_an_admin,
+    no_role_is_refused_and_nothing_is_written,
+    an_admin_needs_the_confirmation,
+    a_hamlet_head_is_created_without_any_confirmation,
+    an_unknown_hamlet_or_unit_is_a_message_not_an_error_page,
+);

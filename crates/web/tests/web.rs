@@ -10,18 +10,20 @@ use reqwest::StatusCode;
 mod common;
 use common::*;
 
-#[tokio::test]
 async fn healthz_reports_the_database() {
     let app = spawn_app().await;
     let (status, body) = app.get(&client(), "/healthz").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        body.contains("\"status\":\"ok\"") && body.contains("sqlite"),
+        body.contains("\"status\":\"ok\"")
+            && body.contains(match engine() {
+                Engine::Sqlite => "\"database\":\"sqlite\"",
+                Engine::Postgres => "\"database\":\"postgres\"",
+            }),
         "{body}"
     );
 }
 
-#[tokio::test]
 async fn login_works_and_the_registry_lists_the_demo_commune() {
     let app = spawn_app().await;
     let anon = client();
@@ -44,7 +46,6 @@ async fn login_works_and_the_registry_lists_the_demo_commune() {
     assert_eq!(session.status(), StatusCode::OK);
 }
 
-#[tokio::test]
 async fn session_cookie_is_httponly_and_samesite() {
     let app = spawn_app().await;
     let c = client();
@@ -114,7 +115,6 @@ async fn session_cookie_is_httponly_and_samesite() {
     assert!(secure.contains("; Secure"), "{secure}");
 }
 
-#[tokio::test]
 async fn wrong_passwords_are_refused_then_throttled() {
     let app = spawn_app().await;
     let c = client();
@@ -135,7 +135,6 @@ async fn wrong_passwords_are_refused_then_throttled() {
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
 async fn forms_without_the_csrf_token_are_refused() {
     let app = spawn_app().await;
     // Login without the pre-login cookie's token.
@@ -206,7 +205,6 @@ async fn forms_without_the_csrf_token_are_refused() {
     );
 }
 
-#[tokio::test]
 async fn a_hamlet_head_cannot_open_a_resident_of_another_hamlet() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("truongxom").await;
@@ -278,7 +276,6 @@ async fn a_hamlet_head_cannot_open_a_resident_of_another_hamlet() {
     assert_eq!(app.get(&c, "/nguoi-dung").await.0, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
 async fn a_resident_sees_only_their_own_record() {
     let app = spawn_app().await;
     let (c, _) = app.login("nguoidan").await;
@@ -298,7 +295,6 @@ async fn a_resident_sees_only_their_own_record() {
     assert_eq!(app.get(&c, "/so-dan-cu").await.0, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
 async fn search_ignores_diacritics_and_case() {
     let app = spawn_app().await;
     let (c, _) = app.login("vhxh").await;
@@ -332,7 +328,6 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-#[tokio::test]
 async fn editing_validates_in_vietnamese_and_is_audited() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("truongxom").await;
@@ -389,7 +384,6 @@ async fn editing_validates_in_vietnamese_and_is_audited() {
     );
 }
 
-#[tokio::test]
 async fn one_time_passwords_must_be_changed_and_common_ones_refused() {
     let app = spawn_app().await;
     let c = client();
@@ -445,7 +439,6 @@ async fn one_time_passwords_must_be_changed_and_common_ones_refused() {
     assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/"));
 }
 
-#[tokio::test]
 async fn admins_create_users_with_a_one_time_password() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("admin").await;
@@ -494,7 +487,6 @@ async fn admins_create_users_with_a_one_time_password() {
     assert!(r.text().await.unwrap().contains("cần chọn xóm"));
 }
 
-#[tokio::test]
 async fn pages_stay_under_100_kb() {
     let app = spawn_app().await;
     let (c, _) = app.login("admin").await;
@@ -550,7 +542,6 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-#[tokio::test]
 async fn import_wizard_converts_tcvn3_and_a_second_import_adds_nothing() {
     let app = spawn_app().await;
     app.store
@@ -629,7 +620,6 @@ async fn import_wizard_converts_tcvn3_and_a_second_import_adds_nothing() {
     );
 }
 
-#[tokio::test]
 async fn malformed_files_are_refused_and_nothing_is_written() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("admin").await;
@@ -653,7 +643,6 @@ async fn malformed_files_are_refused_and_nothing_is_written() {
     assert_eq!(app.store.count_residents().await.unwrap(), before);
 }
 
-#[tokio::test]
 async fn a_file_with_bad_rows_lists_them_and_cannot_be_confirmed() {
     let app = spawn_app().await;
     app.store
@@ -676,7 +665,6 @@ async fn a_file_with_bad_rows_lists_them_and_cannot_be_confirmed() {
     assert_eq!(app.store.count_residents().await.unwrap(), before);
 }
 
-#[tokio::test]
 async fn export_is_an_audited_xlsx_for_the_office_only() {
     let app = spawn_app().await;
     let (c, _) = app.login("vhxh").await;
@@ -731,7 +719,6 @@ async fn export_is_an_audited_xlsx_for_the_office_only() {
     );
 }
 
-#[tokio::test]
 async fn the_office_adds_a_hamlet_with_its_digital_team() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("vhxh").await;
@@ -766,7 +753,6 @@ async fn the_office_adds_a_hamlet_with_its_digital_team() {
     assert_eq!(app.get(&hc, "/xom").await.0, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
 async fn the_assistant_answers_in_a_plain_form_and_logs_without_numbers() {
     let app = spawn_app().await;
     let c = client();
@@ -857,7 +843,6 @@ async fn the_assistant_answers_in_a_plain_form_and_logs_without_numbers() {
     );
 }
 
-#[tokio::test]
 async fn the_assistant_json_api_understands_a_conversation() {
     let app = spawn_app().await;
     let c = client();
@@ -927,7 +912,6 @@ async fn fake_llm(content: String) -> (String, std::sync::Arc<std::sync::atomic:
     (url, calls)
 }
 
-#[tokio::test]
 async fn a_local_llm_rephrases_but_cannot_invent_numbers() {
     for (content, used) in [
         (
@@ -972,7 +956,6 @@ async fn a_local_llm_rephrases_but_cannot_invent_numbers() {
     }
 }
 
-#[tokio::test]
 async fn the_office_edits_a_procedure_record_from_the_web() {
     let app = spawn_app().await;
     let (c, csrf) = app.login("vhxh").await;
@@ -1073,7 +1056,6 @@ fn quiz_form(
     f
 }
 
-#[tokio::test]
 async fn courses_and_lessons_are_public_light_and_work_offline() {
     let app = spawn_app().await;
     let c = client();
@@ -1116,7 +1098,6 @@ async fn courses_and_lessons_are_public_light_and_work_offline() {
     );
 }
 
-#[tokio::test]
 async fn a_resident_passes_a_quiz_once_gets_a_certificate_anyone_can_verify() {
     let app = spawn_app().await;
     let (c, _) = app.login("nguoidan").await;
@@ -1224,7 +1205,6 @@ async fn a_resident_passes_a_quiz_once_gets_a_certificate_anyone_can_verify() {
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
 
-#[tokio::test]
 async fn a_team_member_records_a_class_result_only_within_their_hamlet() {
     let app = spawn_app().await;
     let (c, _) = app.login("truongxom").await;
@@ -1303,7 +1283,6 @@ async fn a_team_member_records_a_class_result_only_within_their_hamlet() {
 
 // ---------------------------------------------------------------- indicators and reports
 
-#[tokio::test]
 async fn the_dashboard_shows_every_indicator_and_drills_down_within_scope() {
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
@@ -1364,7 +1343,6 @@ async fn the_dashboard_shows_every_indicator_and_drills_down_within_scope() {
     assert_eq!(app.get(&me, "/chi-tieu").await.0, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
 async fn a_unit_submits_its_report_and_the_office_returns_it() {
     let app = spawn_app().await;
     let units = app.store.list_units().await.unwrap();
@@ -1509,7 +1487,6 @@ async fn a_unit_submits_its_report_and_the_office_returns_it() {
     assert_eq!(app.get(&c, "/bao-cao").await.0, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
 async fn the_office_records_a_pilot_model_and_indicator_6_counts_it_once_running() {
     let app = spawn_app().await;
     let (c, _) = app.login("vhxh").await;
@@ -1571,3 +1548,33 @@ async fn the_office_records_a_pilot_model_and_indicator_6_counts_it_once_running
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains("Thêm mô hình"));
 }
+
+on_both_engines!(
+    healthz_reports_the_database,
+    login_works_and_the_registry_lists_the_demo_commune,
+    session_cookie_is_httponly_and_samesite,
+    wrong_passwords_are_refused_then_throttled,
+    forms_without_the_csrf_token_are_refused,
+    a_hamlet_head_cannot_open_a_resident_of_another_hamlet,
+    a_resident_sees_only_their_own_record,
+    search_ignores_diacritics_and_case,
+    editing_validates_in_vietnamese_and_is_audited,
+    one_time_passwords_must_be_changed_and_common_ones_refused,
+    admins_create_users_with_a_one_time_password,
+    pages_stay_under_100_kb,
+    import_wizard_converts_tcvn3_and_a_second_import_adds_nothing,
+    malformed_files_are_refused_and_nothing_is_written,
+    a_file_with_bad_rows_lists_them_and_cannot_be_confirmed,
+    export_is_an_audited_xlsx_for_the_office_only,
+    the_office_adds_a_hamlet_with_its_digital_team,
+    the_assistant_answers_in_a_plain_form_and_logs_without_numbers,
+    the_assistant_json_api_understands_a_conversation,
+    a_local_llm_rephrases_but_cannot_invent_numbers,
+    the_office_edits_a_procedure_record_from_the_web,
+    courses_and_lessons_are_public_light_and_work_offline,
+    a_resident_passes_a_quiz_once_gets_a_certificate_anyone_can_verify,
+    a_team_member_records_a_class_result_only_within_their_hamlet,
+    the_dashboard_shows_every_indicator_and_drills_down_within_scope,
+    a_unit_submits_its_report_and_the_office_returns_it,
+    the_office_records_a_pilot_model_and_indicator_6_counts_it_once_running,
+);

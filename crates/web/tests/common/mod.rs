@@ -1,6 +1,14 @@
 //! What every web test needs: the application started on a random port with
-//! a fresh SQLite file holding a small demo commune and one account per role,
+//! a fresh database holding a small demo commune and one account per role,
 //! and a client that behaves like a browser (cookies, forms, CSRF tokens).
+//!
+//! The database is a fresh SQLite file, or, for a test run through
+//! [`on_both_engines!`]'s `postgres` variant, a fresh schema on the
+//! PostgreSQL server at `HOCVUSO_TEST_PG_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`), dropped when the test ends.
+//! As in the storage crate's tests (`crates/storage/tests/engines.rs`), an
+//! unreachable server skips the PostgreSQL variants with a message, unless
+//! `HOCVUSO_REQUIRE_PG=1`: then they fail.
 
 #![allow(dead_code)] // each test file uses a different part
 #![allow(clippy::unwrap_used)] // tests fail loudly on purpose
@@ -20,7 +28,233 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub hamlets: Vec<i64>,
-    pub _dir: tempfile::TempDir,
+    /// Keeps the test's database alive (the SQLite file's folder).
+    pub _dir: TestDb,
+}
+
+/// The database engine a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+pub fn pg_url() -> String {
+    std::env::var("HOCVUSO_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.to_string())
+}
+
+pub fn pg_required() -> bool {
+    matches!(
+        std::env::var("HOCVUSO_REQUIRE_PG").as_deref(),
+        Ok("1") | Ok("true")
+    )
+}
+
+/// What a test runs on: the engine, and the PostgreSQL schemas it made
+/// (dropped when it ends).
+#[derive(Clone)]
+struct EngineScope {
+    engine: Engine,
+    schemas: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+tokio::task_local! {
+    static ENGINE: EngineScope;
+}
+
+/// The engine of the running test: SQLite unless run by
+/// [`on_both_engines!`]'s `postgres` variant.
+pub fn engine() -> Engine {
+    ENGINE.try_with(|s| s.engine).unwrap_or(Engine::Sqlite)
+}
+
+/// Schemas made by these tests are named `webt_<unix seconds>_<random>`,
+/// so a run can drop those an interrupted run left behind.
+const SCHEMA_PREFIX: &str = "webt_";
+const STALE_SCHEMA_SECS: u64 = 6 * 3600;
+
+fn unix_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The folder (SQLite) or schema (PostgreSQL) of one test's database.
+pub struct TestDb {
+    dir: tempfile::TempDir,
+    pub engine: Engine,
+    /// The PostgreSQL schema, if the test runs on PostgreSQL.
+    pub pg_schema: Option<String>,
+}
+
+impl TestDb {
+    /// The folder holding the SQLite file `t.sqlite` (empty on PostgreSQL).
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+/// An empty, migrated database on the running test's engine.
+pub async fn fresh_store() -> (Store, TestDb) {
+    let dir = tempfile::tempdir().expect("tmp");
+    match engine() {
+        Engine::Sqlite => {
+            let store = Store::connect(&StoreOptions::sqlite_file(&dir.path().join("t.sqlite")))
+                .await
+                .expect("store");
+            (
+                store,
+                TestDb {
+                    dir,
+                    engine: Engine::Sqlite,
+                    pg_schema: None,
+                },
+            )
+        }
+        Engine::Postgres => {
+            use rand::RngCore;
+            let mut b = [0u8; 6];
+            rand::rngs::OsRng.fill_bytes(&mut b);
+            let schema = format!("{SCHEMA_PREFIX}{}_{}", unix_secs(), hex::encode(b));
+            // Registered before connecting: a half-made schema is dropped too.
+            ENGINE
+                .try_with(|s| s.schemas.lock().unwrap().push(schema.clone()))
+                .expect("PostgreSQL tests run inside on_both_engines!");
+            let mut opts = StoreOptions::new(pg_url());
+            opts.pg_schema = Some(schema.clone());
+            opts.max_connections = 4;
+            let store = Store::connect(&opts).await.expect("PostgreSQL store");
+            (
+                store,
+                TestDb {
+                    dir,
+                    engine: Engine::Postgres,
+                    pg_schema: Some(schema),
+                },
+            )
+        }
+    }
+}
+
+/// Whether PostgreSQL can be reached; when it cannot, says so (skip) or
+/// panics when `HOCVUSO_REQUIRE_PG=1`. Drops schemas that earlier,
+/// interrupted runs left behind (once per test binary).
+async fn postgres_ready() -> bool {
+    use sqlx::Connection;
+    static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let url = pg_url();
+    let connect = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        sqlx::PgConnection::connect(&url),
+    )
+    .await;
+    let mut conn = match connect {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) if !pg_required() => {
+            eprintln!("SKIP: PostgreSQL web test not run ({url} unreachable: {e}). Set HOCVUSO_REQUIRE_PG=1 to make this an error.");
+            return false;
+        }
+        Err(_) if !pg_required() => {
+            eprintln!("SKIP: PostgreSQL web test not run ({url} did not answer). Set HOCVUSO_REQUIRE_PG=1 to make this an error.");
+            return false;
+        }
+        Ok(Err(e)) => {
+            panic!("PostgreSQL required (HOCVUSO_REQUIRE_PG=1) but unreachable at {url}: {e}")
+        }
+        Err(_) => panic!("PostgreSQL required (HOCVUSO_REQUIRE_PG=1) but {url} did not answer"),
+    };
+    if !SWEPT.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT nspname::text FROM pg_namespace WHERE starts_with(nspname, $1)",
+        )
+        .bind(SCHEMA_PREFIX)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap_or_default();
+        let now = unix_secs();
+        for name in names {
+            let made: Option<u64> = name
+                .strip_prefix(SCHEMA_PREFIX)
+                .and_then(|r| r.split('_').next())
+                .and_then(|t| t.parse().ok());
+            if made.is_some_and(|t| now.saturating_sub(t) > STALE_SCHEMA_SECS) {
+                let _ = Store::drop_pg_schema(&url, &name).await;
+            }
+        }
+    }
+    let _ = conn.close().await;
+    true
+}
+
+/// Run one test body on `engine`, in a runtime of its own like
+/// `#[tokio::test]` (`flavor` "multi_thread" for four worker threads,
+/// anything else for one thread). On PostgreSQL, the schemas the test made
+/// are dropped when it ends, or, if it panics, by a later run.
+pub fn run_test<F: std::future::Future<Output = ()>>(engine: Engine, flavor: &str, body: F) {
+    let runtime = if flavor == "multi_thread" {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    }
+    .expect("runtime");
+    runtime.block_on(async move {
+        if engine == Engine::Postgres && !postgres_ready().await {
+            return;
+        }
+        let scope = EngineScope {
+            engine,
+            schemas: Default::default(),
+        };
+        ENGINE.scope(scope.clone(), body).await;
+        let schemas = std::mem::take(&mut *scope.schemas.lock().unwrap());
+        for schema in schemas {
+            Store::drop_pg_schema(&pg_url(), &schema)
+                .await
+                .expect("drop the test's schema");
+        }
+    });
+}
+
+/// Run the named `async fn`s (tests without the `#[tokio::test]`
+/// attribute) on both engines: `on_both_engines!(a, b, c[multi_thread])`
+/// makes `sqlite::a`, `postgres::a`, ... A name followed by
+/// `[multi_thread]` runs like `#[tokio::test(flavor = "multi_thread")]`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident $([$flavor:ident])?),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    $crate::common::run_test(
+                        $crate::common::Engine::Sqlite,
+                        stringify!($($flavor)?),
+                        super::$name(),
+                    );
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    $crate::common::run_test(
+                        $crate::common::Engine::Postgres,
+                        stringify!($($flavor)?),
+                        super::$name(),
+                    );
+                }
+            )*
+        }
+    };
 }
 
 pub fn today() -> NaiveDate {
@@ -45,10 +279,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(llm: Option<hocvuso_web::llm::LlmConfig>) -> TestApp {
-    let dir = tempfile::tempdir().expect("tmp");
-    let store = Store::connect(&StoreOptions::sqlite_file(&dir.path().join("t.sqlite")))
-        .await
-        .expect("store");
+    let (store, dir) = fresh_store().await;
     let demo = hocvuso_demo::generate(&hocvuso_demo::DemoOptions {
         seed: 11,
         hamlets: 3,
