@@ -215,10 +215,19 @@ pub fn run_test<F: std::future::Future<Output = ()>>(engine: Engine, flavor: &st
         };
         ENGINE.scope(scope.clone(), body).await;
         let schemas = std::mem::take(&mut *scope.schemas.lock().unwrap());
+        // The app's background tasks (the audit writer) may still be
+        // writing: a DROP can then deadlock with them. Try again a few
+        // times; what is left is swept by a later run (older than 6 h).
         for schema in schemas {
-            Store::drop_pg_schema(&pg_url(), &schema)
-                .await
-                .expect("drop the test's schema");
+            let mut tries = 0;
+            while let Err(e) = Store::drop_pg_schema(&pg_url(), &schema).await {
+                tries += 1;
+                if tries == 5 {
+                    eprintln!("NOTE: schema {schema} not dropped ({e}); a later run sweeps it");
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200 * tries)).await;
+            }
         }
     });
 }
