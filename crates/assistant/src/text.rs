@@ -62,6 +62,9 @@ pub struct Vocabulary {
     /// Every token the knowledge knows, with how many documents use it.
     known: HashMap<String, u32>,
     max_synonym_len: usize,
+    /// Each synonym's words, to its first place in `synonyms` (the order
+    /// that decides between two spellings of the same words).
+    synonym_index: HashMap<Phrase, usize>,
 }
 
 /// What a question says, after normalisation.
@@ -157,7 +160,12 @@ impl Vocabulary {
             .map(|o| (o.keywords.iter().map(|k| tokens(k)).collect(), o))
             .collect();
         let max_synonym_len = synonyms.iter().map(|(k, _)| k.len()).max().unwrap_or(1);
+        let mut synonym_index = HashMap::with_capacity(synonyms.len());
+        for (i, (k, _)) in synonyms.iter().enumerate() {
+            synonym_index.entry(k.clone()).or_insert(i);
+        }
         Ok(Self {
+            synonym_index,
             synonyms,
             fields,
             stopwords: f.stopwords.words.iter().flat_map(|w| tokens(w)).collect(),
@@ -279,9 +287,9 @@ impl Vocabulary {
             };
             for n in (1..=longest).rev() {
                 if let Some((_, to)) = self
-                    .synonyms
-                    .iter()
-                    .find(|(k, _)| k.len() == n && raw[i..i + n] == k[..])
+                    .synonym_index
+                    .get(&raw[i..i + n])
+                    .and_then(|&at| self.synonyms.get(at))
                 {
                     all.extend(to.iter().cloned());
                     i += n;

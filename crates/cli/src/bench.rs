@@ -248,6 +248,39 @@ async fn login_cookie(base: &str, store: &Store) -> Result<String> {
         .context("login failed")
 }
 
+/// The demo commune on a fresh SQLite file, served by this process on a
+/// free port, and a logged-in culture office: (store, base URL, cookie).
+/// `assistant_unlimited` lifts the assistant's allowance (`bench pages`).
+pub(crate) async fn serve_demo(
+    dir: &std::path::Path,
+    assistant_unlimited: bool,
+) -> Result<(Store, String, String)> {
+    let store = fresh_sqlite(dir, "web.sqlite").await?;
+    let demo = hocvuso_demo::generate(&hocvuso_demo::DemoOptions {
+        today: today(),
+        ..Default::default()
+    });
+    store.load_demo(&demo, today()).await?;
+    let state = AppState::new(
+        store.clone(),
+        WebConfig {
+            secure_cookies: false,
+            today: Some(today()),
+            assistant_unlimited,
+            ..Default::default()
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        let app =
+            hocvuso_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let _ = axum::serve(listener, app).await;
+    });
+    let cookie = login_cookie(&base, &store).await?;
+    Ok((store, base, cookie))
+}
+
 pub async fn run(args: BenchArgs) -> Result<()> {
     let dir = tempfile::tempdir()?;
     let mut rows = Vec::new();
@@ -285,34 +318,12 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     }
 
     eprintln!("Đang nạp xã mẫu và chạy máy chủ…");
-    let store = fresh_sqlite(dir.path(), "web.sqlite").await?;
-    let demo = hocvuso_demo::generate(&hocvuso_demo::DemoOptions {
-        today: today(),
-        ..Default::default()
-    });
-    store.load_demo(&demo, today()).await?;
+    let (store, base, cookie) = serve_demo(dir.path(), false).await?;
     let someone = store
         .list_residents(ResidentScope::All, &ResidentFilter::default(), 1, 1)
         .await?
         .items[0]
         .id;
-    let state = AppState::new(
-        store.clone(),
-        WebConfig {
-            secure_cookies: false,
-            today: Some(today()),
-            llm: None,
-            ..Default::default()
-        },
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        let app =
-            hocvuso_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let _ = axum::serve(listener, app).await;
-    });
-    let cookie = login_cookie(&base, &store).await?;
     for (label, path, auth) in [
         ("GET /healthz (không phiên)", "/healthz".to_string(), false),
         (

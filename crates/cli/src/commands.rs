@@ -177,6 +177,7 @@ pub async fn serve(
             llm,
             commune,
             snapshot_minutes,
+            assistant_unlimited: false,
         },
     )
     .with_catalog(catalog)

@@ -3,6 +3,7 @@
 
 mod ask;
 mod bench;
+mod bench_pages;
 mod commands;
 mod courses;
 mod load;
@@ -159,7 +160,7 @@ enum Command {
     },
     /// Đo tốc độ nhập Excel và số yêu cầu/giây của các trang; in bảng kết quả.
     Bench {
-        /// `indicators`: đo thời gian tính bảng chỉ tiêu (xã mẫu; thêm --scale cho cỡ tỉnh). `load`: thử tải 50 người dùng, có và không có kẻ tấn công (--seconds mỗi giai đoạn, --concurrency người dùng). Bỏ trống: nhập Excel và các trang.
+        /// `indicators`: đo thời gian tính bảng chỉ tiêu (xã mẫu; thêm --scale cho cỡ tỉnh). `load`: thử tải 50 người dùng, có và không có kẻ tấn công (--seconds mỗi giai đoạn, --concurrency người dùng). `pages`: hồ sơ, danh sách và API trợ lý bằng wrk, cạnh máy chủ tối thiểu (--floor). Bỏ trống: nhập Excel và các trang.
         what: Option<String>,
         /// Với `bench indicators`: thêm một bộ dữ liệu cỡ tỉnh có chừng này cư dân.
         #[arg(long)]
@@ -179,6 +180,9 @@ enum Command {
         /// Đo cả trên PostgreSQL này (tạo rồi xóa một schema tạm).
         #[arg(long, env = "HOCVUSO_BENCH_PG_URL")]
         pg_url: Option<String>,
+        /// Với `bench pages`: chương trình máy chủ tối thiểu (../shared/bench/floor-server, bản release) để đo cạnh hocvuso.
+        #[arg(long)]
+        floor: Option<PathBuf>,
     },
     /// Hỏi trợ lý ảo hành chính (không cần mạng).
     Ask {
@@ -433,9 +437,23 @@ async fn main() {
             .await
         }
         Command::Bench {
+            what: Some(what),
+            seconds,
+            concurrency,
+            floor,
+            ..
+        } if what == "pages" => {
+            bench_pages::run(bench_pages::PagesArgs {
+                seconds,
+                concurrency,
+                floor,
+            })
+            .await
+        }
+        Command::Bench {
             what: Some(what), ..
         } => Err(anyhow::anyhow!(
-            "không có phép đo `{what}`; dùng `hocvuso bench`, `hocvuso bench indicators` hoặc `hocvuso bench load`"
+            "không có phép đo `{what}`; dùng `hocvuso bench`, `hocvuso bench pages`, `hocvuso bench indicators` hoặc `hocvuso bench load`"
         )),
         Command::Bench {
             seconds,

@@ -117,7 +117,7 @@ async fn run(store: &Store, args: &RosterArgs, bytes: &[u8], file_name: &str) ->
     };
     match args.kind {
         RosterKind::Staff => {
-            let rows = hocvuso_storage::members_from_roster(&preview);
+            let rows = preview.members();
             let mut per_unit: BTreeMap<i64, usize> = BTreeMap::new();
             for r in &rows {
                 *per_unit.entry(r.unit_id).or_default() += 1;
@@ -150,7 +150,7 @@ async fn run(store: &Store, args: &RosterArgs, bytes: &[u8], file_name: &str) ->
             let school = unit
                 .as_ref()
                 .ok_or_else(|| anyhow!("Danh sách học sinh cần --unit \"Tên trường\"."))?;
-            let rows = hocvuso_storage::students_from_roster(&preview);
+            let rows = preview.students();
             let event = cli_event(
                 AuditAction::Import,
                 AuditObject::Unit,

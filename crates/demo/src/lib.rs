@@ -30,7 +30,6 @@ mod units;
 pub mod learning;
 
 use chrono::NaiveDate;
-use hocvuso_domain::{MemberCategory, NewResident, SchoolLevel, UnitType};
 use household::HouseholdGen;
 
 /// The commune, as written in addresses.
@@ -38,106 +37,10 @@ pub const COMMUNE_NAME: &str = "xã Dân Tiến";
 /// The province (after the 2025 merger with Bắc Kạn).
 pub const PROVINCE_NAME: &str = "Thái Nguyên";
 
-/// A hamlet (xóm). Its name is FICTIONAL, in the style of local Tày place
-/// names ("Xóm Khuôn Lặng").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoHamlet {
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoHousehold {
-    /// Index into [`DemoCommune::hamlets`].
-    pub hamlet: usize,
-    /// Household code, e.g. `KL-0123`: the hamlet's initials and a number
-    /// unique in the commune.
-    pub code: String,
-    pub farm_business: bool,
-    /// "Xóm Khuôn Lặng, xã Dân Tiến, tỉnh Thái Nguyên".
-    pub address: String,
-    /// The first member is the head of household (relation `Chủ hộ`).
-    pub members: Vec<NewResident>,
-}
-
-/// A resident, by position: `households[household].members[member]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MemberRef {
-    pub household: usize,
-    pub member: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoUnit {
-    pub name: String,
-    pub unit_type: UnitType,
-    /// Set for hamlets and community digital teams.
-    pub hamlet: Option<usize>,
-    /// Residents working in the unit; for a hamlet, its head (trưởng xóm).
-    pub staff: Vec<MemberRef>,
-    pub head_count_note: String,
-    /// Set for a school.
-    pub school_level: Option<SchoolLevel>,
-    /// A school's class lists.
-    pub students: Vec<DemoStudent>,
-}
-
-/// A student on a school's class list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoStudent {
-    pub at: MemberRef,
-    pub grade: i32,
-    /// "3A", "3B".
-    pub class_name: String,
-}
-
-impl DemoUnit {
-    /// What the demo's staff are in their unit: the offices' staff are
-    /// công chức, the mass organisations' leaders cán bộ, teachers and
-    /// health staff are counted as such, and team members as team members.
-    pub fn staff_category(&self) -> MemberCategory {
-        match self.unit_type {
-            UnitType::MassOrganisation => MemberCategory::CanBo,
-            t if t.is_commune_body() => MemberCategory::CongChuc,
-            UnitType::HealthStation => MemberCategory::VienChuc,
-            UnitType::Hamlet => MemberCategory::KhongChuyenTrach,
-            t => MemberCategory::default_for(t),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoCommune {
-    pub name: String,
-    pub province: String,
-    pub hamlets: Vec<DemoHamlet>,
-    pub households: Vec<DemoHousehold>,
-    pub units: Vec<DemoUnit>,
-}
-
-impl DemoCommune {
-    pub fn resident_count(&self) -> usize {
-        self.households.iter().map(|h| h.members.len()).sum()
-    }
-
-    pub fn member(&self, at: MemberRef) -> Option<&NewResident> {
-        self.households.get(at.household)?.members.get(at.member)
-    }
-
-    /// Every resident with its position.
-    pub fn residents(&self) -> impl Iterator<Item = (MemberRef, &NewResident)> + '_ {
-        self.households.iter().enumerate().flat_map(|(h, hh)| {
-            hh.members.iter().enumerate().map(move |(m, r)| {
-                (
-                    MemberRef {
-                        household: h,
-                        member: m,
-                    },
-                    r,
-                )
-            })
-        })
-    }
-}
+pub use hocvuso_domain::seed::{
+    MemberRef, SeedCommune as DemoCommune, SeedHamlet as DemoHamlet,
+    SeedHousehold as DemoHousehold, SeedStudent as DemoStudent, SeedUnit as DemoUnit,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoOptions {

@@ -67,6 +67,49 @@ pub struct ResidentFilter {
     pub household_id: Option<Id>,
 }
 
+/// How a free-text search of the registry is read: four or more digits and
+/// nothing else is (part of) a phone number; anything else is (part of) a
+/// name, compared without diacritics or case. The one home of this rule:
+/// storage builds its query from it, nothing else restates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchTerm {
+    /// The digits, spaces and dots removed: `0912 345` → `0912345`.
+    Phone(String),
+    /// The name folded by [`vntext::fold`]: `Nguyễn` → `nguyen`.
+    Name(String),
+}
+
+impl SearchTerm {
+    /// Shortest run of digits read as a phone number (fewer would match
+    /// almost every phone of the commune).
+    pub const MIN_PHONE_DIGITS: usize = 4;
+
+    /// The term, or `None` when the text is empty once folded.
+    pub fn read(text: &str) -> Option<SearchTerm> {
+        let key = vntext::fold(text);
+        if key.is_empty() {
+            return None;
+        }
+        let digits: String = key.chars().filter(|c| c.is_ascii_digit()).collect();
+        let visible = key
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '.')
+            .count();
+        if digits.len() >= Self::MIN_PHONE_DIGITS && digits.len() == visible {
+            Some(SearchTerm::Phone(digits))
+        } else {
+            Some(SearchTerm::Name(key))
+        }
+    }
+}
+
+impl ResidentFilter {
+    /// The free-text part, as read by [`SearchTerm::read`].
+    pub fn search_term(&self) -> Option<SearchTerm> {
+        self.query.as_deref().and_then(SearchTerm::read)
+    }
+}
+
 /// A page of results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
@@ -82,5 +125,42 @@ impl<T> Page<T> {
             return 1;
         }
         ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_only_are_a_phone_and_anything_else_a_name() {
+        assert_eq!(
+            SearchTerm::read("0912 345"),
+            Some(SearchTerm::Phone("0912345".into()))
+        );
+        assert_eq!(
+            SearchTerm::read("0912.345.678"),
+            Some(SearchTerm::Phone("0912345678".into()))
+        );
+        // Three digits are too few to be read as a phone.
+        assert_eq!(
+            SearchTerm::read("091"),
+            Some(SearchTerm::Name("091".into()))
+        );
+        assert_eq!(
+            SearchTerm::read("  Nguyễn Văn ĐỨC "),
+            Some(SearchTerm::Name("nguyen van duc".into()))
+        );
+        // A name with a number in it stays a name.
+        assert_eq!(
+            SearchTerm::read("Xóm 1234 Lan"),
+            Some(SearchTerm::Name("xom 1234 lan".into()))
+        );
+        assert_eq!(SearchTerm::read("   "), None);
+        let filter = ResidentFilter {
+            query: Some("Hoà".into()),
+            ..Default::default()
+        };
+        assert_eq!(filter.search_term(), Some(SearchTerm::Name("hoa".into())));
     }
 }

@@ -213,6 +213,16 @@ pub fn parse_class_and_grade(class: &str, grade: Option<&str>) -> Result<ClassPl
     Ok(place)
 }
 
+/// One student of a class list, already matched to the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    pub resident_id: i64,
+    /// 0 for kindergarten, 1–12 for the grades.
+    pub grade: i32,
+    /// As the school writes it ("3A").
+    pub class_name: String,
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

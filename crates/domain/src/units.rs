@@ -290,6 +290,15 @@ impl Unit {
     }
 }
 
+/// One person of a staff list to put into a unit (storage adds them with `Store::add_members`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMember {
+    pub unit_id: i64,
+    pub resident_id: i64,
+    pub position: String,
+    pub category: MemberCategory,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

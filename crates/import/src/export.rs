@@ -1,26 +1,8 @@
 //! Writing the registry back to .xlsx, in the layout that import reads.
 
 use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook};
-use serde::{Deserialize, Serialize};
 
-/// One resident as exported; every field already formatted as text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExportRow {
-    pub full_name: String,
-    /// `05/03/1962` or `1962` ([`hocvuso_domain::BirthDate::display`]).
-    pub birth: String,
-    pub sex: String,
-    pub ethnicity: String,
-    pub citizen_id: String,
-    pub phone: String,
-    pub hamlet: String,
-    pub relation: String,
-    pub household_code: String,
-    pub head_name: String,
-    /// Group labels separated by "; ".
-    pub groups: String,
-    pub notes: String,
-}
+pub use hocvuso_domain::exchange::ExportRow;
 
 /// The header row of an export; each is recognised by [`crate::recognise_header`].
 pub const EXPORT_HEADERS: [&str; 13] = [

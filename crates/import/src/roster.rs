@@ -31,6 +31,8 @@ use crate::header::{column_letter, recognise_header, Column, HEADER_SEARCH_ROWS}
 use crate::read::{read_workbook, FileError, SheetData};
 use crate::text::{key, squash_spaces, Cleaner};
 use crate::validate::RowError;
+use hocvuso_domain::students::Enrolment;
+use hocvuso_domain::units::NewMember;
 use hocvuso_domain::FullName;
 
 /// Longest position kept, as the store allows.
@@ -71,16 +73,7 @@ impl RosterKind {
     }
 }
 
-/// What matching needs to know of one resident of the registry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PersonKey {
-    pub id: i64,
-    pub full_name: String,
-    /// A full date, or only the year, as the registry has it.
-    pub birth_date: Option<BirthDate>,
-    /// Twelve digits, when the registry has it.
-    pub citizen_id: Option<String>,
-}
+pub use hocvuso_domain::exchange::PersonKey;
 
 /// What validating and matching a list needs.
 #[derive(Debug, Clone)]
@@ -183,6 +176,43 @@ pub struct RosterPreview {
     pub skipped_blank: usize,
     /// Headers of the file this list does not use (shown, not an error).
     pub unused_columns: Vec<String>,
+}
+
+impl RosterPreview {
+    /// The matched rows of a staff list, as members to write (one per row).
+    pub fn members(&self) -> Vec<NewMember> {
+        self.matched
+            .iter()
+            .filter_map(|m| match &m.entry {
+                RosterEntry::Staff {
+                    unit_id,
+                    position,
+                    category,
+                } => Some(NewMember {
+                    unit_id: *unit_id,
+                    resident_id: m.resident_id,
+                    position: position.clone(),
+                    category: *category,
+                }),
+                RosterEntry::Student { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The matched rows of a class list, as a school's students to write.
+    pub fn students(&self) -> Vec<Enrolment> {
+        self.matched
+            .iter()
+            .filter_map(|m| match &m.entry {
+                RosterEntry::Student { place, .. } => Some(Enrolment {
+                    resident_id: m.resident_id,
+                    grade: place.grade,
+                    class_name: place.class_name.clone(),
+                }),
+                RosterEntry::Staff { .. } => None,
+            })
+            .collect()
+    }
 }
 
 impl RosterPreview {

@@ -23,25 +23,7 @@ pub struct ValidationContext {
     pub hamlets: Vec<(i64, String)>,
 }
 
-/// Which household a row belongs to. The storage matches households by
-/// (hamlet, code) or (hamlet, folded head name).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum HouseholdKey {
-    /// The household's number in the commune's books (số hộ).
-    Code(String),
-    /// The name of the head of household (NFC).
-    Head(String),
-}
-
-/// A valid row, ready to be written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportRow {
-    /// 1-based, as the spreadsheet program shows it.
-    pub row_number: usize,
-    pub hamlet_id: i64,
-    pub household: HouseholdKey,
-    pub resident: NewResident,
-}
+pub use hocvuso_domain::exchange::{HouseholdKey, ImportRow};
 
 /// One thing to fix in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -23,6 +23,35 @@ pub struct ConsentRecord {
     pub recorded_at: DateTime<Utc>,
 }
 
+impl ConsentRecord {
+    /// A stored row, or `None` for a purpose or method code that a later
+    /// version wrote and this one does not know (skipped, not an error).
+    #[allow(clippy::too_many_arguments)] // the columns of one row, in order
+    pub(crate) fn from_parts(
+        purpose: String,
+        agreed: bool,
+        by_person: bool,
+        guardian: String,
+        method: String,
+        recorded_by: String,
+        recorded_at: DateTime<Utc>,
+    ) -> Option<ConsentRecord> {
+        Some(ConsentRecord {
+            purpose: ConsentPurpose::from_code(&purpose)?,
+            agreed,
+            by_person,
+            guardian,
+            method: ConsentMethod::from_code(&method)?,
+            recorded_by,
+            recorded_at,
+        })
+    }
+}
+
+/// The columns of a consent row, newest first, for `$1`'s resident.
+pub(crate) const CONSENT_COLUMNS: &str =
+    "purpose, agreed, by_person, guardian, method, recorded_by, recorded_at";
+
 /// The consents in force of one person: the latest record per purpose.
 pub fn in_force(history: &[ConsentRecord]) -> Vec<(ConsentPurpose, Option<&ConsentRecord>)> {
     ConsentPurpose::ALL
@@ -74,31 +103,22 @@ macro_rules! consent_ops {
 
             async fn consents_of(&self, resident_id: i64) -> Result<Vec<ConsentRecord>> {
                 let rows = sqlx::query::<$DB>(
-                    "SELECT purpose, agreed, by_person, guardian, method, recorded_by, recorded_at \
-                     FROM consents WHERE resident_id = $1 ORDER BY id DESC",
+                    &format!("SELECT {CONSENT_COLUMNS} FROM consents WHERE resident_id = $1 ORDER BY id DESC"),
                 )
                 .bind(resident_id)
                 .fetch_all(&self.read)
                 .await?;
                 let mut out = Vec::with_capacity(rows.len());
                 for r in rows {
-                    let purpose: String = r.try_get(0)?;
-                    let method: String = r.try_get(4)?;
-                    // A code a later version wrote and this one does not know is skipped.
-                    let (Some(purpose), Some(method)) =
-                        (ConsentPurpose::from_code(&purpose), ConsentMethod::from_code(&method))
-                    else {
-                        continue;
-                    };
-                    out.push(ConsentRecord {
-                        purpose,
-                        agreed: r.try_get(1)?,
-                        by_person: r.try_get(2)?,
-                        guardian: r.try_get(3)?,
-                        method,
-                        recorded_by: r.try_get(5)?,
-                        recorded_at: r.try_get(6)?,
-                    });
+                    out.extend(ConsentRecord::from_parts(
+                        r.try_get(0)?,
+                        r.try_get(1)?,
+                        r.try_get(2)?,
+                        r.try_get(3)?,
+                        r.try_get(4)?,
+                        r.try_get(5)?,
+                        r.try_get(6)?,
+                    ));
                 }
                 Ok(out)
             }

@@ -43,7 +43,7 @@ macro_rules! demo_ops {
 
             async fn insert_households_bulk(
                 tx: &mut sqlx::Transaction<'static, $DB>,
-                households: &[hocvuso_demo::DemoHousehold],
+                households: &[hocvuso_domain::seed::SeedHousehold],
                 hamlet_ids: &[i64],
                 now: DateTime<Utc>,
             ) -> Result<Vec<(i64, Vec<i64>)>> {
@@ -115,7 +115,7 @@ macro_rules! demo_ops {
                 Ok(ids)
             }
 
-            async fn load_demo(&self, demo: &hocvuso_demo::DemoCommune, today: NaiveDate) -> Result<DemoLoadSummary> {
+            async fn load_demo(&self, demo: &hocvuso_domain::seed::SeedCommune, today: NaiveDate) -> Result<DemoLoadSummary> {
                 let now = Utc::now();
                 let mut tx = self.write.begin().await?;
                 let mut hamlet_ids = Vec::with_capacity(demo.hamlets.len());
@@ -176,7 +176,7 @@ macro_rules! demo_ops {
             }
 
             /// Append one batch of generated households (province-scale data).
-            async fn load_households_batch(&self, households: &[hocvuso_demo::DemoHousehold], hamlet_ids: &[i64]) -> Result<usize> {
+            async fn load_households_batch(&self, households: &[hocvuso_domain::seed::SeedHousehold], hamlet_ids: &[i64]) -> Result<usize> {
                 let mut tx = self.write.begin().await?;
                 let ids = Self::insert_households_bulk(&mut tx, households, hamlet_ids, Utc::now()).await?;
                 Self::fix_sequences(&mut tx).await?;
@@ -193,7 +193,7 @@ demo_ops!(PgStore, sqlx::Postgres, Engine::Postgres);
 impl Store {
     pub async fn load_demo(
         &self,
-        demo: &hocvuso_demo::DemoCommune,
+        demo: &hocvuso_domain::seed::SeedCommune,
         today: NaiveDate,
     ) -> Result<DemoLoadSummary> {
         let r = dispatch!(self, s => s.load_demo(demo, today).await)?;
@@ -204,7 +204,7 @@ impl Store {
 
     pub async fn load_households_batch(
         &self,
-        households: &[hocvuso_demo::DemoHousehold],
+        households: &[hocvuso_domain::seed::SeedHousehold],
         hamlet_ids: &[i64],
     ) -> Result<usize> {
         dispatch!(self, s => s.load_households_batch(households, hamlet_ids).await)

@@ -6,7 +6,7 @@
 use crate::rows::GroupRow;
 use crate::{PgStore, Result, SqliteStore, Store};
 use chrono::{Datelike, NaiveDate};
-use hocvuso_domain::groups::TargetGroup;
+use hocvuso_domain::groups::{TargetGroup, ADULT_AGE, ELDERLY_AGE};
 use hocvuso_domain::UnitType;
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
@@ -71,12 +71,12 @@ macro_rules! group_ops {
                 del.build().execute(&mut **tx).await?;
                 let officials = official_unit_codes().iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
                 let statements = [
-                    (TargetGroup::Elderly, format!("FROM residents r WHERE r.birth_year IS NOT NULL AND {age} >= 60")),
-                    (TargetGroup::Adults, format!("FROM residents r WHERE r.birth_year IS NOT NULL AND {age} >= 18")),
+                    (TargetGroup::Elderly, format!("FROM residents r WHERE r.birth_year IS NOT NULL AND {age} >= {ELDERLY_AGE}")),
+                    (TargetGroup::Adults, format!("FROM residents r WHERE r.birth_year IS NOT NULL AND {age} >= {ADULT_AGE}")),
                     (TargetGroup::EthnicMinority, "FROM residents r WHERE r.is_minority = TRUE AND $1 = $1 AND $2 = $2".to_string()),
                     (
                         TargetGroup::FarmBusiness,
-                        format!("FROM residents r JOIN households h ON h.id = r.household_id WHERE h.farm_business = TRUE AND (r.birth_year IS NULL OR {age} >= 18)"),
+                        format!("FROM residents r JOIN households h ON h.id = r.household_id WHERE h.farm_business = TRUE AND (r.birth_year IS NULL OR {age} >= {ADULT_AGE})"),
                     ),
                     (
                         TargetGroup::Officials,

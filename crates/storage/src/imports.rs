@@ -8,7 +8,7 @@ use crate::residents::ResidentValues;
 use crate::rows::{HouseholdRow, ResidentRow, RESIDENT_COLUMNS};
 use crate::{PgStore, Result, SqliteStore, Store};
 use chrono::{NaiveDate, Utc};
-use hocvuso_import::{HouseholdKey, ImportRow};
+use hocvuso_domain::exchange::{HouseholdKey, ImportRow};
 use sqlx::QueryBuilder;
 use std::collections::{HashMap, HashSet};
 

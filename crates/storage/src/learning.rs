@@ -138,6 +138,48 @@ pub fn valid_client_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
+/// One row of [`LEARNER_ROWS`]: kind, course, text, count, best percent.
+pub(crate) type LearnerRow = (String, String, Option<String>, Option<i64>, Option<i64>);
+
+/// A resident's lesson reads, attempts, certificates and team membership as
+/// tagged rows (the resident id is `$1`): `r` (course, lesson), `a` (course,
+/// -, count, best %), `c` (course, code), `t` (-, -, team memberships). Read
+/// alone by `learner_summary`, and inside the resident page's one statement
+/// (`crate::resident_file`).
+pub(crate) const LEARNER_ROWS: &str = "SELECT 'r' AS k, course_id AS c, lesson_id AS t, CAST(NULL AS BIGINT) AS n, CAST(NULL AS BIGINT) AS b FROM lesson_reads WHERE resident_id = $1 \
+     UNION ALL SELECT 'a', course_id, CAST(NULL AS TEXT), COUNT(*), MAX(CAST(correct * 100 / total AS BIGINT)) FROM quiz_attempts \
+       WHERE resident_id = $1 AND total > 0 GROUP BY course_id \
+     UNION ALL SELECT 'c', course_id, code, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM certificates WHERE resident_id = $1 \
+     UNION ALL SELECT 't', '', CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS BIGINT) FROM unit_members m JOIN units u ON u.id = m.unit_id \
+       WHERE m.resident_id = $1 AND u.unit_type = 'to_cnscd'";
+
+impl LearnerSummary {
+    /// The summary of [`LEARNER_ROWS`]' rows.
+    pub(crate) fn of(rows: impl IntoIterator<Item = LearnerRow>) -> LearnerSummary {
+        let mut out: std::collections::BTreeMap<String, CourseProgress> = Default::default();
+        let mut team_member = false;
+        for (kind, course, text, n, best) in rows {
+            match kind.as_str() {
+                "r" => progress_entry(&mut out, course).lessons_read.extend(text),
+                "a" => {
+                    let p = progress_entry(&mut out, course);
+                    p.attempts = n.unwrap_or(0);
+                    p.best_percent = best;
+                }
+                "c" => progress_entry(&mut out, course).certificate = text,
+                _ => team_member = n.unwrap_or(0) > 0,
+            }
+        }
+        for p in out.values_mut() {
+            p.lessons_read.sort();
+        }
+        LearnerSummary {
+            progress: out.into_values().collect(),
+            team_member,
+        }
+    }
+}
+
 fn progress_entry(
     out: &mut std::collections::BTreeMap<String, CourseProgress>,
     course_id: String,
@@ -237,35 +279,11 @@ macro_rules! learning_ops {
             /// kind: `r` (course, lesson), `a` (course, -, count, best %),
             /// `c` (course, code), `t` (-, -, team memberships).
             async fn learner_summary(&self, resident_id: i64) -> Result<LearnerSummary> {
-                let rows: Vec<(String, String, Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as::<$DB, (String, String, Option<String>, Option<i64>, Option<i64>)>(
-                    "SELECT 'r', course_id, lesson_id, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM lesson_reads WHERE resident_id = $1 \
-                     UNION ALL SELECT 'a', course_id, CAST(NULL AS TEXT), COUNT(*), MAX(CAST(correct * 100 / total AS BIGINT)) FROM quiz_attempts \
-                       WHERE resident_id = $1 AND total > 0 GROUP BY course_id \
-                     UNION ALL SELECT 'c', course_id, code, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM certificates WHERE resident_id = $1 \
-                     UNION ALL SELECT 't', '', CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS BIGINT) FROM unit_members m JOIN units u ON u.id = m.unit_id \
-                       WHERE m.resident_id = $1 AND u.unit_type = 'to_cnscd'",
-                )
-                .bind(resident_id)
-                .fetch_all(&self.read)
-                .await?;
-                let mut out: std::collections::BTreeMap<String, CourseProgress> = Default::default();
-                let mut team_member = false;
-                for (kind, course, text, n, best) in rows {
-                    match kind.as_str() {
-                        "r" => progress_entry(&mut out, course).lessons_read.extend(text),
-                        "a" => {
-                            let p = progress_entry(&mut out, course);
-                            p.attempts = n.unwrap_or(0);
-                            p.best_percent = best;
-                        }
-                        "c" => progress_entry(&mut out, course).certificate = text,
-                        _ => team_member = n.unwrap_or(0) > 0,
-                    }
-                }
-                for p in out.values_mut() {
-                    p.lessons_read.sort();
-                }
-                Ok(LearnerSummary { progress: out.into_values().collect(), team_member })
+                let rows = sqlx::query_as::<$DB, LearnerRow>(LEARNER_ROWS)
+                    .bind(resident_id)
+                    .fetch_all(&self.read)
+                    .await?;
+                Ok(LearnerSummary::of(rows))
             }
 
             async fn learner_groups(&self) -> Result<Vec<(i64, String)>> {

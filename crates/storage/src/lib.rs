@@ -40,6 +40,7 @@ mod indicators;
 mod learning;
 mod people;
 mod registry;
+mod resident_file;
 mod resident_times;
 mod residents;
 mod rows;
@@ -67,7 +68,7 @@ pub use learning::{
     new_certificate_code, valid_client_id, AttemptOutcome, CertificateRow, CourseProgress,
     DemoPassRow, LearnerSummary, LearningMode, NewAttempt, NewCertificate,
 };
-pub use people::{members_from_roster, students_from_roster};
+pub use resident_file::ResidentFile;
 pub use students::{Enrolment, Student};
 pub use subject::{
     AccessRecord, AccountRecord, Anonymised, AttemptRecord, CertificateRecord, ConsentEntry,

@@ -1,10 +1,10 @@
 //! What staff lists and class lists are matched against: every resident's
-//! name, birth date and citizen ID (`hocvuso_import::PersonKey`). Written
+//! name, birth date and citizen ID (`hocvuso_domain::exchange::PersonKey`). Written
 //! once for both engines, like [`crate::units`].
 
 use crate::{PgStore, Result, SqliteStore, Store};
+use hocvuso_domain::exchange::PersonKey;
 use hocvuso_domain::BirthDate;
-use hocvuso_import::PersonKey;
 use sqlx::Row;
 
 macro_rules! people_ops {
@@ -41,39 +41,4 @@ impl Store {
     pub async fn person_keys(&self) -> Result<Vec<PersonKey>> {
         dispatch!(self, s => s.person_keys().await)
     }
-}
-
-/// The rows of a checked staff list, as members to write (one per matched row).
-pub fn members_from_roster(p: &hocvuso_import::RosterPreview) -> Vec<crate::NewMember> {
-    p.matched
-        .iter()
-        .filter_map(|m| match &m.entry {
-            hocvuso_import::RosterEntry::Staff {
-                unit_id,
-                position,
-                category,
-            } => Some(crate::NewMember {
-                unit_id: *unit_id,
-                resident_id: m.resident_id,
-                position: position.clone(),
-                category: *category,
-            }),
-            hocvuso_import::RosterEntry::Student { .. } => None,
-        })
-        .collect()
-}
-
-/// The rows of a checked class list, as a school's students to write.
-pub fn students_from_roster(p: &hocvuso_import::RosterPreview) -> Vec<crate::Enrolment> {
-    p.matched
-        .iter()
-        .filter_map(|m| match &m.entry {
-            hocvuso_import::RosterEntry::Student { place, .. } => Some(crate::Enrolment {
-                resident_id: m.resident_id,
-                grade: place.grade,
-                class_name: place.class_name.clone(),
-            }),
-            hocvuso_import::RosterEntry::Staff { .. } => None,
-        })
-        .collect()
 }

@@ -7,9 +7,9 @@
 use crate::rows::{HouseholdRow, ResidentRow, ResidentWithGroups, RESIDENT_COLUMNS};
 use crate::{PgStore, Result, SqliteStore, Store, StoreError};
 use hocvuso_domain::auth::ResidentScope;
+use hocvuso_domain::exchange::ExportRow;
 use hocvuso_domain::registry::Page;
 use hocvuso_domain::{Household, Resident, ResidentFilter};
-use hocvuso_import::ExportRow;
 use sqlx::{QueryBuilder, Row};
 use std::collections::HashMap;
 
@@ -59,29 +59,27 @@ macro_rules! push_scope_and_filter {
                 .push_bind(g.code())
                 .push(")");
         }
-        if let Some(q) = f.query.as_deref() {
-            let key = vntext::fold(q);
-            if !key.is_empty() {
-                let digits: String = key.chars().filter(|c| c.is_ascii_digit()).collect();
+        match f.search_term() {
+            Some(hocvuso_domain::registry::SearchTerm::Phone(digits)) => {
                 next(qb);
-                if digits.len() >= 4
-                    && digits.len() == key.chars().filter(|c| !c.is_whitespace()).count()
-                {
-                    qb.push("r.phone LIKE ").push_bind(format!("%{digits}%"));
-                } else {
-                    qb.push("r.name_key LIKE ").push_bind(format!("%{key}%"));
-                }
+                qb.push("r.phone LIKE ").push_bind(format!("%{digits}%"));
             }
+            Some(hocvuso_domain::registry::SearchTerm::Name(key)) => {
+                next(qb);
+                qb.push("r.name_key LIKE ").push_bind(format!("%{key}%"));
+            }
+            None => {}
         }
     }};
 }
+pub(crate) use push_scope_and_filter;
 
 macro_rules! registry_ops {
     ($Store:ident, $DB:ty, $groups_agg:expr, $json_rows:expr) => {
         impl $Store {
             /// A resident's group codes, comma-separated, as one column (one
             /// row per resident instead of one per membership).
-            const GROUPS_COLUMN: &'static str = concat!("(SELECT ", $groups_agg, " FROM resident_groups g WHERE g.resident_id = r.id) AS group_codes");
+            pub(crate) const GROUPS_COLUMN: &'static str = concat!("(SELECT ", $groups_agg, " FROM resident_groups g WHERE g.resident_id = r.id) AS group_codes");
             /// Folds the rows of a resident page into one JSON text value:
             /// the SQLite driver hands rows over one by one between threads,
             /// which costs more than the query itself for a 50-row page.
@@ -113,11 +111,14 @@ macro_rules! registry_ops {
             async fn list_residents(&self, scope: ResidentScope, filter: &ResidentFilter, page: i64, per_page: i64) -> Result<Page<Resident>> {
                 let page = page.max(1);
                 let per_page = per_page.clamp(1, 500);
-                let mut count = QueryBuilder::<$DB>::new("SELECT COUNT(*) FROM residents r");
-                push_scope_and_filter!(&mut count, scope, filter);
-                let total: i64 = count.build_query_scalar().fetch_one(&self.read).await?;
-                let mut qb = QueryBuilder::<$DB>::new(format!(
-                    "SELECT {} FROM (SELECT {RESIDENT_COLUMNS}, {} FROM residents r",
+                // The count and the page in one statement (one round trip).
+                let mut qb = QueryBuilder::<$DB>::new("SELECT (SELECT COUNT(*) FROM residents r");
+                push_scope_and_filter!(&mut qb, scope, filter);
+                // The page's ids first, then their columns and groups: sorting
+                // a hamlet's thousand ids is cheap, computing a thousand rows'
+                // groups before the sort (as SQLite would) is not.
+                qb.push(format!(
+                    ") AS total, {} AS page FROM (SELECT {RESIDENT_COLUMNS}, {} FROM residents r WHERE r.id IN (SELECT r.id FROM residents r",
                     Self::JSON_ROWS,
                     Self::GROUPS_COLUMN
                 ));
@@ -126,8 +127,8 @@ macro_rules! registry_ops {
                     .push_bind(per_page)
                     .push(" OFFSET ")
                     .push_bind((page - 1) * per_page)
-                    .push(") t");
-                let json: Option<String> = qb.build_query_scalar().fetch_one(&self.read).await?;
+                    .push(") ORDER BY r.id) t");
+                let (total, json): (i64, Option<String>) = qb.build_query_as().fetch_one(&self.read).await?;
                 let items = parse_json_rows(json.as_deref().unwrap_or("[]"))?;
                 Ok(Page { items, total, page, per_page })
             }

@@ -11,15 +11,7 @@ use hocvuso_domain::students::{FIRST_COUNTED_GRADE, MAX_GRADE};
 use hocvuso_domain::UnitType;
 use sqlx::Row;
 
-/// One student of a class list, already matched to the registry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Enrolment {
-    pub resident_id: i64,
-    /// 0 for kindergarten, 1–12 for the grades.
-    pub grade: i32,
-    /// As the school writes it ("3A").
-    pub class_name: String,
-}
+pub use hocvuso_domain::students::Enrolment;
 
 /// A student as a school's page lists them.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -41,14 +41,7 @@ pub struct Member {
     pub category: MemberCategory,
 }
 
-/// One person of a staff list to put into a unit (see [`Store::add_members`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewMember {
-    pub unit_id: i64,
-    pub resident_id: i64,
-    pub position: String,
-    pub category: MemberCategory,
-}
+pub use hocvuso_domain::units::NewMember;
 
 /// What [`Store::add_members`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -397,6 +397,35 @@ engine_tests! {
         }
         let member = *team.iter().next().unwrap();
         assert!(store.is_team_member(member).await.unwrap());
+
+        // The resident page's one statement reads what the three separate
+        // reads do: the resident, the learning, the consents newest first.
+        use hocvuso_domain::auth::ResidentScope;
+        use hocvuso_domain::privacy::{ConsentGiven, ConsentMethod, ConsentPurpose};
+        for (agreed, purpose) in [(true, ConsentPurpose::Contact), (false, ConsentPurpose::Contact), (true, ConsentPurpose::NamedLists)] {
+            let given = ConsentGiven { purpose, agreed, by_person: true, guardian: String::new(), method: ConsentMethod::Paper };
+            store.record_consent(a, people[0].birth, &given, "kiemthu", today()).await.unwrap();
+        }
+        let mut checked = vec![a, b, member];
+        checked.extend(people.iter().take(40).map(|r| r.id));
+        for id in checked {
+            let file = store.resident_file(ResidentScope::All, id).await.unwrap().unwrap();
+            assert_eq!(Some(&file.resident), store.get_resident(ResidentScope::All, id).await.unwrap().as_ref());
+            assert_eq!(file.learning, store.learner_summary(id).await.unwrap());
+            assert_eq!(file.consents, store.consents_of(id).await.unwrap());
+        }
+        let file = store.resident_file(ResidentScope::All, a).await.unwrap().unwrap();
+        assert_eq!(file.learning.progress[0].attempts, 3);
+        assert_eq!(file.learning.progress[0].certificate.as_deref(), Some("AAAA-1111"));
+        assert!(file.consents.len() >= 3);
+        assert!(!file.consents.iter().find(|c| c.purpose == ConsentPurpose::Contact).unwrap().agreed, "the newest first");
+        // Outside the scope it is not there at all.
+        let other_hamlet = people.iter().find(|r| r.hamlet_id != people[0].hamlet_id).unwrap().hamlet_id;
+        assert!(store.resident_file(ResidentScope::Hamlet(other_hamlet), a).await.unwrap().is_none());
+        assert!(store.resident_file(ResidentScope::Hamlet(people[0].hamlet_id), a).await.unwrap().is_some());
+        assert!(store.resident_file(ResidentScope::Own(b), a).await.unwrap().is_none());
+        assert!(store.resident_file(ResidentScope::Own(a), a).await.unwrap().is_some());
+        assert!(store.resident_file(ResidentScope::All, 10_000_000).await.unwrap().is_none());
     }
 
     async fn hamlet_rename_renames_its_units_and_refuses_a_clash(store: Store) {

@@ -107,7 +107,7 @@ async fn build(state: &AppState) -> AppResult<Arc<Assistant>> {
     Ok(Arc::new(built))
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router(config: &crate::WebConfig) -> Router<AppState> {
     Router::new()
         .route("/tro-ly", get(chat_page).post(chat))
         .route("/static/tro-ly.js", get(chat_script))
@@ -119,7 +119,7 @@ pub fn router() -> Router<AppState> {
             "/tro-ly/thu-tuc/{code}",
             get(edit_record_page).post(edit_record),
         )
-        .layer(Extension(Arc::new(Guard::new())))
+        .layer(Extension(Arc::new(Guard::new(config.assistant_unlimited))))
 }
 
 /// What the assistant's routes keep between requests: the key that signs the
@@ -128,6 +128,10 @@ pub fn router() -> Router<AppState> {
 struct Guard {
     key: [u8; 64],
     allowances: Mutex<HashMap<String, Allowance>>,
+    /// Every question admitted (`WebConfig::assistant_unlimited`).
+    unlimited: bool,
+    /// One permit per CPU core: answers being computed (see [`think`]).
+    thinking: tokio::sync::Semaphore,
 }
 
 /// A token bucket: `tokens` questions left at `at`, refilled by one every
@@ -147,12 +151,16 @@ impl Allowance {
 }
 
 impl Guard {
-    fn new() -> Self {
+    fn new(unlimited: bool) -> Self {
         let mut key = [0u8; 64];
         rand::rngs::OsRng.fill_bytes(&mut key);
         Guard {
             key,
             allowances: Mutex::new(HashMap::new()),
+            unlimited,
+            thinking: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         }
     }
 
@@ -176,10 +184,16 @@ impl Guard {
             && hex::decode(signature).is_ok_and(|s| self.mac(chat, id).verify_slice(&s).is_ok())
     }
 
-    /// Take one question from the client's allowance, or say in how many
-    /// seconds the next one may be asked.
-    fn admit(&self, user: Option<&hocvuso_storage::User>, ip: &str) -> Result<(), u64> {
-        self.admit_at(user.map(|u| u.id), ip, Instant::now())
+    /// Take one question from the client's allowance (the account's when
+    /// signed in, else the address's): `None`, or the 429 answer that says
+    /// in how many seconds the next one may be asked.
+    fn refusal(&self, viewer: Option<&CurrentUser>, ip: &str) -> Option<Response> {
+        if self.unlimited {
+            return None;
+        }
+        self.admit_at(viewer.map(|u| u.user.id), ip, Instant::now())
+            .err()
+            .map(too_many)
     }
 
     fn admit_at(&self, user_id: Option<i64>, ip: &str, now: Instant) -> Result<(), u64> {
@@ -442,8 +456,26 @@ fn procedures_of(r: &Reply) -> Vec<(String, String)> {
 
 /// Replay a conversation turn by turn (the assistant is deterministic), on
 /// the blocking pool: a long conversation is CPU work.
-async fn replay(a: Arc<Assistant>, turns: Vec<String>) -> AppResult<Vec<Reply>> {
-    tokio::task::spawn_blocking(move || {
+/// Run the assistant off the async workers, at most one computation per
+/// CPU core at a time: under a crowd, questions wait their turn in order
+/// (the semaphore is fair) instead of fifty threads slicing two cores, which
+/// makes every answer late.
+async fn think<T: Send + 'static>(
+    guard: &Guard,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> AppResult<T> {
+    let _turn = guard
+        .thinking
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(format!("trợ lý ảo không trả lời được ({e})")))
+}
+
+async fn replay(guard: &Guard, a: Arc<Assistant>, turns: Vec<String>) -> AppResult<Vec<Reply>> {
+    think(guard, move || {
         let mut state = hocvuso_assistant::State::default();
         turns
             .iter()
@@ -455,18 +487,18 @@ async fn replay(a: Arc<Assistant>, turns: Vec<String>) -> AppResult<Vec<Reply>> 
             .collect()
     })
     .await
-    .map_err(|e| AppError::Internal(format!("trợ lý ảo không trả lời được ({e})")))
 }
 
 async fn log(
     state: &AppState,
-    user: &Option<hocvuso_storage::User>,
+    viewer: &Option<CurrentUser>,
     question: &str,
     r: &Reply,
 ) -> AppResult<i64> {
+    let user = viewer.as_ref().map(|v| &v.user);
     let q = QuestionLog {
-        user_id: user.as_ref().map(|u| u.id),
-        resident_id: user.as_ref().and_then(|u| u.role.resident_id()),
+        user_id: user.map(|u| u.id),
+        resident_id: user.and_then(|u| u.role.resident_id()),
         question: hocvuso_assistant::text::redact(question),
         behavior: serde_json::to_value(r.behavior)
             .ok()
@@ -491,9 +523,8 @@ async fn chat(
     if f.csrf != csrf {
         return Err(AppError::Csrf);
     }
-    let user = viewer.as_ref().map(|u| u.user.clone());
-    if let Err(wait) = guard.admit(user.as_ref(), &ip) {
-        return Ok(too_many(wait));
+    if let Some(refused) = guard.refusal(viewer.as_ref(), &ip) {
+        return Ok(refused);
     }
     let mut history = parse_history(&f.lich_su)?;
     let mut ids = parse_ids(&guard, &csrf, &f.ma, &f.ma_ky)?;
@@ -507,7 +538,7 @@ async fn chat(
         ids.drain(..cut.min(ids.len()));
     }
     let a = assistant(&state).await?;
-    let mut replies = replay(a, history.clone()).await?;
+    let mut replies = replay(&guard, a, history.clone()).await?;
     if let (Some(cfg), false) = (&state.config.llm, q.is_empty()) {
         if let Some(last) = replies.pop() {
             replies.push(crate::llm::rephrase(cfg, &q, last).await);
@@ -515,7 +546,7 @@ async fn chat(
     }
     if !q.is_empty() {
         if let Some(last) = replies.last() {
-            ids.push(log(&state, &user, &q, last).await?);
+            ids.push(log(&state, &viewer, &q, last).await?);
         }
     }
     let turns = turn_views(&guard, &csrf, &history, &replies, &ids);
@@ -564,9 +595,8 @@ async fn rate(
     if !guard.verify(&csrf, f.id, &f.chu_ky) || !matches!(f.rating, -1 | 1) {
         return Err(AppError::BadRequest("Đánh giá không hợp lệ".into()));
     }
-    let user = viewer.as_ref().map(|u| u.user.clone());
-    if let Err(wait) = guard.admit(user.as_ref(), &ip) {
-        return Ok(too_many(wait));
+    if let Some(refused) = guard.refusal(viewer.as_ref(), &ip) {
+        return Ok(refused);
     }
     let history = parse_history(&f.lich_su)?;
     let ids = parse_ids(&guard, &csrf, &f.ma, &f.ma_ky)?;
@@ -574,7 +604,7 @@ async fn rate(
         return Err(AppError::NotFound);
     }
     let a = assistant(&state).await?;
-    let replies = replay(a, history.clone()).await?;
+    let replies = replay(&guard, a, history.clone()).await?;
     let turns = turn_views(&guard, &csrf, &history, &replies, &ids);
     render(
         &state,
@@ -619,20 +649,17 @@ async fn api(
             "Cần 1–{MAX_TURNS} lượt hỏi, mỗi lượt tối đa {MAX_QUESTION_CHARS} ký tự"
         )));
     }
-    let user = viewer.as_ref().map(|u| u.user.clone());
-    if let Err(wait) = guard.admit(user.as_ref(), &ip) {
-        return Ok(too_many(wait));
+    if let Some(refused) = guard.refusal(viewer.as_ref(), &ip) {
+        return Ok(refused);
     }
     let a = assistant(&state).await?;
     let turns = req.turns;
     let last = turns.last().cloned().unwrap_or_default();
-    let mut reply = tokio::task::spawn_blocking(move || a.converse(&turns))
-        .await
-        .map_err(|e| AppError::Internal(format!("trợ lý ảo không trả lời được ({e})")))?;
+    let mut reply = think(&guard, move || a.converse(&turns)).await?;
     if let Some(cfg) = &state.config.llm {
         reply = crate::llm::rephrase(cfg, &last, reply).await;
     }
-    let question_id = log(&state, &user, &last, &reply).await?;
+    let question_id = log(&state, &viewer, &last, &reply).await?;
     Ok(Json(ApiReply { reply, question_id }).into_response())
 }
 
@@ -826,7 +853,7 @@ mod tests {
 
     #[test]
     fn a_burst_then_one_question_every_few_seconds() {
-        let g = Guard::new();
+        let g = Guard::new(false);
         let t0 = Instant::now();
         for _ in 0..ANONYMOUS_BURST {
             assert_eq!(g.admit_at(None, "203.0.113.7", t0), Ok(()));
@@ -845,8 +872,27 @@ mod tests {
     }
 
     #[test]
+    fn only_the_benchmark_server_admits_every_question() {
+        let limited = Guard::new(false);
+        let unlimited = Guard::new(true);
+        for _ in 0..ANONYMOUS_BURST {
+            assert!(limited.refusal(None, "203.0.113.9").is_none());
+        }
+        let refused = limited.refusal(None, "203.0.113.9");
+        assert_eq!(
+            refused.map(|r| r.status()),
+            Some(axum::http::StatusCode::TOO_MANY_REQUESTS)
+        );
+        for _ in 0..ANONYMOUS_BURST * 10 {
+            assert!(unlimited.refusal(None, "203.0.113.9").is_none());
+        }
+        // `serve` never sets it.
+        assert!(!crate::WebConfig::default().assistant_unlimited);
+    }
+
+    #[test]
     fn an_ipv6_client_is_its_slash_64() {
-        let g = Guard::new();
+        let g = Guard::new(false);
         let t0 = Instant::now();
         for i in 0..ANONYMOUS_BURST {
             let ip = format!("2001:db8:1:2::{:x}", i + 1);
@@ -858,7 +904,7 @@ mod tests {
 
     #[test]
     fn the_clients_remembered_are_bounded() {
-        let g = Guard::new();
+        let g = Guard::new(false);
         let t0 = Instant::now();
         for i in 0..MAX_CLIENTS + 50 {
             let ip = format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255);
@@ -883,12 +929,15 @@ mod tests {
 
     #[test]
     fn a_signature_is_for_one_question_and_one_chat() {
-        let g = Guard::new();
+        let g = Guard::new(false);
         let s = g.sign("chat-a", 42);
         assert!(g.verify("chat-a", 42, &s));
         assert!(!g.verify("chat-b", 42, &s));
         assert!(!g.verify("chat-a", 43, &s));
         assert!(!g.verify("chat-a", 42, "00"));
-        assert!(!Guard::new().verify("chat-a", 42, &s), "a key of its own");
+        assert!(
+            !Guard::new(false).verify("chat-a", 42, &s),
+            "a key of its own"
+        );
     }
 }

@@ -90,18 +90,18 @@ fn who_agrees(p: Parties) -> &'static str {
 }
 
 /// The section for `r` as `user` sees it.
-pub async fn section(
+pub fn section(
     state: &AppState,
     user: &CurrentUser,
     r: &Resident,
-) -> AppResult<Option<ConsentSection>> {
+    history: &[ConsentRecord],
+) -> Option<ConsentSection> {
     let role = user.role();
     if !role.allowed(Action::See, Resource::Consent) {
-        return Ok(None);
+        return None;
     }
-    let history = state.store.consents_of(r.id).await?;
     let parties = consent_parties(r.birth, state.today());
-    let purposes = in_force(&history)
+    let purposes = in_force(history)
         .into_iter()
         .map(|(p, c)| ConsentView {
             code: p.code(),
@@ -117,7 +117,7 @@ pub async fn section(
         })
         .collect();
     let own = matches!(role, Role::Resident { .. });
-    Ok(Some(ConsentSection {
+    Some(ConsentSection {
         purposes,
         can_record: role.allowed(Action::Change, Resource::Consent),
         own,
@@ -131,7 +131,7 @@ pub async fn section(
             ConsentMethod::Paper.code(),
         ),
         history: history.iter().map(describe).collect(),
-    }))
+    })
 }
 
 #[derive(Deserialize)]

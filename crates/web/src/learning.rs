@@ -198,11 +198,11 @@ pub struct LearningRow {
 
 /// A resident's learning, for their registry page: every course, and
 /// whether they count as having basic digital knowledge.
-pub(crate) async fn resident_learning(
+pub(crate) fn resident_learning(
     state: &AppState,
     r: &hocvuso_domain::Resident,
-) -> AppResult<(Vec<LearningRow>, bool)> {
-    let summary = state.store.learner_summary(r.id).await?;
+    summary: hocvuso_storage::LearnerSummary,
+) -> (Vec<LearningRow>, bool) {
     let progress: HashMap<String, CourseProgress> = summary
         .progress
         .into_iter()
@@ -229,7 +229,7 @@ pub(crate) async fn resident_learning(
         })
         .collect();
     let basic = basic_knowledge(state, r, &progress, summary.team_member);
-    Ok((rows, basic))
+    (rows, basic)
 }
 
 pub struct LessonLink {

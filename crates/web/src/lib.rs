@@ -68,7 +68,7 @@ fn form_limit() -> axum::extract::DefaultBodyLimit {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
-        .merge(assistant::router().layer(body_limit(ASSISTANT_BODY_LIMIT)))
+        .merge(assistant::router(&state.config).layer(body_limit(ASSISTANT_BODY_LIMIT)))
         .merge(learning::router().layer(form_limit()))
         .merge(indicators::router())
         .merge(reports::router().layer(body_limit(REPORT_BODY_LIMIT)))

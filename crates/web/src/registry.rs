@@ -269,30 +269,20 @@ async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
     let role = user.role();
-    let r = state
+    // One statement: the resident, their learning and their consents.
+    let file = state
         .store
-        .get_resident(role.resident_scope(), id)
+        .resident_file(role.resident_scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     user.audit(&state, AuditAction::View, AuditObject::Resident, id, "");
     let names = hamlet_names(&state.store.list_hamlets().await?);
-    // Two independent reads on two reader connections at once.
-    let ((learning, basic), consent) = tokio::try_join!(
-        crate::learning::resident_learning(&state, &r),
-        crate::consent::section(&state, &user, &r)
-    )?;
-    let contact = match &consent {
-        Some(c) => c
-            .purposes
-            .iter()
-            .any(|p| p.code == ConsentPurpose::Contact.code() && p.agreed),
-        None => {
-            state
-                .store
-                .consent_given(id, ConsentPurpose::Contact)
-                .await?
-        }
-    };
+    let r = file.resident;
+    let (learning, basic) = crate::learning::resident_learning(&state, &r, file.learning);
+    let consent = crate::consent::section(&state, &user, &r, &file.consents);
+    let contact = hocvuso_storage::in_force(&file.consents)
+        .into_iter()
+        .any(|(p, c)| p == ConsentPurpose::Contact && c.is_some_and(|c| c.agreed));
     let shown = Shown::to(&role, contact);
     let html = ResidentPage {
         nav: Some(Nav::of(&user)),

@@ -500,7 +500,7 @@ async fn confirm(
     // One audit row, written in the same transaction as the list.
     let written = match p.kind {
         RosterKind::Staff => {
-            let rows = hocvuso_storage::members_from_roster(p);
+            let rows = p.members();
             let mut per_unit: BTreeMap<i64, usize> = BTreeMap::new();
             for r in &rows {
                 *per_unit.entry(r.unit_id).or_default() += 1;
@@ -528,7 +528,7 @@ async fn confirm(
                 .map(|_| ())
         }
         RosterKind::Students => {
-            let rows = hocvuso_storage::students_from_roster(p);
+            let rows = p.students();
             let event = user.audit_event(
                 AuditAction::Import,
                 AuditObject::Unit,

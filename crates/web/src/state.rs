@@ -18,6 +18,11 @@ pub struct WebConfig {
     /// computed in the background every N minutes and the dashboard reads
     /// the stored snapshot (a province, where computing takes seconds).
     pub snapshot_minutes: u64,
+    /// Lift the assistant's per-client allowance of questions. Only
+    /// `hocvuso bench pages` sets it, on a server it starts in its own
+    /// process to measure the assistant API; no flag or variable of
+    /// `serve` reaches it.
+    pub assistant_unlimited: bool,
 }
 
 impl WebConfig {

@@ -1,5 +1,5 @@
-//! Renaming and merging hamlets at /xom: the office's forms, their messages,
-//! CSRF, and who may use them.
+//! Adding, renaming and merging hamlets at /xom: the office's forms, their
+//! messages, CSRF, and who may use them.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly on purpose
 
@@ -296,7 +296,42 @@ async fn a_long_list_of_hamlets_types_the_target_from_one_shared_list() {
     assert!(r.text().await.unwrap().contains("Không có xóm"));
 }
 
+async fn the_office_adds_a_hamlet_with_its_digital_team() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("vhxh").await;
+    let r = c
+        .post(app.url("/xom"))
+        .form(&[("csrf", csrf.as_str()), ("name", "  nà   mòn mới ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Đã thêm Xóm Nà Mòn Mới"), "{html}");
+    // The hamlet comes with its own digital team (listed on /don-vi).
+    assert!(app
+        .store
+        .list_units()
+        .await
+        .unwrap()
+        .iter()
+        .any(|u| u.name == "Tổ công nghệ số cộng đồng xóm Nà Mòn Mới"));
+    let again = c
+        .post(app.url("/xom"))
+        .form(&[("csrf", csrf.as_str()), ("name", "Xóm Nà Mòn Mới")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(again.contains("đã có"), "{again}");
+    let (hc, _) = app.login("truongxom").await;
+    assert_eq!(app.get(&hc, "/xom").await.0, StatusCode::FORBIDDEN);
+}
+
 on_both_engines!(
+    the_office_adds_a_hamlet_with_its_digital_team,
     the_office_renames_a_hamlet_and_its_units_follow,
     the_office_merges_a_hamlet_after_confirming,
     a_bad_csrf_token_or_a_hamlet_head_changes_nothing,

@@ -1,7 +1,7 @@
 //! The registry for the commune official: the household page's heading,
 //! adding one resident from the web, and the import template. The app runs
 //! on a random port with a fresh SQLite file and the demo commune, driven
-//! over HTTP like a browser (cookies, forms, CSRF tokens), as in `web.rs`.
+//! over HTTP like a browser (cookies, forms, CSRF tokens), as in `sessions.rs`.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly on purpose
 
