@@ -135,9 +135,11 @@ impl Store {
             })
         };
         let audit = AuditWriter::spawn(inner.clone());
+        let questions = crate::assistant_log::QuestionWriter::spawn(inner.clone());
         Ok(Store {
             inner,
             audit,
+            questions,
             hamlets: crate::cache::Cached::new(std::time::Duration::from_secs(5)),
             sessions: crate::cache::CachedMap::new(
                 std::time::Duration::from_secs(crate::users::SESSION_CACHE_SECS),

@@ -87,6 +87,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     pub(crate) inner: Inner,
     audit: AuditWriter,
+    /// The question log's group-commit writer (`assistant_log.rs`).
+    questions: assistant_log::QuestionWriter,
     pub(crate) hamlets: cache::Cached<Vec<hocvuso_domain::Hamlet>>,
     /// Live sessions by token hash, for a few seconds (`users.rs`).
     pub(crate) sessions: cache::CachedMap<SessionRecord>,

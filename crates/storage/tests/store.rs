@@ -325,6 +325,28 @@ engine_tests! {
         assert_eq!(review.iter().map(|q| q.id).collect::<Vec<_>>(), vec![ok, id]);
         assert_eq!(review[0].rating, Some(-1));
         assert_eq!(store.residents_using_assistant().await.unwrap(), 1);
+
+        // A crowd asking at once: written in groups, each asker gets the id
+        // of their own row, none lost or doubled.
+        let mut askers = tokio::task::JoinSet::new();
+        for i in 0..150 {
+            let store = store.clone();
+            askers.spawn(async move {
+                let q = hocvuso_storage::QuestionLog { question: format!("câu hỏi số {i}"), behavior: "clarify".into(), ..Default::default() };
+                (i, store.log_question(&q).await.unwrap())
+            });
+        }
+        let mut ids = std::collections::HashMap::new();
+        while let Some(done) = askers.join_next().await {
+            let (i, id) = done.unwrap();
+            assert!(ids.insert(id, i).is_none(), "id {id} given twice");
+        }
+        assert_eq!(ids.len(), 150);
+        let logged = store.questions_needing_review(1000).await.unwrap();
+        for q in logged.iter().filter(|q| q.behavior == "clarify") {
+            assert_eq!(q.question, format!("câu hỏi số {}", ids[&q.id]), "row {} is its asker's", q.id);
+        }
+        assert_eq!(logged.iter().filter(|q| q.behavior == "clarify").count(), 150);
     }
 
     async fn settings_round_trip(store: Store) {
