@@ -153,14 +153,7 @@ impl Index {
     pub fn search(&self, content: &[String], limit: usize) -> Vec<Match> {
         let q = terms(content, &self.generic);
         let q_mass: f32 = q.iter().map(|(t, w)| self.idf(t) * w).sum();
-        // Sized once for every posting the question can reach (the most
-        // phrases it can touch), so the table never grows while it fills.
-        let reach: usize = q
-            .iter()
-            .filter_map(|(t, _)| self.postings.get(t).map(Vec::len))
-            .sum();
-        let mut acc: HashMap<(u32, u16), Tally> =
-            HashMap::with_capacity_and_hasher(reach, Default::default());
+        let mut acc: HashMap<(u32, u16), Tally> = HashMap::default();
         let mut seen_unigram: Vec<&str> = Vec::new();
         for (i, (t, w)) in q.iter().enumerate() {
             let bit = if i < 64 && !self.generic.contains(t) {

@@ -63,8 +63,17 @@ pub fn in_force(history: &[ConsentRecord]) -> Vec<(ConsentPurpose, Option<&Conse
         .collect()
 }
 
-/// SQL that is true when the resident aliased `r` has `purpose` in force:
-/// their latest row for it says agreed.
+/// Whether `purpose` is in force in one person's history (newest first):
+/// their latest record for it says agreed.
+pub fn consent_given_in(history: &[ConsentRecord], purpose: ConsentPurpose) -> bool {
+    history
+        .iter()
+        .find(|c| c.purpose == purpose)
+        .is_some_and(|c| c.agreed)
+}
+
+/// The SQL form of [`consent_given_in`]: true when the resident aliased `r`
+/// has `purpose` in force: their latest row for it says agreed.
 pub(crate) fn consent_in_force(purpose: ConsentPurpose) -> String {
     // The code is a fixed ASCII word from the domain, never user input.
     let code = purpose.code();
@@ -201,12 +210,10 @@ impl Store {
 
     /// Whether `purpose` is in force for this resident.
     pub async fn consent_given(&self, resident_id: i64, purpose: ConsentPurpose) -> Result<bool> {
-        Ok(self
-            .consents_of(resident_id)
-            .await?
-            .iter()
-            .find(|c| c.purpose == purpose)
-            .is_some_and(|c| c.agreed))
+        Ok(consent_given_in(
+            &self.consents_of(resident_id).await?,
+            purpose,
+        ))
     }
 
     /// The demo commune: most residents agreed on paper to every purpose

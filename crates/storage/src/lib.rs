@@ -55,7 +55,7 @@ pub use assistant_log::{QuestionLog, QuestionRow};
 pub use audit::{AuditEvent, AuditWriter};
 pub use breaches::BreachRecord;
 pub use connect::{Engine, StoreOptions};
-pub use consent::{in_force, ConsentRecord};
+pub use consent::{consent_given_in, in_force, ConsentRecord};
 pub use demo_load::DemoLoadSummary;
 pub use error::StoreError;
 pub use hamlets::{HamletMerge, HamletRecord, MergedHamlet};

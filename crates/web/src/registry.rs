@@ -280,9 +280,7 @@ async fn show(
     let r = file.resident;
     let (learning, basic) = crate::learning::resident_learning(&state, &r, file.learning);
     let consent = crate::consent::section(&state, &user, &r, &file.consents);
-    let contact = hocvuso_storage::in_force(&file.consents)
-        .into_iter()
-        .any(|(p, c)| p == ConsentPurpose::Contact && c.is_some_and(|c| c.agreed));
+    let contact = hocvuso_storage::consent_given_in(&file.consents, ConsentPurpose::Contact);
     let shown = Shown::to(&role, contact);
     let html = ResidentPage {
         nav: Some(Nav::of(&user)),
