@@ -231,19 +231,37 @@ export async function launchBrowser() {
   return browser;
 }
 
+/**
+ * A browser with a profile on disk (`dir`): what a phone keeps (cookies,
+ * IndexedDB, the service worker's cache) survives closing it and launching
+ * it again on the same folder. Returns the context; `close()` closes all.
+ */
+export async function launchPersistent(dir, options = {}) {
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    ...options,
+  });
+  context.on('page', watchCsp);
+  for (const p of context.pages()) watchCsp(p);
+  return context;
+}
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 function launchChromium() {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 

@@ -41,6 +41,7 @@ import {
   axeStep,
   writeAxeReport,
 } from './lib.mjs';
+import { fieldApp } from './field.mjs';
 
 const ARTIFACTS = join(HERE, 'artifacts');
 const PAGE_BUDGET = 100 * 1024; // bytes per page load, compressed transfer
@@ -571,6 +572,10 @@ async function main() {
     // ------------------------------------------------ 11. set-up: units and the checklist
     console.log('# 11. set-up: the checklist, units and their members, axe-core');
     if (server) await setupPages(browser, base, serverErrors, firstLanding);
+
+    // ------------------------------------------------ 12. field app: visits offline, synced once
+    console.log('# 12. field app: a team member records visits offline; they arrive once');
+    if (server) await fieldApp(base, dataDir, serverErrors);
 
     await step(null, 'no server errors (5xx) during the run', async () => {
       assert(serverErrors.length === 0, serverErrors.join(', '));

@@ -28,10 +28,14 @@ pub enum AuditAction {
     RequestData,
     AnswerDataRequest,
     Anonymise,
+    /// A hamlet's list taken onto a phone for door-to-door work.
+    DownloadFieldList,
+    /// Visits and milestones recorded offline, sent from a phone.
+    SyncFieldRecords,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 25] = [
         Self::View,
         Self::ViewList,
         Self::Create,
@@ -55,6 +59,8 @@ impl AuditAction {
         Self::RequestData,
         Self::AnswerDataRequest,
         Self::Anonymise,
+        Self::DownloadFieldList,
+        Self::SyncFieldRecords,
     ];
 
     /// The code stored in the log.
@@ -83,6 +89,8 @@ impl AuditAction {
             Self::RequestData => "yeu_cau_du_lieu",
             Self::AnswerDataRequest => "tra_loi_yeu_cau_du_lieu",
             Self::Anonymise => "an_danh",
+            Self::DownloadFieldList => "tai_danh_sach_thuc_dia",
+            Self::SyncFieldRecords => "dong_bo_thuc_dia",
         }
     }
 
@@ -112,6 +120,8 @@ impl AuditAction {
             Self::RequestData => "Gửi yêu cầu sửa, xóa dữ liệu cá nhân",
             Self::AnswerDataRequest => "Trả lời yêu cầu về dữ liệu cá nhân",
             Self::Anonymise => "Ẩn danh hồ sơ (thay cho xóa)",
+            Self::DownloadFieldList => "Tải danh sách xóm về điện thoại (đi thực địa)",
+            Self::SyncFieldRecords => "Gửi bản ghi thăm hộ, mốc kỹ năng số từ điện thoại",
         }
     }
 

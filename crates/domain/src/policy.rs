@@ -81,10 +81,15 @@ pub enum Resource {
     /// Personal-data breaches and what to notify within 72 hours
     /// (`/bao-mat/su-co`).
     Breaches,
+    /// Door-to-door guidance: the field app's hamlet list, home visits and
+    /// people's digital milestones (`/thuc-dia`, `/api/thuc-dia/...`).
+    /// The hamlet head and the team work in their hamlet; the office sees
+    /// the whole commune and the conflicts between phones.
+    FieldWork,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 22] = [
+    pub const ALL: [Resource; 23] = [
         Resource::Registry,
         Resource::Residents,
         Resource::Households,
@@ -107,6 +112,7 @@ impl Resource {
         Resource::DataRequests,
         Resource::Consent,
         Resource::Breaches,
+        Resource::FieldWork,
     ];
 }
 
@@ -216,6 +222,8 @@ pub const POLICY: &[(Resource, Action, [Reach; 6])] = {
         (Consent,         Change, [Commune, Commune, No,      Hamlet,  Hamlet,  Own]),
         (Breaches,        See,    [Commune, No,      No,      No,      No,      No]),
         (Breaches,        Change, [Commune, No,      No,      No,      No,      No]),
+        (FieldWork,       See,    [Commune, Commune, No,      Hamlet,  Hamlet,  No]),
+        (FieldWork,       Change, [Commune, Commune, No,      Hamlet,  Hamlet,  No]),
     ]
 };
 

@@ -441,6 +441,12 @@ macro_rules! hamlet_ops {
                     .bind(from)
                     .execute(&mut *tx)
                     .await?;
+                // Classes of the merged hamlet are the other's now.
+                sqlx::query::<$DB>("UPDATE training_sessions SET hamlet_id = $1 WHERE hamlet_id = $2")
+                    .bind(into)
+                    .bind(from)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query::<$DB>("UPDATE hamlets SET merged_into = $1, merged_on = $2 WHERE id = $3")
                     .bind(into)
                     .bind(today)

@@ -133,10 +133,8 @@ pub fn new_certificate_code() -> String {
         .join("-")
 }
 
-/// A client id: what a page may send. Letters, digits and '-', 8–64 long.
-pub fn valid_client_id(id: &str) -> bool {
-    (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-}
+/// A client id: what a page may send (the rule is the domain's).
+pub use hocvuso_domain::field::valid_client_id;
 
 /// One row of [`LEARNER_ROWS`]: kind, course, text, count, best percent.
 pub(crate) type LearnerRow = (String, String, Option<String>, Option<i64>, Option<i64>);

@@ -29,10 +29,12 @@ mod audit;
 mod audit_rows;
 mod breaches;
 mod cache;
+mod classes;
 mod connect;
 mod consent;
 mod demo_load;
 mod error;
+mod field;
 mod groups;
 mod hamlets;
 mod imports;
@@ -54,10 +56,15 @@ pub use accounts::{CreatedAccount, NewLinkedAccount};
 pub use assistant_log::{QuestionLog, QuestionRow};
 pub use audit::{AuditEvent, AuditWriter};
 pub use breaches::BreachRecord;
+pub use classes::{Attendee, Session};
 pub use connect::{Engine, StoreOptions};
 pub use consent::{consent_given_in, in_force, ConsentRecord};
 pub use demo_load::DemoLoadSummary;
 pub use error::StoreError;
+pub use field::{
+    FieldCounts, FieldPack, MilestoneRow, PackHousehold, PackPerson, PackVisit, SyncConflict,
+    SyncOutcome, VisitRow,
+};
 pub use hamlets::{HamletMerge, HamletRecord, MergedHamlet};
 pub use imports::ImportSummary;
 pub use indicators::{
@@ -71,9 +78,10 @@ pub use learning::{
 pub use resident_file::ResidentFile;
 pub use students::{Enrolment, Student};
 pub use subject::{
-    AccessRecord, AccountRecord, Anonymised, AttemptRecord, CertificateRecord, ConsentEntry,
-    DataRequest, GroupRecord, HouseholdRecord, LessonReadRecord, MembershipRecord, NewDataRequest,
-    PersonalData, QuestionRecord, ResidentRecord, StudentRecord, COVERED_TABLES, DERIVED_TABLES,
+    AccessRecord, AccountRecord, Anonymised, AttemptRecord, CertificateRecord, ClassEntry,
+    ConsentEntry, DataRequest, GroupRecord, HouseholdRecord, LessonReadRecord, MembershipRecord,
+    MilestoneEntry, NewDataRequest, PersonalData, QuestionRecord, ResidentRecord, StudentRecord,
+    VisitEntry, COVERED_TABLES, DERIVED_TABLES,
 };
 pub use units::{Member, MembersAdded, NewMember, NewUnit, UnitOverview, COMMUNE_NAME_KEY};
 pub use users::{NewUser, SessionRecord, User};

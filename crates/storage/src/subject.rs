@@ -26,7 +26,7 @@ use sqlx::Row;
 
 /// The tables with a `resident_id` column that [`Store::personal_data`]
 /// shows, each in its own part (`residents` itself is the record).
-pub const COVERED_TABLES: [&str; 10] = [
+pub const COVERED_TABLES: [&str; 13] = [
     "resident_groups",
     "unit_members",
     "students",
@@ -37,6 +37,9 @@ pub const COVERED_TABLES: [&str; 10] = [
     "users",
     "consents",
     "data_requests",
+    "visit_people",
+    "milestones",
+    "attendance",
 ];
 
 /// Tables with a `resident_id` column that only keep counts up to date,
@@ -235,8 +238,45 @@ pub struct PersonalData {
     pub accounts: Vec<AccountRecord>,
     pub consents: Vec<ConsentEntry>,
     pub data_requests: Vec<DataRequest>,
+    /// Home visits of the digital team in which the person was guided.
+    pub visits: Vec<VisitEntry>,
+    /// Digital milestones reached (issue 14).
+    pub milestones: Vec<MilestoneEntry>,
+    /// Classes attended.
+    pub classes: Vec<ClassEntry>,
     /// Who saw or changed the record (audit entries on this resident).
     pub access_log: Vec<AccessRecord>,
+}
+
+/// A home visit in which the person was guided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VisitEntry {
+    pub visited_on: NaiveDate,
+    pub household_id: i64,
+    pub note: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// A class the person attended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassEntry {
+    pub topic: String,
+    /// 'YYYY-MM-DD HH:MM', Vietnam's local time.
+    pub starts_at: String,
+    pub place: String,
+    /// How the presence was taken (`AttendanceWay`'s code).
+    pub how: String,
+}
+
+/// A digital milestone the person reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MilestoneEntry {
+    /// The code (`hocvuso_domain::field::Milestone`).
+    pub milestone: String,
+    pub label: String,
+    pub reached_on: NaiveDate,
+    /// `lop`, `tham` or `tu` (`MilestoneSource`).
+    pub source: String,
 }
 
 /// A request to file.
@@ -523,6 +563,40 @@ macro_rules! subject_ops {
 
                 let data_requests = self.data_requests(Some(id)).await?;
 
+                let visits = sqlx::query_as::<$DB, (NaiveDate, i64, String, DateTime<Utc>)>(
+                    "SELECT v.visited_on, v.household_id, v.note, v.received_at FROM visits v \
+                     JOIN visit_people p ON p.visit_id = v.id WHERE p.resident_id = $1 ORDER BY v.visited_on, v.id",
+                )
+                .bind(id)
+                .fetch_all(&self.read)
+                .await?
+                .into_iter()
+                .map(|(visited_on, household_id, note, received_at)| VisitEntry { visited_on, household_id, note, received_at })
+                .collect();
+
+                let classes = sqlx::query_as::<$DB, (String, String, String, String)>(
+                    "SELECT s.topic, s.starts_at, s.place, a.how FROM attendance a \
+                     JOIN training_sessions s ON s.id = a.session_id WHERE a.resident_id = $1 ORDER BY s.starts_at",
+                )
+                .bind(id)
+                .fetch_all(&self.read)
+                .await?
+                .into_iter()
+                .map(|(topic, starts_at, place, how)| ClassEntry { topic, starts_at, place, how })
+                .collect();
+
+                let milestones = self
+                    .milestones_of(id)
+                    .await?
+                    .into_iter()
+                    .map(|m| MilestoneEntry {
+                        milestone: m.milestone.code().to_string(),
+                        label: m.milestone.label().to_string(),
+                        reached_on: m.reached_on,
+                        source: m.source.map(|s| s.code()).unwrap_or_default().to_string(),
+                    })
+                    .collect();
+
                 let access_log = sqlx::query::<$DB>(
                     "SELECT a.at, COALESCE(u.username, a.username), a.action FROM audit_log a \
                      LEFT JOIN users u ON u.id = a.user_id \
@@ -557,6 +631,9 @@ macro_rules! subject_ops {
                     accounts,
                     consents,
                     data_requests,
+                    visits,
+                    milestones,
+                    classes,
                     access_log,
                 }))
             }

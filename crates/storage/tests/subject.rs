@@ -223,6 +223,49 @@ async fn setup(store: &Store) -> Made {
         )
         .await
         .unwrap();
+    // A team's visit that guided her, with a milestone, and a class she
+    // attended.
+    let visit = hocvuso_domain::field::VisitRecord {
+        id: "phone-subject-0001".into(),
+        household_id: household,
+        visited_on: today(),
+        people: vec![id],
+        milestones: vec![hocvuso_domain::field::MilestoneMark {
+            resident_id: id,
+            milestone: hocvuso_domain::field::Milestone::VneidInstalled,
+        }],
+        note: "Hướng dẫn cài VNeID".into(),
+    };
+    store
+        .sync_visits(&ResidentScope::All, None, &[visit], today())
+        .await
+        .unwrap();
+    let class = hocvuso_domain::classes::NewSession {
+        topic: "Dùng VNeID".into(),
+        course_id: None,
+        group: None,
+        hamlet_id: Some(hamlet),
+        place: "Nhà văn hóa xóm".into(),
+        starts_at: today().and_hms_opt(8, 0, 0).unwrap(),
+        trainers: String::new(),
+        unit_id: None,
+        task: hocvuso_domain::classes::PlanTask::SkillsForEveryGroup,
+    };
+    let session = store
+        .add_session(&class.checked().unwrap(), None)
+        .await
+        .unwrap();
+    let tick = hocvuso_domain::classes::AttendanceRecord {
+        id: "phone-subject-0002".into(),
+        session_id: session,
+        resident_id: id,
+        how: hocvuso_domain::classes::AttendanceWay::Ticked,
+        milestones: vec![hocvuso_domain::field::Milestone::AiTool],
+    };
+    store
+        .sync_attendance(&ResidentScope::All, None, &[tick])
+        .await
+        .unwrap();
     // Someone looked at her record.
     store.audit_now(&event("xem", id)).await.unwrap();
 
@@ -248,6 +291,9 @@ fn shows(pd: &PersonalData, table: &str) -> bool {
         "users" => !pd.accounts.is_empty(),
         "consents" => !pd.consents.is_empty(),
         "data_requests" => !pd.data_requests.is_empty(),
+        "visit_people" => !pd.visits.is_empty(),
+        "milestones" => pd.milestones.len() == 2,
+        "attendance" => !pd.classes.is_empty(),
         other => panic!("table {other} is not shown by personal_data"),
     }
 }

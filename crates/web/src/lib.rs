@@ -11,6 +11,7 @@ mod breach;
 mod charts;
 mod consent;
 pub mod error;
+pub mod field;
 mod hamlets;
 pub mod headers;
 mod health;
@@ -70,6 +71,7 @@ pub fn app(state: AppState) -> Router {
         .merge(health::router())
         .merge(assistant::router(&state.config).layer(body_limit(ASSISTANT_BODY_LIMIT)))
         .merge(learning::router().layer(form_limit()))
+        .merge(field::router().layer(body_limit(field::BODY_LIMIT)))
         .merge(indicators::router())
         .merge(reports::router().layer(body_limit(REPORT_BODY_LIMIT)))
         .merge(auth::router().layer(form_limit()))

@@ -27,6 +27,8 @@ pub struct Nav {
     pub own_data: Option<i64>,
     pub can_report: bool,
     pub report_unit: Option<i64>,
+    /// "Đi thực địa": the field app (`Resource::FieldWork`).
+    pub can_field: bool,
     /// Show "Thiết lập" (the set-up checklist): the office, while a step is missing.
     pub setup_pending: bool,
 }
@@ -51,6 +53,7 @@ impl Nav {
             },
             can_report: role.can_manage_reports(),
             report_unit: role.unit_id(),
+            can_field: role.allowed(Action::See, Resource::FieldWork),
             setup_pending: role.allowed(Action::See, Resource::Setup) && crate::setup::pending(),
         }
     }

@@ -402,6 +402,16 @@ pub const ROUTES: &[Route] = {
         get("/bao-mat/su-co/{id}", see(Breaches)).of(&[Breach]),
         post("/bao-mat/su-co/{id}/da-thong-bao", change(Breaches)).of(&[Breach])
             .answers(SEE_OTHER),
+        // field work: the app's shell and script, the hamlet's list (one's
+        // own hamlet; another is "not found"), and the sync of what the
+        // phone recorded (an empty batch: nothing written)
+        get("/thuc-dia", see(FieldWork)),
+        get("/thuc-dia", see(FieldWork)).with("xom", Hamlet),
+        get("/static/thuc-dia.js", Public),
+        get("/api/thuc-dia/xom", see(FieldWork)),
+        get("/api/thuc-dia/xom", see(FieldWork)).with("xom", Hamlet),
+        post("/api/thuc-dia/dong-bo", change(FieldWork)).json(r#"{"records": []}"#)
+            .answers(StatusCode::OK),
         // setup
         get("/thiet-lap", see(Setup)),
         post("/thiet-lap/xa", change(Setup)).form(&[("commune", ""), ("province", "")])

@@ -1,4 +1,5 @@
-// hocvuso service worker: lessons readable without a network.
+// hocvuso service worker: lessons readable without a network, and the
+// field app (/thuc-dia) openable without one.
 // Pages under /hoc and the static files are fetched from the network first
 // and kept in a cache; when the network fails, the cached copy is served.
 // "Lưu cả khóa" asks this worker to fetch a whole course into the cache.
@@ -31,7 +32,9 @@ self.addEventListener('fetch', function (e) {
   if (req.method !== 'GET') { return; }
   var url = new URL(req.url);
   if (url.origin !== self.location.origin) { return; }
-  if (!(url.pathname === '/hoc' || url.pathname.indexOf('/hoc/') === 0 || url.pathname.indexOf('/static/') === 0)) { return; }
+  // The field app's page (a shell: the hamlet's list is in IndexedDB) too.
+  if (!(url.pathname === '/hoc' || url.pathname.indexOf('/hoc/') === 0 || url.pathname.indexOf('/static/') === 0 ||
+        url.pathname === '/thuc-dia')) { return; }
   if (url.pathname.indexOf('/chung-chi') > 0) { return; }
   e.respondWith(
     fetch(req).then(function (res) { return keep(req, res); }).catch(function () {

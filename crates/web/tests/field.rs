@@ -1,0 +1,309 @@
+//! The field app's API (issue 14): a team member loads their hamlet and no
+//! other; visits sent from a phone are written once whatever happens to the
+//! connection (cut before the request is read, in the middle of the body,
+//! after the write and before the reply) and however often a batch is
+//! resent; another site cannot send them. Sync tests carry `sync` in their
+//! names.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
+mod common;
+use common::*;
+
+use hocvuso_storage::FieldPack;
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::io::AsyncWriteExt;
+
+async fn pack_of(app: &TestApp) -> FieldPack {
+    app.store
+        .field_pack(app.hamlets[0], today())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Three visits to three households of the team's hamlet, each with a
+/// milestone for its first person.
+fn batch(pack: &FieldPack, tag: &str) -> Value {
+    let records: Vec<Value> = pack
+        .households
+        .iter()
+        .take(3)
+        .enumerate()
+        .map(|(i, h)| {
+            json!({
+                "kind": "tham",
+                "id": format!("{tag}-{i:04}"),
+                "household_id": h.id,
+                "visited_on": "2026-05-30",
+                "people": [h.people[0].id],
+                "milestones": [{"resident_id": h.people[0].id, "milestone": "vneid"}],
+                "note": "Hướng dẫn cài VNeID",
+            })
+        })
+        .collect();
+    json!({ "records": records })
+}
+
+async fn send(app: &TestApp, c: &reqwest::Client, body: &Value) -> (StatusCode, Value) {
+    let r = c
+        .post(app.url("/api/thuc-dia/dong-bo"))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn statuses(reply: &Value) -> Vec<String> {
+    reply["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn visits(app: &TestApp) -> i64 {
+    app.store.field_counts().await.unwrap().visits
+}
+
+async fn the_team_loads_its_own_hamlet_and_no_other() {
+    let app = spawn_app().await;
+    let (c, _) = app.login("tocnscd").await;
+    let (status, page) = app.get(&c, "/thuc-dia").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("data-xom=\"") && page.contains("Không để ai bị bỏ lại phía sau"));
+    assert!(
+        page.contains("href=\"/thuc-dia\""),
+        "the menu links the field app"
+    );
+    let (status, body) = app.get(&c, "/api/thuc-dia/xom").await;
+    assert_eq!(status, StatusCode::OK);
+    let pack: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(pack["hamlet_id"], json!(app.hamlets[0]));
+    let expected = pack_of(&app).await;
+    assert_eq!(
+        pack["households"].as_array().unwrap().len(),
+        expected.households.len()
+    );
+    assert!(
+        !body.contains("ethnicity") && !body.contains("Kinh"),
+        "no sensitive field"
+    );
+    let other = format!("/api/thuc-dia/xom?xom={}", app.hamlets[1]);
+    assert_eq!(app.get(&c, &other).await.0, StatusCode::NOT_FOUND);
+    // The office picks any hamlet; a resident has no field app.
+    let (office, _) = app.login("vhxh").await;
+    assert_eq!(app.get(&office, &other).await.0, StatusCode::OK);
+    let (resident, _) = app.login("nguoidan").await;
+    assert_eq!(
+        app.get(&resident, "/api/thuc-dia/xom").await.0,
+        StatusCode::FORBIDDEN
+    );
+    // Taking the list onto a phone is audited.
+    app.store.audit().flush().await;
+    let n = app
+        .store
+        .count_audit("tai_danh_sach_thuc_dia", "xom", &app.hamlets[0].to_string())
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+async fn a_batch_sent_twice_over_http_changes_nothing_sync() {
+    let app = spawn_app().await;
+    let (c, _) = app.login("tocnscd").await;
+    let body = batch(&pack_of(&app).await, "dt-a");
+    let (status, first) = send(&app, &c, &body).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(statuses(&first), ["da_luu"; 3]);
+    assert_eq!(first["saved"], json!(3));
+    let (_, again) = send(&app, &c, &body).await;
+    assert_eq!(statuses(&again), ["da_co"; 3]);
+    assert_eq!(visits(&app).await, 3);
+    // The worklist shrinks: the pack now shows the milestone reached.
+    let (_, pack) = app.get(&c, "/api/thuc-dia/xom").await;
+    let pack: Value = serde_json::from_str(&pack).unwrap();
+    let reached = pack["households"][0]["people"][0]["reached"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(reached.contains(&json!("vneid")), "{reached:?}");
+    // A malformed record is refused alone; the rest of the batch is written.
+    let mixed = json!({"records": [
+        {"kind": "tham", "id": "dt-b-0001", "household_id": "mot"},
+        {"kind": "lop", "id": "dt-b-0002"},
+        batch(&pack_of(&app).await, "dt-b")["records"][0],
+    ]});
+    let (status, reply) = send(&app, &c, &mixed).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(statuses(&reply), ["bi_tu_choi", "bi_tu_choi", "da_luu"]);
+    assert_eq!(visits(&app).await, 4);
+}
+
+async fn sync_refuses_a_request_from_another_site_and_too_big_a_batch() {
+    let app = spawn_app().await;
+    let (c, _) = app.login("tocnscd").await;
+    let body = batch(&pack_of(&app).await, "dt-c");
+    let r = c
+        .post(app.url("/api/thuc-dia/dong-bo"))
+        .header("Origin", "https://evil.example")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // A form post (what another site could send) is not JSON: refused.
+    let r = c
+        .post(app.url("/api/thuc-dia/dong-bo"))
+        .form(&[("records", "[]")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    assert_eq!(visits(&app).await, 0);
+    let many: Vec<Value> = (0..501)
+        .map(|i| json!({"kind": "tham", "id": format!("dt-d-{i:04}")}))
+        .collect();
+    let (status, _) = send(&app, &c, &json!({ "records": many })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A resident has no field work.
+    let (resident, _) = app.login("nguoidan").await;
+    assert_eq!(send(&app, &resident, &body).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(visits(&app).await, 0);
+}
+
+/// The session cookie of `user`, for requests written by hand.
+async fn session_cookie(app: &TestApp, user: &str) -> String {
+    fn cookie(r: &reqwest::Response, name: &str) -> String {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix(&format!("{name}=")))
+            .map(|v| v.split(';').next().unwrap().to_string())
+            .unwrap()
+    }
+    let c = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let r = c.get(app.url("/dang-nhap")).send().await.unwrap();
+    let pre = cookie(&r, "hv_pre");
+    let csrf = csrf_of(&r.text().await.unwrap());
+    let r = c
+        .post(app.url("/dang-nhap"))
+        .header("cookie", format!("hv_pre={pre}"))
+        .form(&[
+            ("username", user),
+            ("password", PASSWORD),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    format!("hv_session={}", cookie(&r, "hv_session"))
+}
+
+/// Where the connection is cut.
+#[derive(Debug, Clone, Copy)]
+enum Cut {
+    BeforeTheRequest,
+    MidBody,
+    AfterTheWriteBeforeTheReply,
+}
+
+async fn a_connection_cut_at_any_point_leaves_one_copy_sync() {
+    let app = spawn_app().await;
+    let cookie = session_cookie(&app, "tocnscd").await;
+    let (c, _) = app.login("tocnscd").await;
+    let pack = pack_of(&app).await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut expected = 0;
+    for (n, cut) in [
+        Cut::BeforeTheRequest,
+        Cut::MidBody,
+        Cut::AfterTheWriteBeforeTheReply,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let body = batch(&pack, &format!("dt-cut{n}")).to_string();
+        let head = format!(
+            "POST /api/thuc-dia/dong-bo HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        match cut {
+            Cut::BeforeTheRequest => {}
+            Cut::MidBody => {
+                s.write_all(head.as_bytes()).await.unwrap();
+                s.write_all(&body.as_bytes()[..body.len() / 2])
+                    .await
+                    .unwrap();
+                s.flush().await.unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Cut::AfterTheWriteBeforeTheReply => {
+                s.write_all(head.as_bytes()).await.unwrap();
+                s.write_all(body.as_bytes()).await.unwrap();
+                s.flush().await.unwrap();
+                // Wait until the server has written the batch, then go
+                // away without reading its answer.
+                for _ in 0..200 {
+                    if visits(&app).await == expected + 3 {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+                }
+                assert_eq!(
+                    visits(&app).await,
+                    expected + 3,
+                    "the server wrote the batch"
+                );
+            }
+        }
+        drop(s);
+        // The phone never got an answer: it sends the whole batch again.
+        let (status, reply) = send(&app, &c, &serde_json::from_str(&body).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{cut:?}: {reply}");
+        let want = match cut {
+            Cut::AfterTheWriteBeforeTheReply => "da_co",
+            _ => "da_luu",
+        };
+        assert_eq!(statuses(&reply), [want; 3], "{cut:?}");
+        expected += 3;
+        assert_eq!(visits(&app).await, expected, "{cut:?}: exactly one copy");
+    }
+    // Out of order: a later batch arrives before an earlier one, and both
+    // twice; the milestones are the same either way.
+    let early = batch(&pack, "dt-early");
+    let mut late = batch(&pack, "dt-late");
+    for r in late["records"].as_array_mut().unwrap() {
+        r["visited_on"] = json!("2026-05-31");
+    }
+    for b in [&late, &early, &late, &early] {
+        send(&app, &c, b).await;
+    }
+    let first = &pack.households[0].people[0];
+    let m = app.store.milestones_of(first.id).await.unwrap();
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].reached_on.to_string(), "2026-05-30");
+    assert_eq!(visits(&app).await, expected + 6);
+}
+
+on_both_engines!(
+    the_team_loads_its_own_hamlet_and_no_other,
+    a_batch_sent_twice_over_http_changes_nothing_sync,
+    sync_refuses_a_request_from_another_site_and_too_big_a_batch,
+    a_connection_cut_at_any_point_leaves_one_copy_sync[multi_thread],
+);

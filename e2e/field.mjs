@@ -1,0 +1,154 @@
+// Section 12 of run.mjs (issue 14): the field app on a team member's phone.
+// A team member logs in, loads the hamlet, the network is cut (CDP
+// offline), three visits are recorded, the page shows 3 waiting, the
+// browser is closed and launched again on the same profile, the network
+// returns, and the server holds exactly those visits; sending the same
+// batch again changes nothing. The "no one left behind" list shrinks as
+// milestones are ticked.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, STEP_TIMEOUT, VIEWPORT, step, assert, launchPersistent, login, changePassword, pathIs, navLink, axeStep } from './lib.mjs';
+
+const PASSWORD = 'Di-tung-ngo-go-tung-nha-2026';
+
+/** The number of records the page says are waiting. */
+async function waiting(page) {
+  const v = await page.locator('#cho-gui').getAttribute('data-cho');
+  return Number(v);
+}
+
+async function waitingIs(page, n) {
+  await page.waitForFunction((want) => {
+    const e = document.getElementById('cho-gui');
+    return e && e.getAttribute('data-cho') === String(want);
+  }, n, { timeout: STEP_TIMEOUT });
+}
+
+/** "N người chưa đạt mốc này": N. */
+async function notReached(page) {
+  const t = await page.locator('#chua-dat-dem').innerText();
+  return Number(t.split(' ')[0]);
+}
+
+export async function fieldApp(base, dataDir, serverErrors) {
+  // A hamlet of the demo and a team member's account in it.
+  const units = JSON.parse(execFileSync(BIN, ['--data-dir', dataDir, 'unit', 'list', '--json'], { encoding: 'utf8' }));
+  const team = units.find((u) => u.unit_type === 'to_cnscd' && u.hamlet);
+  if (!team) {
+    await step(null, 'the demo has a community digital team in a hamlet', async () => assert(false, 'no to_cnscd unit with a hamlet'));
+    return;
+  }
+  const out = execFileSync(BIN, ['--data-dir', dataDir, 'user', 'add', 'tothucdia', '--role', 'to_cnscd', '--hamlet', team.hamlet, '--name', 'Thành viên Tổ thử'], { encoding: 'utf8' });
+  const oneTime = out.match(/Mật khẩu một lần: (\S+)/)[1];
+  const profile = mkdtempSync(join(tmpdir(), 'hocvuso-phone-'));
+  const open = async (offline) => {
+    const ctx = await launchPersistent(profile, { ...VIEWPORT, baseURL: base, offline });
+    ctx.setDefaultTimeout(STEP_TIMEOUT);
+    const page = ctx.pages()[0] || (await ctx.newPage());
+    page.on('response', (r) => {
+      if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.url()}`);
+    });
+    return { ctx, page };
+  };
+  let { ctx, page } = await open(false);
+  let sent = [];
+  try {
+    const loaded = await step(page, `a team member of ${team.hamlet} logs in and loads the hamlet onto the phone`, async () => {
+      await page.goto('/dang-nhap');
+      await login(page, base, 'tothucdia', oneTime);
+      await page.waitForURL(pathIs('/doi-mat-khau'));
+      await changePassword(page, oneTime, PASSWORD);
+      await login(page, base, 'tothucdia', PASSWORD);
+      await (await navLink(page, 'Đi thực địa')).click();
+      await page.waitForURL(pathIs('/thuc-dia'));
+      await page.locator('#ds-ho button[data-ho]').first().waitFor();
+      await waitingIs(page, 0);
+      // The service worker takes over, and keeps the page for offline use.
+      await page.evaluate(() => navigator.serviceWorker.ready);
+      await page.reload();
+      await page.locator('#ds-ho button[data-ho]').first().waitFor();
+      const controlled = await page.evaluate(() => !!navigator.serviceWorker.controller);
+      assert(controlled, 'the service worker does not control the page');
+      return await page.locator('#danh-sach-luc').innerText();
+    });
+    if (!loaded) return;
+    await axeStep(page, 'the field app', '/thuc-dia');
+
+    let before = 0;
+    const recorded = await step(page, 'offline (CDP), three visits are recorded and the page shows 3 waiting', async () => {
+      await page.locator('#moc-chon').selectOption('vneid');
+      before = await notReached(page);
+      await ctx.setOffline(true);
+      await page.waitForFunction(() => !navigator.onLine);
+      for (let i = 0; i < 3; i += 1) {
+        await page.locator('#ds-ho button[data-ho]').nth(i).click();
+        await page.locator('#ghi-tham').waitFor({ state: 'visible' });
+        // One tap: "Đã cài VNeID" for everyone in the household not yet there.
+        const boxes = page.locator('#nguoi-tham input[data-moc="vneid"]:not([disabled])');
+        const n = await boxes.count();
+        for (let j = 0; j < n; j += 1) await boxes.nth(j).check();
+        await page.locator('#ghi-chu').fill(`Lần thăm thử ${i + 1}: hướng dẫn cài VNeID`);
+        await page.getByRole('button', { name: 'Lưu lần thăm' }).click();
+        await waitingIs(page, i + 1);
+      }
+      assert((await waiting(page)) === 3, 'not 3 waiting');
+      const text = await page.locator('#cho-gui').innerText();
+      assert(text.includes('Đang chờ gửi: 3'), `the page says "${text}"`);
+      return text;
+    });
+    if (!recorded) return;
+    await step(page, 'the "no one left behind" list shrinks as milestones are ticked', async () => {
+      const after = await notReached(page);
+      assert(after < before, `still ${after} without VNeID (was ${before})`);
+      return `${before} → ${after} without VNeID`;
+    });
+    sent = await page.evaluate(() => new Promise((resolve, reject) => {
+      const req = indexedDB.open('hocvuso-thuc-dia', 1);
+      req.onsuccess = () => {
+        const all = req.result.transaction('cho-gui').objectStore('cho-gui').getAll();
+        all.onsuccess = () => resolve(all.result);
+        all.onerror = () => reject(all.error);
+      };
+      req.onerror = () => reject(req.error);
+    }));
+
+    await ctx.close();
+    ({ ctx, page } = await open(true));
+    const reopened = await step(page, 'the browser is closed and opened again offline: the page still shows 3 waiting', async () => {
+      await page.goto('/thuc-dia');
+      await waitingIs(page, 3);
+      return await page.locator('#mang').innerText();
+    });
+    if (!reopened) return;
+    await step(page, 'the network returns: the three are sent, nothing waits, the server lists them', async () => {
+      await ctx.setOffline(false);
+      await waitingIs(page, 0);
+      await page.waitForFunction(() => document.getElementById('da-ve').getAttribute('data-so') === '3', null, { timeout: STEP_TIMEOUT });
+      const items = await page.locator('#da-ve li').allInnerTexts();
+      assert(items.length === 3, `the server lists ${items.length} visits`);
+      return items[0];
+    });
+    await step(page, 'sending the same batch again changes nothing', async () => {
+      assert(sent.length === 3, `${sent.length} records were queued`);
+      const reply = await page.evaluate(async (records) => {
+        const r = await fetch('/api/thuc-dia/dong-bo', {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ records }),
+        });
+        return r.json();
+      }, sent);
+      assert(reply.saved === 0 && reply.duplicates === 3, JSON.stringify(reply));
+      await page.reload();
+      await page.waitForFunction(() => document.getElementById('da-ve').getAttribute('data-so') === '3', null, { timeout: STEP_TIMEOUT });
+      return `${reply.duplicates} already there, ${reply.saved} new`;
+    });
+  } finally {
+    await ctx.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
