@@ -36,7 +36,7 @@ async function notReached(page) {
 export async function fieldApp(base, dataDir, serverErrors) {
   // A hamlet of the demo and a team member's account in it.
   const units = JSON.parse(execFileSync(BIN, ['--data-dir', dataDir, 'unit', 'list', '--json'], { encoding: 'utf8' }));
-  const team = units.find((u) => u.unit_type === 'to_cnscd' && u.hamlet);
+  const team = units.find((u) => u.type === 'to_cnscd' && u.hamlet);
   if (!team) {
     await step(null, 'the demo has a community digital team in a hamlet', async () => assert(false, 'no to_cnscd unit with a hamlet'));
     return;
@@ -75,10 +75,24 @@ export async function fieldApp(base, dataDir, serverErrors) {
       return await page.locator('#danh-sach-luc').innerText();
     });
     if (!loaded) return;
+    const classAdded = await step(page, 'the team adds a class of its hamlet on /lop', async () => {
+      await (await navLink(page, 'Lớp học')).click();
+      await page.waitForURL(pathIs('/lop'));
+      await page.getByLabel('Chủ đề').fill('Bình dân học AI: hỏi trợ lý ảo về thủ tục');
+      await page.getByLabel('Nhiệm vụ của kế hoạch').selectOption('III.6');
+      await page.getByLabel('Địa điểm').fill('Nhà văn hóa xóm');
+      await page.getByLabel('Giờ bắt đầu').fill('14:00');
+      await Promise.all([page.waitForURL((u) => /^\/lop\/\d+$/.test(u.pathname)), page.getByRole('button', { name: 'Thêm buổi học' }).click()]);
+      return new URL(page.url()).pathname;
+    });
+    if (!classAdded) return;
+    const classPath = new URL(page.url()).pathname;
+    await axeStep(page, 'a class', classPath);
+    await axeStep(page, 'the week\'s classes', '/lop');
     await axeStep(page, 'the field app', '/thuc-dia');
 
     let before = 0;
-    const recorded = await step(page, 'offline (CDP), three visits are recorded and the page shows 3 waiting', async () => {
+    const recorded = await step(page, 'offline (CDP), three visits and a class\'s attendance are recorded: the page shows 4 waiting', async () => {
       await page.locator('#moc-chon').selectOption('vneid');
       before = await notReached(page);
       await ctx.setOffline(true);
@@ -94,9 +108,11 @@ export async function fieldApp(base, dataDir, serverErrors) {
         await page.getByRole('button', { name: 'Lưu lần thăm' }).click();
         await waitingIs(page, i + 1);
       }
-      assert((await waiting(page)) === 3, 'not 3 waiting');
+      // The class: one person ticked present.
+      await page.locator('#ds-diem-danh button[data-co-mat]').first().click();
+      await waitingIs(page, 4);
       const text = await page.locator('#cho-gui').innerText();
-      assert(text.includes('Đang chờ gửi: 3'), `the page says "${text}"`);
+      assert(text.includes('Đang chờ gửi: 4'), `the page says "${text}"`);
       return text;
     });
     if (!recorded) return;
@@ -117,22 +133,26 @@ export async function fieldApp(base, dataDir, serverErrors) {
 
     await ctx.close();
     ({ ctx, page } = await open(true));
-    const reopened = await step(page, 'the browser is closed and opened again offline: the page still shows 3 waiting', async () => {
+    const reopened = await step(page, 'the browser is closed and opened again offline: the page still shows 4 waiting', async () => {
       await page.goto('/thuc-dia');
-      await waitingIs(page, 3);
+      await waitingIs(page, 4);
       return await page.locator('#mang').innerText();
     });
     if (!reopened) return;
-    await step(page, 'the network returns: the three are sent, nothing waits, the server lists them', async () => {
+    await step(page, 'the network returns: all four are sent, nothing waits, the server lists the visits and the class its attendee', async () => {
       await ctx.setOffline(false);
       await waitingIs(page, 0);
       await page.waitForFunction(() => document.getElementById('da-ve').getAttribute('data-so') === '3', null, { timeout: STEP_TIMEOUT });
       const items = await page.locator('#da-ve li').allInnerTexts();
       assert(items.length === 3, `the server lists ${items.length} visits`);
-      return items[0];
+      await page.goto(classPath);
+      const h2 = await page.getByRole('heading', { level: 2 }).first().innerText();
+      assert(h2 === 'Người dự: 1', `the class page says "${h2}"`);
+      await page.goto('/thuc-dia');
+      return `${items[0]}; ${h2}`;
     });
     await step(page, 'sending the same batch again changes nothing', async () => {
-      assert(sent.length === 3, `${sent.length} records were queued`);
+      assert(sent.length === 4, `${sent.length} records were queued`);
       const reply = await page.evaluate(async (records) => {
         const r = await fetch('/api/thuc-dia/dong-bo', {
           method: 'POST',
@@ -142,7 +162,7 @@ export async function fieldApp(base, dataDir, serverErrors) {
         });
         return r.json();
       }, sent);
-      assert(reply.saved === 0 && reply.duplicates === 3, JSON.stringify(reply));
+      assert(reply.saved === 0 && reply.duplicates === 4, JSON.stringify(reply));
       await page.reload();
       await page.waitForFunction(() => document.getElementById('da-ve').getAttribute('data-so') === '3', null, { timeout: STEP_TIMEOUT });
       return `${reply.duplicates} already there, ${reply.saved} new`;

@@ -160,11 +160,13 @@ pub enum AuditObject {
     Setting,
     /// A personal-data breach (`/bao-mat/su-co`).
     Breach,
+    /// A class (training session, `/lop`).
+    Class,
     Cli,
 }
 
 impl AuditObject {
-    pub const ALL: [AuditObject; 13] = [
+    pub const ALL: [AuditObject; 14] = [
         Self::Resident,
         Self::Household,
         Self::Registry,
@@ -177,6 +179,7 @@ impl AuditObject {
         Self::PilotModel,
         Self::Setting,
         Self::Breach,
+        Self::Class,
         Self::Cli,
     ];
 
@@ -194,6 +197,7 @@ impl AuditObject {
             Self::PilotModel => "mo_hinh",
             Self::Setting => "cai_dat",
             Self::Breach => "su_co",
+            Self::Class => "lop_hoc",
             Self::Cli => "cli",
         }
     }
@@ -212,6 +216,7 @@ impl AuditObject {
             Self::PilotModel => "Mô hình điểm",
             Self::Setting => "Cài đặt",
             Self::Breach => "Sự cố dữ liệu cá nhân",
+            Self::Class => "Buổi học",
             Self::Cli => "Dòng lệnh",
         }
     }

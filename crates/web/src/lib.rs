@@ -9,6 +9,7 @@ pub mod assistant;
 pub mod auth;
 mod breach;
 mod charts;
+mod classes;
 mod consent;
 pub mod error;
 pub mod field;
@@ -72,6 +73,7 @@ pub fn app(state: AppState) -> Router {
         .merge(assistant::router(&state.config).layer(body_limit(ASSISTANT_BODY_LIMIT)))
         .merge(learning::router().layer(form_limit()))
         .merge(field::router().layer(body_limit(field::BODY_LIMIT)))
+        .merge(classes::router().layer(form_limit()))
         .merge(indicators::router())
         .merge(reports::router().layer(body_limit(REPORT_BODY_LIMIT)))
         .merge(auth::router().layer(form_limit()))

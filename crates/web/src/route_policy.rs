@@ -89,6 +89,8 @@ pub enum Object {
     /// A staff or class list waiting for confirmation: its uploader's only,
     /// for the unit it was uploaded to (the unit in the same path).
     RosterJob,
+    /// A class (training session) of a hamlet (`/lop/{id}`).
+    Class,
 }
 
 /// How a role without any right to the route is answered.
@@ -412,6 +414,13 @@ pub const ROUTES: &[Route] = {
         get("/api/thuc-dia/xom", see(FieldWork)).with("xom", Hamlet),
         post("/api/thuc-dia/dong-bo", change(FieldWork)).json(r#"{"records": []}"#)
             .answers(StatusCode::OK),
+        // classes: the week's list (one's own hamlet; another is "not
+        // found"), adding one (no topic: the page again with the message),
+        // one class with who attended
+        get("/lop", see(FieldWork)),
+        get("/lop", see(FieldWork)).with("xom", Hamlet),
+        post("/lop", change(FieldWork)).form(&[("chu_de", "")]).answers(StatusCode::OK),
+        get("/lop/{id}", see(FieldWork)).of(&[Object::Class]).hidden(),
         // setup
         get("/thiet-lap", see(Setup)),
         post("/thiet-lap/xa", change(Setup)).form(&[("commune", ""), ("province", "")])

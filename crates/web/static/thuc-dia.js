@@ -104,7 +104,8 @@
       var ul = $('bi-tu-choi');
       ul.textContent = '';
       refused.forEach(function (r) {
-        var li = el('li', (r.ho || ('Hộ ' + r.rec.household_id)) + ', ngày ' + r.rec.visited_on + ': ' + r.message);
+        var what = r.rec.kind === 'diem_danh' ? 'Điểm danh buổi học ' + r.rec.session_id : (r.ho || ('Hộ ' + r.rec.household_id)) + ', ngày ' + r.rec.visited_on;
+        var li = el('li', what + ': ' + r.message);
         var drop = el('button', 'Bỏ bản ghi này', 'small link');
         drop.type = 'button';
         drop.addEventListener('click', function () {
@@ -132,6 +133,7 @@
         })
         .then(function (fresh) {
           fresh.saved_at = new Date().toISOString();
+          fresh.ticks = (pack && pack.ticks) || {};
           // Milestones ticked here and not yet sent stay ticked.
           return all('cho-gui').then(function (q) {
             q.forEach(function (r) { applyMarks(fresh, r); });
@@ -172,6 +174,66 @@
     renderHouseholds();
     renderWorklist();
     renderArrived();
+    renderSessions();
+  }
+
+  // --- a class's attendance ---
+  function renderSessions() {
+    var sel = $('buoi-hoc');
+    var keep = sel.value;
+    sel.textContent = '';
+    var sessions = pack.sessions || [];
+    sessions.forEach(function (s) {
+      var o = el('option', s.starts_at.slice(11) + ' ' + s.starts_at.slice(8, 10) + '/' + s.starts_at.slice(5, 7) + ': ' + s.topic + ' (' + s.place + ')');
+      o.value = String(s.id);
+      sel.appendChild(o);
+    });
+    if (!sessions.length) { sel.appendChild(el('option', 'Xóm chưa có buổi học nào: thêm ở trang Lớp học')); }
+    if (keep) { sel.value = keep; }
+    sel.disabled = !sessions.length;
+    renderTicks();
+  }
+
+  function ticked(sessionId) {
+    pack.ticks = pack.ticks || {};
+    return pack.ticks[sessionId] || [];
+  }
+
+  function renderTicks() {
+    var ul = $('ds-diem-danh');
+    ul.textContent = '';
+    var sid = $('buoi-hoc').value;
+    if (!sid || !(pack.sessions || []).length) { return; }
+    var q = fold($('tim-nguoi').value).trim();
+    var done = ticked(sid);
+    var rows = people().filter(function (x) { return !q || fold(x.p.name).indexOf(q) >= 0; });
+    rows.slice(0, 30).forEach(function (x) {
+      var li = el('li', x.p.name + (x.p.birth_year ? ' (' + x.p.birth_year + ')' : '') + ', hộ ' + x.h.head + ' ');
+      if (done.indexOf(x.p.id) >= 0) {
+        li.appendChild(el('strong', '✓ có mặt'));
+      } else {
+        var b = el('button', 'Có mặt', 'small');
+        b.type = 'button';
+        b.setAttribute('data-co-mat', String(x.p.id));
+        b.addEventListener('click', function () { tick(Number(sid), x.p.id); });
+        li.appendChild(b);
+      }
+      ul.appendChild(li);
+    });
+    if (rows.length > 30) { ul.appendChild(el('li', 'Còn ' + (rows.length - 30) + ' người: gõ tên để tìm.', 'muted')); }
+  }
+
+  function tick(sessionId, residentId) {
+    var rec = { kind: 'diem_danh', id: newId(), session_id: sessionId, resident_id: residentId, how: 'danh_sach', milestones: [] };
+    tx('cho-gui', 'readwrite', function (s) { s.put(rec); })
+      .then(function () {
+        pack.ticks = pack.ticks || {};
+        (pack.ticks[sessionId] = pack.ticks[sessionId] || []).push(residentId);
+        return tx('danh-sach', 'readwrite', function (s) { s.put(pack, HAMLET); });
+      })
+      .then(function () { renderTicks(); return showWaiting(); })
+      .then(sync)
+      .catch(function () { say('Chưa lưu được trên máy: bộ nhớ đầy? Hãy thử lại.'); });
   }
 
   function renderArrived() {
@@ -338,6 +400,8 @@
   // --- wiring ---
   $('tim').addEventListener('input', function () { if (pack) { renderHouseholds(); } });
   $('moc-chon').addEventListener('change', function () { if (pack) { renderWorklist(); } });
+  $('buoi-hoc').addEventListener('change', function () { if (pack) { renderTicks(); } });
+  $('tim-nguoi').addEventListener('input', function () { if (pack) { renderTicks(); } });
   $('luu-tham').addEventListener('click', saveVisit);
   $('huy-tham').addEventListener('click', function () { current = null; $('ghi-tham').hidden = true; });
   $('gui-ngay').addEventListener('click', function () { if (!navigator.onLine) { say('Chưa có mạng: bản ghi vẫn được giữ trên máy.'); } sync(); });

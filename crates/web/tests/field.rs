@@ -301,7 +301,101 @@ async fn a_connection_cut_at_any_point_leaves_one_copy_sync() {
     assert_eq!(visits(&app).await, expected + 6);
 }
 
+async fn a_class_is_added_listed_and_its_attendance_synced() {
+    let app = spawn_app().await;
+    let (team, csrf) = app.login("tocnscd").await;
+    // Without a place: the page again with what to fix, nothing written.
+    let r = app
+        .post(
+            &team,
+            "/lop",
+            &[
+                ("csrf", &csrf),
+                ("chu_de", "Cài VNeID"),
+                ("nhiem_vu", "III.2"),
+                ("dia_diem", ""),
+                ("ngay", "2026-06-03"),
+                ("gio", "08:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Cần ghi địa điểm"));
+    // The team adds one in its hamlet (whatever hamlet the form names).
+    let r = app
+        .post(
+            &team,
+            "/lop",
+            &[
+                ("csrf", &csrf),
+                ("chu_de", "Bình dân học AI"),
+                ("nhiem_vu", "III.6"),
+                ("dia_diem", "Nhà văn hóa xóm"),
+                ("ngay", "2026-06-03"),
+                ("gio", "14:00"),
+                ("xom", &app.hamlets[1].to_string()),
+                ("doi_tuong", "nguoi_cao_tuoi"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = to.trim_start_matches("/lop/").parse().unwrap();
+    let session = app.store.session(id).await.unwrap().unwrap();
+    assert_eq!(session.hamlet_id, Some(app.hamlets[0]));
+    let (status, week) = app.get(&team, "/lop?tuan=2026-06-01").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        week.contains("Bình dân học AI") && week.contains("14:00 03/06/2026"),
+        "{week}"
+    );
+    // The phone's list carries the class; two people are ticked, one twice.
+    let (_, pack) = app.get(&team, "/api/thuc-dia/xom").await;
+    let pack: Value = serde_json::from_str(&pack).unwrap();
+    assert_eq!(pack["sessions"][0]["id"], json!(id));
+    let people: Vec<i64> = pack["households"][0]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    let tick = |n: &str, who: i64| {
+        json!({"kind": "diem_danh", "id": format!("lop-{n}"), "session_id": id,
+        "resident_id": who, "how": "danh_sach"})
+    };
+    let body = json!({"records": [tick("0001", people[0]), tick("0002", people[people.len() - 1]), tick("0001", people[0])]});
+    let (_, reply) = send(&app, &team, &body).await;
+    assert_eq!(statuses(&reply), ["da_luu", "da_luu", "da_co"]);
+    let (status, page) = app.get(&team, &format!("/lop/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Người dự: 2"), "{page}");
+    // Another hamlet's class is not found for the team; the office sees it.
+    let (office, office_csrf) = app.login("vhxh").await;
+    let r = app
+        .post(
+            &office,
+            "/lop",
+            &[
+                ("csrf", &office_csrf),
+                ("chu_de", "Lớp cho xóm khác"),
+                ("nhiem_vu", "III.2"),
+                ("dia_diem", "Hội trường"),
+                ("ngay", "2026-06-04"),
+                ("gio", "08:00"),
+                ("xom", &app.hamlets[1].to_string()),
+            ],
+        )
+        .await;
+    let other = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(app.get(&team, &other).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&office, &other).await.0, StatusCode::OK);
+    let out = send(&app, &team, &json!({"records": [{"kind": "diem_danh", "id": "lop-0003",
+        "session_id": other.trim_start_matches("/lop/").parse::<i64>().unwrap(), "resident_id": people[0], "how": "the"}]})).await.1;
+    assert_eq!(statuses(&out), ["bi_tu_choi"]);
+}
+
 on_both_engines!(
+    a_class_is_added_listed_and_its_attendance_synced,
     the_team_loads_its_own_hamlet_and_no_other,
     a_batch_sent_twice_over_http_changes_nothing_sync,
     sync_refuses_a_request_from_another_site_and_too_big_a_batch,

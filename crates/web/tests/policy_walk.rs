@@ -1040,6 +1040,31 @@ async fn world() -> World {
         });
     }
     assert!(requests.len() >= 2, "requests filed: {requests:?}");
+    // A class in each hamlet.
+    let mut classes = Vec::new();
+    for h in &app.hamlets {
+        let class = hocvuso_domain::classes::NewSession {
+            topic: "Cài VNeID".into(),
+            course_id: None,
+            group: None,
+            hamlet_id: Some(*h),
+            place: "Nhà văn hóa".into(),
+            starts_at: today().and_hms_opt(8, 0, 0).unwrap(),
+            trainers: String::new(),
+            unit_id: None,
+            task: hocvuso_domain::classes::PlanTask::SkillsForEveryGroup,
+        };
+        let id = app
+            .store
+            .add_session(&class.checked().unwrap(), None)
+            .await
+            .unwrap();
+        classes.push(Filler {
+            text: id.to_string(),
+            place: Place::hamlet(*h),
+            unit: None,
+        });
+    }
     let fillers = vec![
         (Object::Resident, residents),
         (Object::Household, households),
@@ -1077,6 +1102,7 @@ async fn world() -> World {
         (Object::DataRequest, requests),
         (Object::ImportJob, imports),
         (Object::RosterJob, rosters),
+        (Object::Class, classes),
     ];
     World {
         app,

@@ -1,0 +1,338 @@
+//! Classes (issue 14): the week's training sessions per hamlet, adding one,
+//! and one session with who attended. Attendance is ticked in the field
+//! app (`/thuc-dia`), which works offline, and arrives through its sync.
+//! Who may see and add classes is `Resource::FieldWork`: the office for the
+//! commune, the hamlet head and the team for their hamlet.
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::pages::Nav;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use hocvuso_domain::audit::{AuditAction, AuditObject};
+use hocvuso_domain::classes::{week_of, NewSession, PlanTask};
+use hocvuso_domain::groups::TargetGroup;
+use hocvuso_domain::policy::{Action, Resource};
+use hocvuso_domain::ResidentScope;
+use hocvuso_storage::Session;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/lop", get(list).post(add))
+        .route("/lop/{id}", get(show))
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    /// Any day of the week to show.
+    #[serde(default)]
+    tuan: Option<String>,
+    #[serde(default)]
+    xom: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AddForm {
+    csrf: String,
+    #[serde(default)]
+    chu_de: String,
+    #[serde(default)]
+    doi_tuong: String,
+    #[serde(default)]
+    xom: String,
+    #[serde(default)]
+    dia_diem: String,
+    #[serde(default)]
+    ngay: String,
+    #[serde(default)]
+    gio: String,
+    #[serde(default)]
+    nguoi_huong_dan: String,
+    #[serde(default)]
+    nhiem_vu: String,
+}
+
+struct SessionView {
+    id: i64,
+    when: String,
+    topic: String,
+    hamlet: String,
+    place: String,
+    group: String,
+    task: String,
+    attended: i64,
+}
+
+impl SessionView {
+    fn of(s: &Session) -> Self {
+        SessionView {
+            id: s.id,
+            when: s
+                .starts()
+                .map(|t| t.format("%H:%M %d/%m/%Y").to_string())
+                .unwrap_or_else(|| s.starts_at.clone()),
+            topic: s.topic.clone(),
+            hamlet: s.hamlet.clone().unwrap_or_else(|| "Toàn xã".into()),
+            place: s.place.clone(),
+            group: s
+                .group()
+                .map_or("Mọi người", TargetGroup::label)
+                .to_string(),
+            task: match s.task() {
+                Some(t) => t.label().to_string(),
+                None => s.task.clone(),
+            },
+            attended: s.attended,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "classes.html")]
+struct ListPage {
+    nav: Option<Nav>,
+    csrf: String,
+    week: String,
+    prev: String,
+    next: String,
+    hamlet_query: String,
+    sessions: Vec<SessionView>,
+    can_add: bool,
+    /// (id, name, chosen): every hamlet for the office, one's own otherwise.
+    hamlets: Vec<(i64, String, bool)>,
+    groups: Vec<(&'static str, &'static str)>,
+    tasks: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    form_day: String,
+}
+
+/// The hamlets the user may list classes for, and the one asked for.
+async fn hamlets_for(
+    state: &AppState,
+    scope: &ResidentScope,
+    asked: Option<&str>,
+) -> AppResult<(Vec<(i64, String)>, Option<i64>)> {
+    let all: Vec<(i64, String)> = state
+        .store
+        .list_hamlets()
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.name))
+        .collect();
+    let asked = match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+        None => None,
+    };
+    match scope {
+        ResidentScope::All => Ok((all, asked)),
+        ResidentScope::Hamlet(h) => {
+            if asked.is_some_and(|a| a != *h) {
+                return Err(AppError::NotFound);
+            }
+            Ok((
+                all.into_iter().filter(|(id, _)| id == h).collect(),
+                Some(*h),
+            ))
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+async fn render_list(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &ListQuery,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let scope = user
+        .role()
+        .scope(Action::See, Resource::FieldWork)
+        .ok_or(AppError::Forbidden)?;
+    let (hamlets, chosen) = hamlets_for(state, &scope, q.xom.as_deref()).await?;
+    let day = q
+        .tuan
+        .as_deref()
+        .and_then(|t| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok())
+        .unwrap_or_else(|| state.today());
+    let (monday, sunday) = week_of(day);
+    let sessions = state
+        .store
+        .sessions_between(chosen, monday, sunday)
+        .await?
+        .iter()
+        .map(SessionView::of)
+        .collect();
+    let html = ListPage {
+        nav: Some(Nav::of(user)),
+        csrf: user.csrf_token.clone(),
+        week: format!("{} – {}", monday.format("%d/%m"), sunday.format("%d/%m/%Y")),
+        prev: (monday - chrono::Days::new(7))
+            .format("%Y-%m-%d")
+            .to_string(),
+        next: (monday + chrono::Days::new(7))
+            .format("%Y-%m-%d")
+            .to_string(),
+        hamlet_query: chosen.map(|h| format!("&xom={h}")).unwrap_or_default(),
+        sessions,
+        can_add: user.role().allowed(Action::Change, Resource::FieldWork),
+        hamlets: hamlets
+            .into_iter()
+            .map(|(id, name)| (id, name, chosen == Some(id)))
+            .collect(),
+        groups: TargetGroup::ALL
+            .iter()
+            .map(|g| (g.code(), g.label()))
+            .collect(),
+        tasks: PlanTask::ALL
+            .iter()
+            .map(|t| (t.code(), t.label()))
+            .collect(),
+        error,
+        form_day: day.format("%Y-%m-%d").to_string(),
+    }
+    .render()?;
+    Ok(Html(html).into_response())
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    render_list(&state, &user, &q, None).await
+}
+
+/// The form read into a session, or what to fix.
+fn session_of(f: &AddForm, scope: &ResidentScope) -> Result<NewSession, String> {
+    let day = NaiveDate::parse_from_str(f.ngay.trim(), "%Y-%m-%d")
+        .map_err(|_| "Chọn ngày học".to_string())?;
+    let time = NaiveTime::parse_from_str(f.gio.trim(), "%H:%M")
+        .map_err(|_| "Chọn giờ bắt đầu, ví dụ 08:00".to_string())?;
+    let group = match f.doi_tuong.trim() {
+        "" => None,
+        code => Some(TargetGroup::from_code(code).ok_or("Nhóm đối tượng không đúng")?),
+    };
+    let hamlet_id = match (f.xom.trim(), scope) {
+        (_, ResidentScope::Hamlet(h)) => Some(*h),
+        ("", _) => None,
+        (s, _) => Some(s.parse::<i64>().map_err(|_| "Chọn xóm".to_string())?),
+    };
+    let task = PlanTask::from_code(&f.nhiem_vu)
+        .ok_or("Chọn nhiệm vụ của kế hoạch mà buổi học thực hiện")?;
+    NewSession {
+        topic: f.chu_de.clone(),
+        course_id: None,
+        group,
+        hamlet_id,
+        place: f.dia_diem.clone(),
+        starts_at: NaiveDateTime::new(day, time),
+        trainers: f.nguoi_huong_dan.clone(),
+        unit_id: None,
+        task,
+    }
+    .checked()
+}
+
+async fn add(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<AddForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    let scope = user
+        .role()
+        .scope(Action::Change, Resource::FieldWork)
+        .ok_or(AppError::Forbidden)?;
+    let back = ListQuery {
+        tuan: Some(f.ngay.clone()),
+        xom: None,
+    };
+    let session = match session_of(&f, &scope) {
+        Ok(s) => s,
+        Err(m) => return render_list(&state, &user, &back, Some(m)).await,
+    };
+    let event = user.audit_event(
+        AuditAction::Create,
+        AuditObject::Class,
+        "",
+        format!("buổi học «{}»", session.topic),
+    );
+    let id = state
+        .store
+        .audited(event)
+        .add_session(&session, Some(user.user.id))
+        .await?;
+    Ok(Redirect::to(&format!("/lop/{id}")).into_response())
+}
+
+struct AttendeeView {
+    name: String,
+    birth_year: String,
+    how: String,
+}
+
+#[derive(Template)]
+#[template(path = "class.html")]
+struct ShowPage {
+    nav: Option<Nav>,
+    session: SessionView,
+    trainers: String,
+    attendees: Vec<AttendeeView>,
+    field_link: String,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let scope = user
+        .role()
+        .scope(Action::See, Resource::FieldWork)
+        .ok_or(AppError::NotFound)?;
+    let s = state.store.session(id).await?.ok_or(AppError::NotFound)?;
+    let within = match scope {
+        ResidentScope::All => true,
+        ResidentScope::Hamlet(h) => s.hamlet_id == Some(h),
+        _ => false,
+    };
+    if !within {
+        return Err(AppError::NotFound);
+    }
+    let attendees = state
+        .store
+        .attendees(id)
+        .await?
+        .into_iter()
+        .map(|a| AttendeeView {
+            name: a.full_name,
+            birth_year: a.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+            how: a.how.map(|w| w.label()).unwrap_or_default().to_string(),
+        })
+        .collect();
+    user.audit(
+        &state,
+        AuditAction::View,
+        AuditObject::Class,
+        id,
+        "danh sách người dự",
+    );
+    let html = ShowPage {
+        nav: Some(Nav::of(&user)),
+        trainers: s.trainers.clone(),
+        field_link: s
+            .hamlet_id
+            .map(|h| format!("/thuc-dia?xom={h}"))
+            .unwrap_or_else(|| "/thuc-dia".into()),
+        session: SessionView::of(&s),
+        attendees,
+    }
+    .render()?;
+    Ok(Html(html).into_response())
+}
