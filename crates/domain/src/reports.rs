@@ -12,6 +12,29 @@ pub enum Prefill {
     StaffTrained,
     /// Residents of the unit's hamlet who passed at least one course in the quarter.
     HamletLearners,
+    /// Households of the hamlet the team visited in the quarter (visits
+    /// recorded in the field app).
+    HouseholdsVisited,
+    /// People of the hamlet guided in those visits, each once.
+    PeopleGuided,
+    /// The hamlet's classes in the quarter with at least one person ticked present.
+    ClassesHeld,
+    /// Presences at those classes.
+    ClassAttendance,
+}
+
+impl Prefill {
+    /// Whether the number comes from the field app's records (visits and
+    /// classes), which the form links to.
+    pub fn from_field_records(self) -> bool {
+        matches!(
+            self,
+            Prefill::HouseholdsVisited
+                | Prefill::PeopleGuided
+                | Prefill::ClassesHeld
+                | Prefill::ClassAttendance
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,23 +111,33 @@ pub fn form_fields(t: UnitType) -> Vec<ReportField> {
                 None,
             ),
         ]),
-        UnitType::Hamlet | UnitType::DigitalTeam => f.extend([
-            field(
-                "so_ho_da_den",
-                "Số hộ được Tổ công nghệ số đến hướng dẫn tận nhà",
-                None,
-            ),
-            field(
-                "so_nguoi_duoc_huong_dan",
-                "Số người được hướng dẫn (VNeID, dịch vụ công, thanh toán số, AI...)",
-                None,
-            ),
-            field(
-                "so_nguoi_da_hoc",
-                "Số người trong xóm đã học đạt ít nhất một khóa học trong quý",
-                Some(Prefill::HamletLearners),
-            ),
-        ]),
+        UnitType::Hamlet | UnitType::DigitalTeam => {
+            // The hamlet's classes and who came are recorded in the field app.
+            for x in f.iter_mut() {
+                x.prefill = match x.key {
+                    "so_buoi_tuyen_truyen" => Some(Prefill::ClassesHeld),
+                    "so_luot_tham_gia" => Some(Prefill::ClassAttendance),
+                    _ => x.prefill,
+                };
+            }
+            f.extend([
+                field(
+                    "so_ho_da_den",
+                    "Số hộ được Tổ công nghệ số đến hướng dẫn tận nhà",
+                    Some(Prefill::HouseholdsVisited),
+                ),
+                field(
+                    "so_nguoi_duoc_huong_dan",
+                    "Số người được hướng dẫn (VNeID, dịch vụ công, thanh toán số, AI...)",
+                    Some(Prefill::PeopleGuided),
+                ),
+                field(
+                    "so_nguoi_da_hoc",
+                    "Số người trong xóm đã học đạt ít nhất một khóa học trong quý",
+                    Some(Prefill::HamletLearners),
+                ),
+            ])
+        }
         UnitType::Police => f.push(field(
             "vneid_muc_2",
             "Số người được hướng dẫn kích hoạt tài khoản định danh điện tử mức 2",

@@ -157,6 +157,17 @@ pub struct FieldCounts {
     pub conflicts: i64,
 }
 
+/// What a hamlet's field work amounts to over some days: the numbers its
+/// quarterly report is prefilled with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FieldTotals {
+    pub households_visited: i64,
+    pub people_guided: i64,
+    /// Classes with at least one person ticked present.
+    pub classes_held: i64,
+    pub attendance: i64,
+}
+
 /// The upsert of one milestone claim: the row changes only for an earlier
 /// date, or the same date and a smaller record id (`Reached::merge`).
 pub(crate) const MILESTONE_UPSERT: &str = "INSERT INTO milestones (resident_id, milestone, reached_on, source, record_id, recorded_by) \
@@ -400,6 +411,55 @@ macro_rules! field_ops {
                     .collect())
             }
 
+            async fn field_totals(&self, hamlet_id: i64, from: NaiveDate, to: NaiveDate) -> Result<FieldTotals> {
+                let (from_text, to_text) = (
+                    from.format("%Y-%m-%d").to_string(),
+                    (to + chrono::Days::new(1)).format("%Y-%m-%d").to_string(),
+                );
+                let (households_visited, people_guided, classes_held, attendance) = sqlx::query_as::<$DB, (i64, i64, i64, i64)>(
+                    "SELECT \
+                     (SELECT COUNT(DISTINCT v.household_id) FROM visits v JOIN households h ON h.id = v.household_id \
+                      WHERE h.hamlet_id = $1 AND v.visited_on >= $2 AND v.visited_on <= $3), \
+                     (SELECT COUNT(DISTINCT p.resident_id) FROM visit_people p JOIN visits v ON v.id = p.visit_id \
+                      JOIN households h ON h.id = v.household_id \
+                      WHERE h.hamlet_id = $1 AND v.visited_on >= $2 AND v.visited_on <= $3), \
+                     (SELECT COUNT(*) FROM training_sessions s WHERE s.hamlet_id = $1 AND s.starts_at >= $4 AND s.starts_at < $5 \
+                      AND EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = s.id)), \
+                     (SELECT COUNT(*) FROM attendance a JOIN training_sessions s ON s.id = a.session_id \
+                      WHERE s.hamlet_id = $1 AND s.starts_at >= $4 AND s.starts_at < $5)",
+                )
+                .bind(hamlet_id)
+                .bind(from)
+                .bind(to)
+                .bind(from_text)
+                .bind(to_text)
+                .fetch_one(&self.read)
+                .await?;
+                Ok(FieldTotals { households_visited, people_guided, classes_held, attendance })
+            }
+
+            async fn visits_between(&self, hamlet_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<VisitRow>> {
+                let rows = sqlx::query_as::<$DB, (i64, String, i64, String, NaiveDate, i64, String, Option<String>)>(
+                    "SELECT v.id, v.client_id, v.household_id, h.head_name, v.visited_on, \
+                     (SELECT COUNT(*) FROM visit_people p WHERE p.visit_id = v.id), v.note, u.display_name \
+                     FROM visits v JOIN households h ON h.id = v.household_id \
+                     LEFT JOIN users u ON u.id = v.recorded_by \
+                     WHERE h.hamlet_id = $1 AND v.visited_on >= $2 AND v.visited_on <= $3 \
+                     ORDER BY v.visited_on, v.id LIMIT 5000",
+                )
+                .bind(hamlet_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.read)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, client_id, household_id, head, visited_on, people, note, recorded_by)| VisitRow {
+                        id, client_id, household_id, head, visited_on, people, note, recorded_by,
+                    })
+                    .collect())
+            }
+
             async fn field_counts(&self) -> Result<FieldCounts> {
                 let (visits, people_guided, milestones, conflicts) = sqlx::query_as::<$DB, (i64, i64, i64, i64)>(
                     "SELECT (SELECT COUNT(*) FROM visits), (SELECT COUNT(*) FROM visit_people), \
@@ -477,6 +537,28 @@ impl Store {
     /// The latest visits to a hamlet's households, newest first.
     pub async fn visits_of_hamlet(&self, hamlet_id: i64, limit: i64) -> Result<Vec<VisitRow>> {
         dispatch!(self, s => s.visits_of_hamlet(hamlet_id, limit.clamp(1, 1000)).await)
+    }
+
+    /// A hamlet's households visited, people guided, classes held and
+    /// presences from `from` to `to` (both included): the hamlet's
+    /// quarterly report is prefilled with them.
+    pub async fn field_totals(
+        &self,
+        hamlet_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<FieldTotals> {
+        dispatch!(self, s => s.field_totals(hamlet_id, from, to).await)
+    }
+
+    /// The visits behind [`Store::field_totals`], by date (5,000 at most).
+    pub async fn visits_between(
+        &self,
+        hamlet_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<VisitRow>> {
+        dispatch!(self, s => s.visits_between(hamlet_id, from, to).await)
     }
 
     /// Visits, people guided, milestones and conflicts, commune-wide.

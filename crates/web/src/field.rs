@@ -24,7 +24,7 @@ use hocvuso_domain::audit::{AuditAction, AuditObject};
 use hocvuso_domain::classes::AttendanceRecord;
 use hocvuso_domain::field::{Milestone, SyncStatus, VisitRecord, MAX_BATCH};
 use hocvuso_domain::policy::{Action, Resource};
-use hocvuso_domain::ResidentScope;
+use hocvuso_domain::{Quarter, ResidentScope};
 use hocvuso_storage::SyncOutcome;
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/thuc-dia", get(page))
         .route("/api/thuc-dia/xom", get(pack))
         .route("/api/thuc-dia/dong-bo", post(sync))
+        .route("/thuc-dia/so-lieu", get(records))
         .route("/static/thuc-dia.js", get(script))
 }
 
@@ -154,6 +155,111 @@ async fn page(
     // The shell holds no one's data (that is fetched into the phone), so
     // the service worker may keep it for opening offline.
     Ok(([(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response())
+}
+
+#[derive(Deserialize)]
+struct RecordsQuery {
+    #[serde(default)]
+    xom: Option<String>,
+    #[serde(default)]
+    quy: Option<String>,
+}
+
+struct VisitView {
+    day: String,
+    head: String,
+    people: i64,
+    by: String,
+    note: String,
+}
+
+struct ClassView {
+    id: i64,
+    when: String,
+    topic: String,
+    place: String,
+    attended: i64,
+}
+
+#[derive(Template)]
+#[template(path = "field_records.html")]
+struct RecordsPage {
+    nav: Option<Nav>,
+    hamlet: String,
+    quarter: String,
+    totals: hocvuso_storage::FieldTotals,
+    visits: Vec<VisitView>,
+    classes: Vec<ClassView>,
+}
+
+/// The visits and classes of a hamlet in a quarter: the records behind the
+/// numbers its quarterly report is prefilled with.
+async fn records(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<RecordsQuery>,
+) -> AppResult<Response> {
+    let (_, hamlet_id) = hamlet_of(&state, &user, Action::See, q.xom.as_deref()).await?;
+    let quarter = match q.quy.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Quarter::parse(s).map_err(|e| AppError::BadRequest(e.to_string()))?,
+        None => Quarter::containing(state.today()),
+    };
+    let hamlet = state
+        .store
+        .list_hamlets()
+        .await?
+        .into_iter()
+        .find(|h| h.id == hamlet_id)
+        .map(|h| h.name)
+        .ok_or(AppError::NotFound)?;
+    let (from, to) = (quarter.first_day(), quarter.last_day());
+    let totals = state.store.field_totals(hamlet_id, from, to).await?;
+    let visits = state
+        .store
+        .visits_between(hamlet_id, from, to)
+        .await?
+        .into_iter()
+        .map(|v| VisitView {
+            day: v.visited_on.format("%d/%m/%Y").to_string(),
+            head: v.head,
+            people: v.people,
+            by: v.recorded_by.unwrap_or_default(),
+            note: v.note,
+        })
+        .collect();
+    let classes = state
+        .store
+        .sessions_between(Some(hamlet_id), from, to)
+        .await?
+        .into_iter()
+        .map(|c| ClassView {
+            id: c.id,
+            when: c
+                .starts()
+                .map(|t| t.format("%H:%M %d/%m/%Y").to_string())
+                .unwrap_or_else(|| c.starts_at.clone()),
+            topic: c.topic,
+            place: c.place,
+            attended: c.attended,
+        })
+        .collect();
+    user.audit(
+        &state,
+        AuditAction::ViewList,
+        AuditObject::Hamlet,
+        hamlet_id,
+        format!("lần thăm, buổi học {}", quarter.label()),
+    );
+    let html = RecordsPage {
+        nav: Some(Nav::of(&user)),
+        hamlet,
+        quarter: quarter.label(),
+        totals,
+        visits,
+        classes,
+    }
+    .render()?;
+    Ok(Html(html).into_response())
 }
 
 async fn pack(

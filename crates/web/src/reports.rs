@@ -139,6 +139,8 @@ pub struct FieldView {
     pub label: String,
     pub value: String,
     pub prefilled: bool,
+    /// The records behind a number counted from the field app.
+    pub records: Option<String>,
 }
 
 #[derive(Template)]
@@ -197,6 +199,22 @@ async fn prefill(
                     .await?
                     .total
             }
+            Prefill::HouseholdsVisited
+            | Prefill::PeopleGuided
+            | Prefill::ClassesHeld
+            | Prefill::ClassAttendance => {
+                let Some(h) = unit.hamlet_id else { continue };
+                let t = state
+                    .store
+                    .field_totals(h, quarter.first_day(), quarter.last_day())
+                    .await?;
+                match p {
+                    Prefill::HouseholdsVisited => t.households_visited,
+                    Prefill::PeopleGuided => t.people_guided,
+                    Prefill::ClassesHeld => t.classes_held,
+                    _ => t.attendance,
+                }
+            }
             Prefill::HamletLearners => {
                 let Some(h) = unit.hamlet_id else { continue };
                 let ids: Vec<String> = state.catalog.courses.iter().map(|c| c.id.clone()).collect();
@@ -245,7 +263,14 @@ async fn render_form(
             let typed_value = typed.as_ref().and_then(|(t, _)| t.get(f.key).cloned());
             let stored_value = numbers.get(f.key).map(|v| v.to_string());
             let pre = known.get(f.key).map(|v| v.to_string());
+            let records = match (f.prefill, unit.hamlet_id) {
+                (Some(p), Some(h)) if p.from_field_records() => {
+                    Some(format!("/thuc-dia/so-lieu?xom={h}&quy={quarter}"))
+                }
+                _ => None,
+            };
             FieldView {
+                records,
                 key: f.key.into(),
                 label: f.label.into(),
                 prefilled: typed_value.is_none() && stored_value.is_none() && pre.is_some(),

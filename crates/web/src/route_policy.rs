@@ -410,6 +410,8 @@ pub const ROUTES: &[Route] = {
         get("/thuc-dia", see(FieldWork)),
         get("/thuc-dia", see(FieldWork)).with("xom", Hamlet),
         get("/static/thuc-dia.js", Public),
+        get("/thuc-dia/so-lieu", see(FieldWork)).query("quy=2026Q2"),
+        get("/thuc-dia/so-lieu", see(FieldWork)).with("xom", Hamlet).query("quy=2026Q2"),
         get("/api/thuc-dia/xom", see(FieldWork)),
         get("/api/thuc-dia/xom", see(FieldWork)).with("xom", Hamlet),
         post("/api/thuc-dia/dong-bo", change(FieldWork)).json(r#"{"records": []}"#)

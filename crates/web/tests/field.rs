@@ -392,6 +392,46 @@ async fn a_class_is_added_listed_and_its_attendance_synced() {
     let out = send(&app, &team, &json!({"records": [{"kind": "diem_danh", "id": "lop-0003",
         "session_id": other.trim_start_matches("/lop/").parse::<i64>().unwrap(), "resident_id": people[0], "how": "the"}]})).await.1;
     assert_eq!(statuses(&out), ["bi_tu_choi"]);
+
+    // The hamlet's quarterly report is prefilled from these records, which
+    // are one click away.
+    send(&app, &team, &batch(&pack_of(&app).await, "lop-tham")).await;
+    let unit = app
+        .store
+        .list_units()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| {
+            u.unit_type == hocvuso_domain::UnitType::Hamlet && u.hamlet_id == Some(app.hamlets[0])
+        })
+        .unwrap();
+    let (head, _) = app.login("truongxom").await;
+    let (status, form) = app
+        .get(&head, &format!("/bao-cao/don-vi/{}?quy=2026Q2", unit.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for (key, want) in [
+        ("so_buoi_tuyen_truyen", 1),
+        ("so_luot_tham_gia", 2),
+        ("so_ho_da_den", 3),
+        ("so_nguoi_duoc_huong_dan", 3),
+    ] {
+        assert!(
+            form.contains(&format!(
+                "name=\"{key}\" inputmode=\"numeric\" value=\"{want}\""
+            )),
+            "{key} should be {want}"
+        );
+    }
+    let link = format!("/thuc-dia/so-lieu?xom={}", app.hamlets[0]);
+    assert!(form.contains(&link), "the records are linked");
+    let (status, records) = app.get(&head, &format!("{link}&quy=2026Q2")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        records.contains("Các lần thăm (3)") && records.contains("Các buổi học (1)"),
+        "{records}"
+    );
 }
 
 on_both_engines!(
