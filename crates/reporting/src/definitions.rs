@@ -27,6 +27,8 @@ pub enum ReachedBy {
     /// Passed every one of these courses ("cac_khoa_hoc:a+b+c").
     AllCourses(Vec<String>),
     Assistant,
+    /// Reached a digital milestone ("moc:<mã>", `domain::field::Milestone`).
+    Milestone(hocvuso_domain::field::Milestone),
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +151,16 @@ impl Definitions {
                             ReachedBy::Basic
                         }
                         "tro_ly_ao" => ReachedBy::Assistant,
+                        other if other.starts_with("moc:") => {
+                            let code = other.trim_start_matches("moc:").trim();
+                            match hocvuso_domain::field::Milestone::from_code(code) {
+                                Some(m) => ReachedBy::Milestone(m),
+                                None => {
+                                    let known: Vec<&str> = hocvuso_domain::field::Milestone::ALL.iter().map(|m| m.code()).collect();
+                                    return Err(at(format!("mốc `{code}` không có; các mốc: {}", known.join(", "))));
+                                }
+                            }
+                        }
                         other => match (other.strip_prefix("khoa_hoc:"), other.strip_prefix("cac_khoa_hoc:")) {
                             (Some(id), _) if catalog.course(id).is_some() => ReachedBy::Course(id.to_string()),
                             (Some(id), _) => return Err(at(format!("khóa học `{id}` không có"))),
@@ -164,7 +176,7 @@ impl Definitions {
                             }
                             (None, None) => {
                                 return Err(at(format!(
-                                    "điều kiện `{other}` không có; dùng \"co_ban\", \"khoa_hoc:<mã>\", \"cac_khoa_hoc:<mã>+<mã>\" hoặc \"tro_ly_ao\""
+                                    "điều kiện `{other}` không có; dùng \"co_ban\", \"khoa_hoc:<mã>\", \"cac_khoa_hoc:<mã>+<mã>\", \"tro_ly_ao\" hoặc \"moc:<mã mốc>\""
                                 )))
                             }
                         },
@@ -239,6 +251,10 @@ impl Definitions {
                     ids.iter().map(|i| title(i)).collect::<Vec<_>>().join(", ")
                 ),
                 ReachedBy::Assistant => "đã dùng trợ lý ảo hành chính (khi đăng nhập)".into(),
+                ReachedBy::Milestone(m) => format!(
+                    "Tổ công nghệ số hoặc lớp học ghi nhận: {}",
+                    m.label().to_lowercase()
+                ),
             })
             .collect();
         format!(

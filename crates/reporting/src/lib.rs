@@ -249,6 +249,7 @@ pub fn population_of(
             ReachedBy::Course(id) => Criterion::AnyCourse(vec![id.clone()]),
             ReachedBy::AllCourses(ids) => Criterion::AllCourses(ids.clone()),
             ReachedBy::Assistant => Criterion::Assistant,
+            ReachedBy::Milestone(m) => Criterion::Milestone(m.code().to_string()),
         })
         .collect();
     Some((population, criteria))

@@ -24,6 +24,8 @@ struct Fixture {
     /// resident → course → when passed.
     passes: Vec<(i64, String, DateTime<Utc>)>,
     assistant: BTreeSet<i64>,
+    /// (resident, milestone code) → when it counts (the day's start in Vietnam).
+    milestones: HashMap<(i64, String), DateTime<Utc>>,
 }
 
 /// A small commune with passes spread over this quarter and earlier ones,
@@ -73,7 +75,37 @@ async fn fixture(store: &Store, catalog: &Catalog) -> Fixture {
             .unwrap();
         assistant.insert(r.id);
     }
-    Fixture { passes, assistant }
+    // Some people were guided at home and used an AI tool there.
+    let mut milestones = HashMap::new();
+    let vn_today = hocvuso_domain::time::vn_today();
+    for (k, r) in people.iter().enumerate().step_by(13) {
+        let day = vn_today - chrono::Days::new((k % 150) as u64);
+        let visit = hocvuso_domain::field::VisitRecord {
+            id: format!("kiem-thu-tham-{k:04}"),
+            household_id: r.household_id,
+            visited_on: day,
+            people: vec![r.id],
+            milestones: vec![hocvuso_domain::field::MilestoneMark {
+                resident_id: r.id,
+                milestone: hocvuso_domain::field::Milestone::AiTool,
+            }],
+            note: String::new(),
+        };
+        let out = store
+            .sync_visits(&ResidentScope::All, None, &[visit], vn_today)
+            .await
+            .unwrap();
+        assert_eq!(out[0].status, hocvuso_domain::field::SyncStatus::Saved);
+        milestones.insert(
+            (r.id, "ai".to_string()),
+            hocvuso_domain::time::vn_midnight(day),
+        );
+    }
+    Fixture {
+        passes,
+        assistant,
+        milestones,
+    }
 }
 
 /// A passed quiz with its certificate (the `n`-th of the test), as a class records it.
@@ -402,6 +434,9 @@ async fn check_against_raw_rows(
                     }
                     // Questions were logged just now.
                     ReachedBy::Assistant => fx.assistant.contains(&r.id).then(Utc::now),
+                    ReachedBy::Milestone(m) => {
+                        fx.milestones.get(&(r.id, m.code().to_string())).copied()
+                    }
                 })
                 .min()
         };

@@ -276,6 +276,7 @@ macro_rules! class_ops {
                                 .bind(MilestoneSource::Class.code())
                                 .bind(&r.id)
                                 .bind(user_id)
+                                .bind(crate::field::reached_at(day))
                                 .execute(&mut *tx)
                                 .await?;
                         }

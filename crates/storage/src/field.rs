@@ -126,6 +126,12 @@ pub struct SyncConflict {
     pub received_at: chrono::DateTime<Utc>,
 }
 
+/// When a milestone reached on `day` counts for the indicators: the day's
+/// start in Vietnam.
+pub(crate) fn reached_at(day: NaiveDate) -> chrono::DateTime<Utc> {
+    hocvuso_domain::time::vn_midnight(day)
+}
+
 /// The answers to a batch in the order its records came: those refused
 /// before the database (by index) among those the database answered.
 pub(crate) fn in_order(
@@ -170,9 +176,11 @@ pub struct FieldTotals {
 
 /// The upsert of one milestone claim: the row changes only for an earlier
 /// date, or the same date and a smaller record id (`Reached::merge`).
-pub(crate) const MILESTONE_UPSERT: &str = "INSERT INTO milestones (resident_id, milestone, reached_on, source, record_id, recorded_by) \
-     VALUES ($1, $2, $3, $4, $5, $6) \
-     ON CONFLICT (resident_id, milestone) DO UPDATE SET reached_on = excluded.reached_on, \
+/// Binds: resident, milestone, reached_on, source, record id, user,
+/// reached_at ([`reached_at`] of reached_on).
+pub(crate) const MILESTONE_UPSERT: &str = "INSERT INTO milestones (resident_id, milestone, reached_on, source, record_id, recorded_by, reached_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+     ON CONFLICT (resident_id, milestone) DO UPDATE SET reached_on = excluded.reached_on, reached_at = excluded.reached_at, \
      source = excluded.source, record_id = excluded.record_id, recorded_by = excluded.recorded_by \
      WHERE excluded.reached_on < milestones.reached_on \
      OR (excluded.reached_on = milestones.reached_on AND excluded.record_id < milestones.record_id)";
@@ -330,6 +338,7 @@ macro_rules! field_ops {
                             .bind(MilestoneSource::Visit.code())
                             .bind(&v.id)
                             .bind(user_id)
+                            .bind(reached_at(v.visited_on))
                             .execute(&mut *tx)
                             .await?;
                     }

@@ -39,6 +39,9 @@ pub enum Criterion {
     AnyCourse(Vec<String>),
     /// Asked the assistant while logged in.
     Assistant,
+    /// Reached this digital milestone (its code, `domain::field::Milestone`),
+    /// recorded at a visit or a class.
+    Milestone(String),
 }
 
 /// One cell of an indicator's count: residents of the population in a
@@ -259,6 +262,12 @@ fn push_reached<'a, DB: sqlx::Database>(
                 );
                 push_dirty(qb, "resident_id", dirty);
                 qb.push(" GROUP BY resident_id");
+            }
+            Criterion::Milestone(code) => {
+                // One row per person and milestone (its primary key).
+                qb.push("SELECT resident_id, reached_at AS t FROM milestones WHERE milestone = ")
+                    .push_bind(code.clone());
+                push_dirty(qb, "resident_id", dirty);
             }
         }
     }

@@ -37,6 +37,9 @@ CREATE TABLE milestones (
     resident_id BIGINT NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
     milestone   TEXT NOT NULL,
     reached_on  DATE NOT NULL,
+    -- The start of reached_on in Vietnam (domain::time::vn_midnight), as
+    -- the indicators compare times.
+    reached_at  TIMESTAMPTZ NOT NULL,
     source      TEXT NOT NULL,
     record_id   TEXT NOT NULL,
     recorded_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
@@ -86,3 +89,13 @@ CREATE TABLE attendance (
     PRIMARY KEY (session_id, resident_id)
 );
 CREATE INDEX attendance_resident ON attendance(resident_id);
+
+-- A milestone reached (or moved earlier) may change an indicator that
+-- counts it: see 0007_indicator_reach.sql.
+CREATE TRIGGER milestones_reach_ins AFTER INSERT ON milestones
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION indicator_dirty_new();
+CREATE TRIGGER milestones_reach_del AFTER DELETE ON milestones
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION indicator_dirty_old();
+CREATE TRIGGER milestones_reach_upd AFTER UPDATE ON milestones FOR EACH ROW
+    WHEN (OLD.resident_id IS DISTINCT FROM NEW.resident_id OR OLD.reached_at IS DISTINCT FROM NEW.reached_at)
+    EXECUTE FUNCTION indicator_dirty_row();

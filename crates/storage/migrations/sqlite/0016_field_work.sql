@@ -37,6 +37,9 @@ CREATE TABLE milestones (
     resident_id INTEGER NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
     milestone   TEXT NOT NULL,
     reached_on  DATE NOT NULL,
+    -- The start of reached_on in Vietnam (domain::time::vn_midnight), as
+    -- the indicators compare times.
+    reached_at  TEXT NOT NULL,
     source      TEXT NOT NULL,
     record_id   TEXT NOT NULL,
     recorded_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
@@ -93,3 +96,16 @@ CREATE TABLE attendance (
     PRIMARY KEY (session_id, resident_id)
 );
 CREATE INDEX attendance_resident ON attendance(resident_id);
+
+-- A milestone reached (or moved earlier) may change an indicator that
+-- counts it (reached = "moc:<code>"): see 0007_indicator_reach.sql.
+CREATE TRIGGER milestones_reach_ins AFTER INSERT ON milestones
+BEGIN INSERT INTO indicator_dirty (resident_id) VALUES (NEW.resident_id); END;
+CREATE TRIGGER milestones_reach_del AFTER DELETE ON milestones
+BEGIN INSERT INTO indicator_dirty (resident_id) VALUES (OLD.resident_id); END;
+CREATE TRIGGER milestones_reach_upd AFTER UPDATE OF resident_id, reached_at ON milestones
+WHEN OLD.resident_id IS NOT NEW.resident_id OR OLD.reached_at IS NOT NEW.reached_at
+BEGIN
+    INSERT INTO indicator_dirty (resident_id) VALUES (OLD.resident_id);
+    INSERT INTO indicator_dirty (resident_id) VALUES (NEW.resident_id);
+END;
