@@ -3,6 +3,7 @@
 
 mod ask;
 mod bench;
+mod bench_field;
 mod bench_pages;
 mod commands;
 mod courses;
@@ -160,12 +161,12 @@ enum Command {
     },
     /// Đo tốc độ nhập Excel và số yêu cầu/giây của các trang; in bảng kết quả.
     Bench {
-        /// `indicators`: đo thời gian tính bảng chỉ tiêu (xã mẫu; thêm --scale cho cỡ tỉnh). `load`: thử tải 50 người dùng, có và không có kẻ tấn công (--seconds mỗi giai đoạn, --concurrency người dùng). `pages`: hồ sơ, danh sách và API trợ lý bằng wrk, cạnh máy chủ tối thiểu (--floor). Bỏ trống: nhập Excel và các trang.
+        /// `indicators`: đo thời gian tính bảng chỉ tiêu (xã mẫu; thêm --scale cho cỡ tỉnh). `load`: thử tải 50 người dùng, có và không có kẻ tấn công (--seconds mỗi giai đoạn, --concurrency người dùng). `pages`: hồ sơ, danh sách và API trợ lý bằng wrk, cạnh máy chủ tối thiểu (--floor). `field`: danh sách xóm tải về điện thoại và gửi 500 bản ghi đi thực địa (--runs lần). Bỏ trống: nhập Excel và các trang.
         what: Option<String>,
         /// Với `bench indicators`: thêm một bộ dữ liệu cỡ tỉnh có chừng này cư dân.
         #[arg(long)]
         scale: Option<usize>,
-        /// Với `bench indicators`: số lần tính mỗi dòng.
+        /// Với `bench indicators`: số lần tính mỗi dòng; với `bench field`: số lần gửi.
         #[arg(long, default_value_t = 5)]
         runs: usize,
         /// Với `bench indicators`: chỉ đo trên PostgreSQL.
@@ -451,9 +452,14 @@ async fn main() {
             .await
         }
         Command::Bench {
+            what: Some(what),
+            runs,
+            ..
+        } if what == "field" => bench_field::run(bench_field::FieldArgs { runs }).await,
+        Command::Bench {
             what: Some(what), ..
         } => Err(anyhow::anyhow!(
-            "không có phép đo `{what}`; dùng `hocvuso bench`, `hocvuso bench pages`, `hocvuso bench indicators` hoặc `hocvuso bench load`"
+            "không có phép đo `{what}`; dùng `hocvuso bench`, `hocvuso bench pages`, `hocvuso bench indicators`, `hocvuso bench load` hoặc `hocvuso bench field`"
         )),
         Command::Bench {
             seconds,

@@ -252,8 +252,8 @@ impl Definitions {
                 ),
                 ReachedBy::Assistant => "đã dùng trợ lý ảo hành chính (khi đăng nhập)".into(),
                 ReachedBy::Milestone(m) => format!(
-                    "Tổ công nghệ số hoặc lớp học ghi nhận: {}",
-                    m.label().to_lowercase()
+                    "được Tổ công nghệ số hoặc lớp học ghi nhận mốc «{}»",
+                    m.label()
                 ),
             })
             .collect();

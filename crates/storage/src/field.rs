@@ -174,6 +174,20 @@ pub struct FieldTotals {
     pub attendance: i64,
 }
 
+/// How many people have reached each milestone, by hamlet (adults) and by
+/// target group, with the totals to divide by: the dashboard's table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MilestoneShares {
+    /// (hamlet, milestone code, adults of the hamlet who reached it).
+    pub by_hamlet: Vec<(i64, String, i64)>,
+    /// (hamlet, adults).
+    pub hamlet_totals: Vec<(i64, i64)>,
+    /// (group code, milestone code, members who reached it).
+    pub by_group: Vec<(String, String, i64)>,
+    /// (group code, members).
+    pub group_totals: Vec<(String, i64)>,
+}
+
 /// The upsert of one milestone claim: the row changes only for an earlier
 /// date, or the same date and a smaller record id (`Reached::merge`).
 /// Binds: resident, milestone, reached_on, source, record id, user,
@@ -469,6 +483,37 @@ macro_rules! field_ops {
                     .collect())
             }
 
+            async fn milestone_shares(&self, adults: &str) -> Result<MilestoneShares> {
+                let by_hamlet = sqlx::query_as::<$DB, (i64, String, i64)>(
+                    "SELECT r.hamlet_id, m.milestone, COUNT(*) FROM milestones m JOIN residents r ON r.id = m.resident_id \
+                     WHERE EXISTS (SELECT 1 FROM resident_groups g WHERE g.resident_id = r.id AND g.group_code = $1) \
+                     GROUP BY r.hamlet_id, m.milestone",
+                )
+                .bind(adults)
+                .fetch_all(&self.read)
+                .await?;
+                let hamlet_totals = sqlx::query_as::<$DB, (i64, i64)>(
+                    "SELECT r.hamlet_id, COUNT(*) FROM residents r \
+                     WHERE EXISTS (SELECT 1 FROM resident_groups g WHERE g.resident_id = r.id AND g.group_code = $1) \
+                     GROUP BY r.hamlet_id",
+                )
+                .bind(adults)
+                .fetch_all(&self.read)
+                .await?;
+                let by_group = sqlx::query_as::<$DB, (String, String, i64)>(
+                    "SELECT g.group_code, m.milestone, COUNT(DISTINCT m.resident_id) FROM milestones m \
+                     JOIN resident_groups g ON g.resident_id = m.resident_id GROUP BY g.group_code, m.milestone",
+                )
+                .fetch_all(&self.read)
+                .await?;
+                let group_totals = sqlx::query_as::<$DB, (String, i64)>(
+                    "SELECT group_code, COUNT(DISTINCT resident_id) FROM resident_groups GROUP BY group_code",
+                )
+                .fetch_all(&self.read)
+                .await?;
+                Ok(MilestoneShares { by_hamlet, hamlet_totals, by_group, group_totals })
+            }
+
             async fn field_counts(&self) -> Result<FieldCounts> {
                 let (visits, people_guided, milestones, conflicts) = sqlx::query_as::<$DB, (i64, i64, i64, i64)>(
                     "SELECT (SELECT COUNT(*) FROM visits), (SELECT COUNT(*) FROM visit_people), \
@@ -568,6 +613,12 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<VisitRow>> {
         dispatch!(self, s => s.visits_between(hamlet_id, from, to).await)
+    }
+
+    /// Each milestone's reach by hamlet (among adults) and by target group.
+    pub async fn milestone_shares(&self) -> Result<MilestoneShares> {
+        let adults = hocvuso_domain::TargetGroup::Adults.code();
+        dispatch!(self, s => s.milestone_shares(adults).await)
     }
 
     /// Visits, people guided, milestones and conflicts, commune-wide.

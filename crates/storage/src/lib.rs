@@ -62,8 +62,8 @@ pub use consent::{consent_given_in, in_force, ConsentRecord};
 pub use demo_load::DemoLoadSummary;
 pub use error::StoreError;
 pub use field::{
-    FieldCounts, FieldPack, FieldTotals, MilestoneRow, PackHousehold, PackPerson, PackVisit,
-    SyncConflict, SyncOutcome, VisitRow,
+    FieldCounts, FieldPack, FieldTotals, MilestoneRow, MilestoneShares, PackHousehold, PackPerson,
+    PackVisit, SyncConflict, SyncOutcome, VisitRow,
 };
 pub use hamlets::{HamletMerge, HamletRecord, MergedHamlet};
 pub use imports::ImportSummary;

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/lop", get(list).post(add))
         .route("/lop/{id}", get(show))
+        .route("/lop/{id}/phieu-diem-danh.pdf", get(sheet))
 }
 
 #[derive(Deserialize, Default)]
@@ -335,4 +336,85 @@ async fn show(
     }
     .render()?;
     Ok(Html(html).into_response())
+}
+
+/// The class's attendance sheet (A4 PDF): the hamlet's people of the class's
+/// group (adults when it is for everyone), by name, a box to tick each, for
+/// a place without a phone; the ticks are entered afterwards in the field
+/// app ("Nhập từ phiếu").
+async fn sheet(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let scope = user
+        .role()
+        .scope(Action::See, Resource::FieldWork)
+        .ok_or(AppError::NotFound)?;
+    let s = state.store.session(id).await?.ok_or(AppError::NotFound)?;
+    let hamlet =
+        match (scope, s.hamlet_id) {
+            (ResidentScope::All, Some(h)) => h,
+            (ResidentScope::Hamlet(mine), Some(h)) if mine == h => h,
+            (ResidentScope::All, None) => return Err(AppError::BadRequest(
+                "Buổi học toàn xã không có danh sách xóm để in phiếu: hãy in phiếu theo từng xóm"
+                    .into(),
+            )),
+            _ => return Err(AppError::NotFound),
+        };
+    let group = s.group().unwrap_or(TargetGroup::Adults);
+    let people = state
+        .store
+        .list_residents(
+            ResidentScope::Hamlet(hamlet),
+            &hocvuso_domain::ResidentFilter {
+                group: Some(group),
+                ..Default::default()
+            },
+            1,
+            5000,
+        )
+        .await?
+        .items;
+    let view = SessionView::of(&s);
+    let list = hocvuso_documents::NameList {
+        title: "PHIẾU ĐIỂM DANH".into(),
+        lines: vec![
+            view.topic.clone(),
+            format!("{} · {} · {}", view.when, view.place, view.hamlet),
+            format!("Đối tượng: {} ({} người)", group.label(), people.len()),
+        ],
+        columns: vec![
+            ("STT".into(), 32.0),
+            ("Họ và tên".into(), 210.0),
+            ("Năm sinh".into(), 60.0),
+            ("Ký tên".into(), 140.0),
+            ("Có mặt".into(), 0.0),
+        ],
+        rows: people
+            .iter()
+            .map(|r| {
+                vec![
+                    String::new(),
+                    r.full_name.clone(),
+                    r.birth.map(|b| b.year().to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        tick_box: true,
+        footer: format!("Phiếu điểm danh buổi học số {id} · in từ hocvuso"),
+    };
+    let pdf =
+        hocvuso_documents::name_list_pdf(&list).map_err(|e| AppError::Internal(e.to_string()))?;
+    user.audit(
+        &state,
+        AuditAction::ViewList,
+        AuditObject::Class,
+        id,
+        format!("in phiếu điểm danh ({} người)", people.len()),
+    );
+    Ok(crate::field::pdf_download(
+        pdf,
+        &format!("phieu-diem-danh-{id}.pdf"),
+    ))
 }

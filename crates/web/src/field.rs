@@ -39,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/thuc-dia/xom", get(pack))
         .route("/api/thuc-dia/dong-bo", post(sync))
         .route("/thuc-dia/so-lieu", get(records))
+        .route("/thuc-dia/the-hoc-vien.pdf", get(cards))
+        .route("/thuc-dia/chua-dat.pdf", get(worklist))
         .route("/static/thuc-dia.js", get(script))
 }
 
@@ -260,6 +262,171 @@ async fn records(
     }
     .render()?;
     Ok(Html(html).into_response())
+}
+
+/// A PDF to download, kept by no cache.
+pub(crate) fn pdf_download(pdf: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
+/// The text on a learner card and in its QR code: what the field app reads
+/// back to tick a presence (`thuc-dia.js`, `cardId`).
+pub fn card_code(resident_id: i64) -> String {
+    format!("HV-{resident_id}")
+}
+
+/// Learner cards for the hamlet's people (`?ho=`: one household), ten to
+/// an A4 page.
+async fn cards(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<CardsQuery>,
+) -> AppResult<Response> {
+    let (_, hamlet_id) = hamlet_of(&state, &user, Action::See, q.xom.as_deref()).await?;
+    let pack = state
+        .store
+        .field_pack(hamlet_id, state.today())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let household =
+        q.ho.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<i64>().map_err(|_| AppError::NotFound))
+            .transpose()?;
+    let cards: Vec<hocvuso_documents::LearnerCard> = pack
+        .households
+        .iter()
+        .filter(|h| household.is_none_or(|id| h.id == id))
+        .flat_map(|h| h.people.iter())
+        .map(|p| hocvuso_documents::LearnerCard {
+            name: p.name.clone(),
+            hamlet: pack.hamlet.clone(),
+            birth_year: p.birth_year,
+            code: card_code(p.id),
+        })
+        .collect();
+    if cards.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let pdf = hocvuso_documents::learner_cards_pdf(&cards, &state.commune_name().await)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    user.audit(
+        &state,
+        AuditAction::ViewList,
+        AuditObject::Hamlet,
+        hamlet_id,
+        format!("in {} thẻ học viên", cards.len()),
+    );
+    Ok(pdf_download(
+        pdf,
+        &format!("the-hoc-vien-xom-{hamlet_id}.pdf"),
+    ))
+}
+
+#[derive(Deserialize)]
+struct CardsQuery {
+    #[serde(default)]
+    xom: Option<String>,
+    #[serde(default)]
+    ho: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WorklistQuery {
+    #[serde(default)]
+    xom: Option<String>,
+    #[serde(default)]
+    moc: Option<String>,
+}
+
+/// "Không để ai bị bỏ lại phía sau": the hamlet's people who have not
+/// reached a milestone, those to visit first on top, as an A4 PDF.
+async fn worklist(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<WorklistQuery>,
+) -> AppResult<Response> {
+    let (_, hamlet_id) = hamlet_of(&state, &user, Action::See, q.xom.as_deref()).await?;
+    let milestone = Milestone::from_code(q.moc.as_deref().unwrap_or("").trim())
+        .ok_or_else(|| AppError::BadRequest("Chọn một mốc kỹ năng số".into()))?;
+    let pack = state
+        .store
+        .field_pack(hamlet_id, state.today())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut rows: Vec<(bool, Vec<String>)> = pack
+        .households
+        .iter()
+        .flat_map(|h| h.people.iter().map(move |p| (h, p)))
+        .filter(|(_, p)| !p.reached.contains(&milestone.code()))
+        .map(|(h, p)| {
+            (
+                p.priority,
+                vec![
+                    String::new(),
+                    p.name.clone(),
+                    p.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                    h.head.clone(),
+                    if p.priority {
+                        "Ưu tiên".into()
+                    } else {
+                        String::new()
+                    },
+                ],
+            )
+        })
+        .collect();
+    // Those to visit first on top; the order within each stays the list's.
+    rows.sort_by_key(|(priority, _)| !*priority);
+    let n = rows.len();
+    let list = hocvuso_documents::NameList {
+        title: "KHÔNG ĐỂ AI BỊ BỎ LẠI PHÍA SAU".into(),
+        lines: vec![
+            format!(
+                "{}: {n} người chưa đạt mốc «{}»",
+                pack.hamlet,
+                milestone.label()
+            ),
+            "Người cao tuổi, đồng bào dân tộc thiểu số được đưa lên trước.".into(),
+        ],
+        columns: vec![
+            ("STT".into(), 32.0),
+            ("Họ và tên".into(), 170.0),
+            ("Năm sinh".into(), 55.0),
+            ("Chủ hộ".into(), 150.0),
+            ("Ghi chú".into(), 0.0),
+        ],
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        tick_box: false,
+        footer: format!("In ngày {} từ hocvuso", state.today().format("%d/%m/%Y")),
+    };
+    let pdf =
+        hocvuso_documents::name_list_pdf(&list).map_err(|e| AppError::Internal(e.to_string()))?;
+    user.audit(
+        &state,
+        AuditAction::ViewList,
+        AuditObject::Hamlet,
+        hamlet_id,
+        format!(
+            "in danh sách chưa đạt mốc «{}» ({n} người)",
+            milestone.label()
+        ),
+    );
+    Ok(pdf_download(
+        pdf,
+        &format!("chua-dat-{}-xom-{hamlet_id}.pdf", milestone.code()),
+    ))
 }
 
 async fn pack(

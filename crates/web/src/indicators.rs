@@ -264,6 +264,69 @@ struct DashboardPage {
     cards: Vec<Card>,
     can_report: bool,
     computed_at: Option<String>,
+    milestones: MilestoneTable,
+}
+
+/// Each milestone's share (rows) by hamlet, then by target group (columns).
+pub struct MilestoneTable {
+    pub columns: Vec<String>,
+    /// (milestone label, a cell per column).
+    pub rows: Vec<(String, Vec<String>)>,
+    pub empty: bool,
+}
+
+impl MilestoneTable {
+    fn of(s: &hocvuso_storage::MilestoneShares, hamlets: &[(i64, String)]) -> MilestoneTable {
+        use hocvuso_domain::field::Milestone;
+        use hocvuso_domain::TargetGroup;
+        let share = |n: i64, total: i64| {
+            hocvuso_domain::numbers::percent_or_no_data(
+                (total > 0).then(|| n as f64 * 100.0 / total as f64),
+            )
+        };
+        let mut columns: Vec<String> = hamlets.iter().map(|(_, n)| n.clone()).collect();
+        columns.extend(TargetGroup::ALL.iter().map(|g| g.label().to_string()));
+        let rows = Milestone::ALL
+            .iter()
+            .map(|m| {
+                let mut cells: Vec<String> = hamlets
+                    .iter()
+                    .map(|(h, _)| {
+                        let n = s
+                            .by_hamlet
+                            .iter()
+                            .find(|(x, c, _)| x == h && c == m.code())
+                            .map_or(0, |r| r.2);
+                        let total = s
+                            .hamlet_totals
+                            .iter()
+                            .find(|(x, _)| x == h)
+                            .map_or(0, |r| r.1);
+                        share(n, total)
+                    })
+                    .collect();
+                cells.extend(TargetGroup::ALL.iter().map(|g| {
+                    let n = s
+                        .by_group
+                        .iter()
+                        .find(|(x, c, _)| x == g.code() && c == m.code())
+                        .map_or(0, |r| r.2);
+                    let total = s
+                        .group_totals
+                        .iter()
+                        .find(|(x, _)| x == g.code())
+                        .map_or(0, |r| r.1);
+                    share(n, total)
+                }));
+                (m.label().to_string(), cells)
+            })
+            .collect();
+        MilestoneTable {
+            columns,
+            rows,
+            empty: s.by_hamlet.is_empty() && s.by_group.is_empty(),
+        }
+    }
 }
 
 /// The quarters a user may pick (`Quarter::pickable`), as (value, label).
@@ -282,6 +345,14 @@ async fn dashboard(
     officials_only(&user)?;
     let quarter = quarter_of(&state, q.quy.as_deref())?;
     let d = cached_dashboard(&state, quarter).await?;
+    let hamlets: Vec<(i64, String)> = state
+        .store
+        .list_hamlets()
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.name))
+        .collect();
+    let milestones = MilestoneTable::of(&state.store.milestone_shares().await?, &hamlets);
     Ok(Html(
         DashboardPage {
             nav: Some(Nav::of(&user)),
@@ -291,6 +362,7 @@ async fn dashboard(
             cards: d.indicators.iter().cloned().map(card).collect(),
             computed_at: d.computed_at.map(crate::pages::vn_time),
             can_report: user.role().can_manage_reports(),
+            milestones,
         }
         .render()?,
     ))

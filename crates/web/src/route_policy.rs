@@ -411,6 +411,10 @@ pub const ROUTES: &[Route] = {
         get("/thuc-dia", see(FieldWork)).with("xom", Hamlet),
         get("/static/thuc-dia.js", Public),
         get("/thuc-dia/so-lieu", see(FieldWork)).query("quy=2026Q2"),
+        get("/thuc-dia/the-hoc-vien.pdf", see(FieldWork)),
+        get("/thuc-dia/the-hoc-vien.pdf", see(FieldWork)).with("xom", Hamlet),
+        get("/thuc-dia/chua-dat.pdf", see(FieldWork)).query("moc=vneid"),
+        get("/thuc-dia/chua-dat.pdf", see(FieldWork)).with("xom", Hamlet).query("moc=vneid"),
         get("/thuc-dia/so-lieu", see(FieldWork)).with("xom", Hamlet).query("quy=2026Q2"),
         get("/api/thuc-dia/xom", see(FieldWork)),
         get("/api/thuc-dia/xom", see(FieldWork)).with("xom", Hamlet),
@@ -423,6 +427,7 @@ pub const ROUTES: &[Route] = {
         get("/lop", see(FieldWork)).with("xom", Hamlet),
         post("/lop", change(FieldWork)).form(&[("chu_de", "")]).answers(StatusCode::OK),
         get("/lop/{id}", see(FieldWork)).of(&[Object::Class]).hidden(),
+        get("/lop/{id}/phieu-diem-danh.pdf", see(FieldWork)).of(&[Object::Class]).hidden(),
         // setup
         get("/thiet-lap", see(Setup)),
         post("/thiet-lap/xa", change(Setup)).form(&[("commune", ""), ("province", "")])

@@ -223,8 +223,8 @@
     if (rows.length > 30) { ul.appendChild(el('li', 'Còn ' + (rows.length - 30) + ' người: gõ tên để tìm.', 'muted')); }
   }
 
-  function tick(sessionId, residentId) {
-    var rec = { kind: 'diem_danh', id: newId(), session_id: sessionId, resident_id: residentId, how: 'danh_sach', milestones: [] };
+  function tick(sessionId, residentId, how) {
+    var rec = { kind: 'diem_danh', id: newId(), session_id: sessionId, resident_id: residentId, how: how || $('cach-diem-danh').value, milestones: [] };
     tx('cho-gui', 'readwrite', function (s) { s.put(rec); })
       .then(function () {
         pack.ticks = pack.ticks || {};
@@ -405,7 +405,47 @@
   $('luu-tham').addEventListener('click', saveVisit);
   $('huy-tham').addEventListener('click', function () { current = null; $('ghi-tham').hidden = true; });
   $('gui-ngay').addEventListener('click', function () { if (!navigator.onLine) { say('Chưa có mạng: bản ghi vẫn được giữ trên máy.'); } sync(); });
-  $('in-ds').addEventListener('click', function () { window.print(); });
+  function worklistLink() {
+    $('in-ds').href = '/thuc-dia/chua-dat.pdf?xom=' + HAMLET + '&moc=' + encodeURIComponent($('moc-chon').value);
+  }
+  $('moc-chon').addEventListener('change', worklistLink);
+  worklistLink();
+  // A learner card: "HV-<id>" typed or scanned ticks that person present.
+  function byCard(text) {
+    var m = /HV-(\d+)/i.exec(String(text || '').trim());
+    var sid = $('buoi-hoc').value;
+    if (!m || !pack || !sid || !(pack.sessions || []).length) { say('Mã thẻ không đúng (dạng HV-123), hoặc chưa chọn buổi học.'); return; }
+    var id = Number(m[1]);
+    var who = people().filter(function (x) { return x.p.id === id; })[0];
+    if (!who) { say('Thẻ ' + m[0] + ' không phải của người trong xóm này.'); return; }
+    if (ticked(sid).indexOf(id) >= 0) { say(who.p.name + ' đã được điểm danh.'); return; }
+    tick(Number(sid), id, 'the');
+    say('Đã điểm danh ' + who.p.name + ' theo thẻ.');
+    $('ma-the').value = '';
+  }
+  $('diem-danh-the').addEventListener('click', function () { byCard($('ma-the').value); });
+  $('ma-the').addEventListener('keydown', function (e) { if (e.key === 'Enter') { e.preventDefault(); byCard($('ma-the').value); } });
+  // Scanning needs the browser's barcode reader (Chrome on Android has it).
+  if ('BarcodeDetector' in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    $('quet-the').hidden = false;
+    $('quet-the').addEventListener('click', function () {
+      var video = $('camera');
+      var detector = new window.BarcodeDetector({ formats: ['qr_code'] });
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } }).then(function (stream) {
+        video.srcObject = stream;
+        video.hidden = false;
+        return video.play().then(function () {
+          var stop = function () { stream.getTracks().forEach(function (t) { t.stop(); }); video.hidden = true; };
+          var look = function () {
+            detector.detect(video).then(function (codes) {
+              if (codes.length) { stop(); byCard(codes[0].rawValue); } else { setTimeout(look, 300); }
+            }).catch(function () { stop(); say('Không đọc được mã: hãy gõ mã trên thẻ.'); });
+          };
+          look();
+        });
+      }).catch(function () { say('Không mở được máy ảnh: hãy gõ mã trên thẻ.'); });
+    });
+  }
   window.addEventListener('online', function () { showWaiting(); sync(); loadPack(); });
   window.addEventListener('offline', showWaiting);
   // Logging out with records waiting: the records stay on this phone, but

@@ -434,7 +434,94 @@ async fn a_class_is_added_listed_and_its_attendance_synced() {
     );
 }
 
+/// The text of a PDF by `pdftotext` (pages split by form feeds), when it
+/// is installed; CI installs it.
+fn pdf_text(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+async fn pdf(app: &TestApp, c: &reqwest::Client, path: &str) -> (StatusCode, Vec<u8>) {
+    let r = c.get(app.url(path)).send().await.unwrap();
+    let status = r.status();
+    if status == StatusCode::OK {
+        assert_eq!(r.headers()["content-type"], "application/pdf", "{path}");
+    }
+    (status, r.bytes().await.unwrap().to_vec())
+}
+
+async fn cards_sheets_and_the_worklist_print_as_pdf() {
+    let app = spawn_app().await;
+    let (team, csrf) = app.login("tocnscd").await;
+    let pack = pack_of(&app).await;
+    let first = &pack.households[0].people[0];
+    let (status, cards) = pdf(&app, &team, "/thuc-dia/the-hoc-vien.pdf").await;
+    assert_eq!(status, StatusCode::OK);
+    let people: usize = pack.households.iter().map(|h| h.people.len()).sum();
+    let (status, worklist) = pdf(&app, &team, "/thuc-dia/chua-dat.pdf?moc=vneid").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = pdf(&app, &team, "/thuc-dia/chua-dat.pdf?moc=khong-co").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let other = format!("/thuc-dia/the-hoc-vien.pdf?xom={}", app.hamlets[1]);
+    assert_eq!(pdf(&app, &team, &other).await.0, StatusCode::NOT_FOUND);
+    let r = app
+        .post(
+            &team,
+            "/lop",
+            &[
+                ("csrf", &csrf),
+                ("chu_de", "Dùng VNeID"),
+                ("nhiem_vu", "III.2"),
+                ("dia_diem", "Nhà văn hóa xóm"),
+                ("ngay", "2026-06-03"),
+                ("gio", "08:00"),
+            ],
+        )
+        .await;
+    let class = r.headers()["location"].to_str().unwrap().to_string();
+    let (status, sheet) = pdf(&app, &team, &format!("{class}/phieu-diem-danh.pdf")).await;
+    assert_eq!(status, StatusCode::OK);
+    let Some(text) = pdf_text(&cards) else {
+        eprintln!("SKIP: pdftotext not installed; the PDFs' text was not checked (apt install poppler-utils)");
+        return;
+    };
+    assert!(text.contains(&first.name), "a card names {}", first.name);
+    assert!(text.contains(&format!("HV-{}", first.id)));
+    assert_eq!(
+        text.matches("THẺ HỌC VIÊN").count(),
+        people,
+        "one card per person"
+    );
+    assert_eq!(
+        text.matches('\x0c').count(),
+        people.div_ceil(10),
+        "ten cards a page"
+    );
+    let text = pdf_text(&worklist).unwrap();
+    assert!(text.contains("KHÔNG ĐỂ AI BỊ BỎ LẠI PHÍA SAU"));
+    assert!(
+        text.contains(&format!("{people} người chưa đạt mốc «Đã cài VNeID»")),
+        "{text}"
+    );
+    let text = pdf_text(&sheet).unwrap();
+    assert!(
+        text.contains("PHIẾU ĐIỂM DANH") && text.contains("Dùng VNeID"),
+        "{text}"
+    );
+}
+
 on_both_engines!(
+    cards_sheets_and_the_worklist_print_as_pdf,
     a_class_is_added_listed_and_its_attendance_synced,
     the_team_loads_its_own_hamlet_and_no_other,
     a_batch_sent_twice_over_http_changes_nothing_sync,

@@ -252,6 +252,8 @@ fn body_limits() -> BTreeMap<String, usize> {
             hocvuso_web::ASSISTANT_BODY_LIMIT
         } else if rest.contains("body_limit(REPORT_BODY_LIMIT)") {
             hocvuso_web::REPORT_BODY_LIMIT
+        } else if rest.contains("body_limit(field::BODY_LIMIT)") {
+            hocvuso_web::field::BODY_LIMIT
         } else if !rest.contains(".layer(") {
             // Only the app-wide form limit applies.
             hocvuso_web::FORM_BODY_LIMIT
