@@ -93,6 +93,7 @@ export async function fieldApp(base, dataDir, serverErrors) {
 
     let before = 0;
     const recorded = await step(page, 'offline (CDP), three visits and a class\'s attendance are recorded: the page shows 4 waiting', async () => {
+      await page.locator('#chua-dat-khung > summary').click();
       await page.locator('#moc-chon').selectOption('vneid');
       before = await notReached(page);
       await ctx.setOffline(true);
@@ -109,6 +110,7 @@ export async function fieldApp(base, dataDir, serverErrors) {
         await waitingIs(page, i + 1);
       }
       // The class: one person ticked present.
+      await page.locator('#diem-danh-khung > summary').click();
       await page.locator('#ds-diem-danh button[data-co-mat]').first().click();
       await waitingIs(page, 4);
       const text = await page.locator('#cho-gui').innerText();
@@ -143,7 +145,7 @@ export async function fieldApp(base, dataDir, serverErrors) {
       await ctx.setOffline(false);
       await waitingIs(page, 0);
       await page.waitForFunction(() => document.getElementById('da-ve').getAttribute('data-so') === '3', null, { timeout: STEP_TIMEOUT });
-      const items = await page.locator('#da-ve li').allInnerTexts();
+      const items = await page.locator('#da-ve li').allTextContents();
       assert(items.length === 3, `the server lists ${items.length} visits`);
       await page.goto(classPath);
       const h2 = await page.getByRole('heading', { level: 2 }).first().innerText();

@@ -207,7 +207,7 @@
     var q = fold($('tim-nguoi').value).trim();
     var done = ticked(sid);
     var rows = people().filter(function (x) { return !q || fold(x.p.name).indexOf(q) >= 0; });
-    rows.slice(0, 30).forEach(function (x) {
+    rows.slice(0, 20).forEach(function (x) {
       var li = el('li', x.p.name + (x.p.birth_year ? ' (' + x.p.birth_year + ')' : '') + ', hộ ' + x.h.head + ' ');
       if (done.indexOf(x.p.id) >= 0) {
         li.appendChild(el('strong', '✓ có mặt'));
@@ -220,7 +220,7 @@
       }
       ul.appendChild(li);
     });
-    if (rows.length > 30) { ul.appendChild(el('li', 'Còn ' + (rows.length - 30) + ' người: gõ tên để tìm.', 'muted')); }
+    if (rows.length > 20) { ul.appendChild(el('li', 'Còn ' + (rows.length - 20) + ' người: gõ tên để tìm.', 'muted')); }
   }
 
   function tick(sessionId, residentId, how) {
@@ -257,7 +257,7 @@
     var shown = 0;
     pack.households.forEach(function (h) {
       if (q && fold(h.head).indexOf(q) < 0 && !h.people.some(function (p) { return fold(p.name).indexOf(q) >= 0; })) { return; }
-      if (shown >= 100) { return; }
+      if (shown >= 30) { return; }
       shown += 1;
       var li = el('li');
       var b = el('button', 'Hộ ' + h.head + ' (' + h.people.length + ' người)', 'link');
@@ -268,6 +268,8 @@
       ul.appendChild(li);
     });
     if (!shown) { ul.appendChild(el('li', 'Không thấy hộ nào khớp.')); }
+    var more = pack.households.length - shown;
+    if (!q && more > 0) { ul.appendChild(el('li', 'Và ' + more + ' hộ nữa: gõ tên chủ hộ hoặc tên người để tìm.', 'muted')); }
   }
 
   function renderWorklist() {
@@ -277,10 +279,11 @@
     $('chua-dat-dem').textContent = rows.length + ' người chưa đạt mốc này (người cao tuổi, đồng bào dân tộc thiểu số lên trước).';
     var ol = $('chua-dat');
     ol.textContent = '';
-    rows.slice(0, 300).forEach(function (x) {
+    rows.slice(0, 50).forEach(function (x) {
       var text = x.p.name + (x.p.birth_year ? ' (' + x.p.birth_year + ')' : '') + ', hộ ' + x.h.head + (x.p.priority ? ' · ưu tiên' : '');
       ol.appendChild(el('li', text));
     });
+    if (rows.length > 50) { ol.appendChild(el('li', 'Và ' + (rows.length - 50) + ' người nữa: xem đủ trong bản in (PDF).', 'muted')); }
   }
 
   // --- a visit: one screen ---
