@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/lop", get(list).post(add))
         .route("/lop/{id}", get(show))
         .route("/lop/{id}/phieu-diem-danh.pdf", get(sheet))
+        .route("/lich-hoc", get(schedule))
 }
 
 #[derive(Deserialize, Default)]
@@ -417,4 +418,43 @@ async fn sheet(
         pdf,
         &format!("phieu-diem-danh-{id}.pdf"),
     ))
+}
+
+#[derive(Template)]
+#[template(path = "schedule.html")]
+struct SchedulePage {
+    nav: Option<Nav>,
+    /// (hamlet, its classes), hamlets with none left out.
+    hamlets: Vec<(String, Vec<SessionView>)>,
+    commune_wide: Vec<SessionView>,
+}
+
+/// The classes of the next eight weeks, by hamlet: a public page (no one's
+/// data), for residents to know where and when to come.
+async fn schedule(State(state): State<AppState>, user: Option<CurrentUser>) -> AppResult<Response> {
+    let today = state.today();
+    let sessions = state
+        .store
+        .sessions_between(None, today, today + chrono::Days::new(56))
+        .await?;
+    let mut hamlets: Vec<(String, Vec<SessionView>)> = Vec::new();
+    let mut commune_wide = Vec::new();
+    let mut sorted: Vec<&Session> = sessions.iter().collect();
+    sorted.sort_by(|a, b| (&a.hamlet, &a.starts_at).cmp(&(&b.hamlet, &b.starts_at)));
+    for s in sorted {
+        match &s.hamlet {
+            None => commune_wide.push(SessionView::of(s)),
+            Some(h) => match hamlets.last_mut() {
+                Some((name, list)) if name == h => list.push(SessionView::of(s)),
+                _ => hamlets.push((h.clone(), vec![SessionView::of(s)])),
+            },
+        }
+    }
+    let html = SchedulePage {
+        nav: user.as_ref().map(Nav::of),
+        hamlets,
+        commune_wide,
+    }
+    .render()?;
+    Ok(Html(html).into_response())
 }

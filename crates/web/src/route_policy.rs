@@ -423,6 +423,7 @@ pub const ROUTES: &[Route] = {
         // classes: the week's list (one's own hamlet; another is "not
         // found"), adding one (no topic: the page again with the message),
         // one class with who attended
+        get("/lich-hoc", Public),
         get("/lop", see(FieldWork)),
         get("/lop", see(FieldWork)).with("xom", Hamlet),
         post("/lop", change(FieldWork)).form(&[("chu_de", "")]).answers(StatusCode::OK),

@@ -129,6 +129,23 @@ async fn a_batch_sent_twice_over_http_changes_nothing_sync() {
     let (_, again) = send(&app, &c, &body).await;
     assert_eq!(statuses(&again), ["da_co"; 3]);
     assert_eq!(visits(&app).await, 3);
+    // The same id with another note: kept aside, and the office sees both.
+    let mut edited = body.clone();
+    edited["records"][0]["note"] = json!("Ghi chú sửa lại trên máy");
+    let (_, reply) = send(&app, &c, &edited).await;
+    assert_eq!(statuses(&reply), ["khac_ban_truoc", "da_co", "da_co"]);
+    let (office, _) = app.login("vhxh").await;
+    let (_, page) = app.get(&office, "/thuc-dia").await;
+    assert!(
+        page.contains("Bản ghi gửi lại với nội dung khác")
+            && page.contains("Ghi chú sửa lại trên máy"),
+        "{page}"
+    );
+    let (_, page) = app.get(&c, "/thuc-dia").await;
+    assert!(
+        !page.contains("Ghi chú sửa lại trên máy"),
+        "the team does not see the office's table"
+    );
     // The worklist shrinks: the pack now shows the milestone reached.
     let (_, pack) = app.get(&c, "/api/thuc-dia/xom").await;
     let pack: Value = serde_json::from_str(&pack).unwrap();
