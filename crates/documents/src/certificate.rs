@@ -6,7 +6,7 @@ use crate::DocumentError;
 use chrono::{Datelike, NaiveDate};
 use krilla::page::PageSettings;
 use krilla::Document;
-use qrcode::{Color, QrCode};
+use qrcode::QrCode;
 
 /// What a certificate shows.
 #[derive(Debug, Clone)]
@@ -146,25 +146,9 @@ pub fn certificate_pdf(d: &CertificateData<'_>) -> Result<Vec<u8>, DocumentError
         "(cấp tự động từ hệ thống hocvuso)",
     );
 
-    let modules = qr.width();
     let size = 104.0;
-    let m = size / modules as f32;
     let (qx, qy) = (70.0, 408.0);
-    s.set_fill(Some(pdf::fill((0, 0, 0))));
-    let mut pb = krilla::geom::PathBuilder::new();
-    for (i, c) in qr.to_colors().iter().enumerate() {
-        if *c == Color::Dark {
-            let (col, row) = (i % modules, i / modules);
-            if let Some(r) =
-                krilla::geom::Rect::from_xywh(qx + col as f32 * m, qy + row as f32 * m, m, m)
-            {
-                pb.push_rect(r);
-            }
-        }
-    }
-    if let Some(path) = pb.finish() {
-        s.draw_path(&path);
-    }
+    pdf::qr_code(&mut s, &qr, qx, qy, size);
     s.set_fill(Some(pdf::fill(INK)));
     let tx = qx + size + 14.0;
     pdf::text_at(

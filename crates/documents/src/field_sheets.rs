@@ -7,7 +7,7 @@ use crate::pdf::{self, Fonts};
 use crate::DocumentError;
 use krilla::page::PageSettings;
 use krilla::Document;
-use qrcode::{Color, QrCode};
+use qrcode::QrCode;
 
 const W: f32 = 595.28;
 const H: f32 = 841.89;
@@ -215,25 +215,9 @@ pub fn learner_cards_pdf(cards: &[LearnerCard], commune: &str) -> Result<Vec<u8>
             // The QR code, right, with its text under it.
             let qr =
                 QrCode::new(card.code.as_bytes()).map_err(|e| DocumentError::Qr(e.to_string()))?;
-            let modules = qr.width();
             let size = 76.0;
-            let m = size / modules as f32;
             let (qx, qy) = (x + CARD_W - size - 10.0, y + 40.0);
-            s.set_fill(Some(pdf::fill((0, 0, 0))));
-            let mut pb = krilla::geom::PathBuilder::new();
-            for (i, c) in qr.to_colors().iter().enumerate() {
-                if *c == Color::Dark {
-                    let (c, r) = (i % modules, i / modules);
-                    if let Some(rect) =
-                        krilla::geom::Rect::from_xywh(qx + c as f32 * m, qy + r as f32 * m, m, m)
-                    {
-                        pb.push_rect(rect);
-                    }
-                }
-            }
-            if let Some(path) = pb.finish() {
-                s.draw_path(&path);
-            }
+            pdf::qr_code(&mut s, &qr, qx, qy, size);
             s.set_fill(Some(pdf::fill(INK)));
             pdf::centred(
                 &mut s,

@@ -168,3 +168,22 @@ pub(crate) fn line(surface: &mut Surface, x1: f32, y1: f32, x2: f32, y2: f32) {
         surface.draw_path(&path);
     }
 }
+
+/// Draw `qr` as black squares, `size` points wide, top-left at (`x`, `y`).
+pub(crate) fn qr_code(surface: &mut Surface, qr: &qrcode::QrCode, x: f32, y: f32, size: f32) {
+    let modules = qr.width();
+    let m = size / modules as f32;
+    surface.set_fill(Some(fill((0, 0, 0))));
+    let mut pb = PathBuilder::new();
+    for (i, c) in qr.to_colors().iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (col, row) = (i % modules, i / modules);
+            if let Some(r) = Rect::from_xywh(x + col as f32 * m, y + row as f32 * m, m, m) {
+                pb.push_rect(r);
+            }
+        }
+    }
+    if let Some(path) = pb.finish() {
+        surface.draw_path(&path);
+    }
+}
