@@ -86,10 +86,14 @@ pub enum Resource {
     /// The hamlet head and the team work in their hamlet; the office sees
     /// the whole commune and the conflicts between phones.
     FieldWork,
+    /// A person's digital milestones on their page (`/cu-dan/{id}`); a
+    /// resident says which they reached themself (`/cu-dan/{id}/moc`).
+    /// The teams record them in the field app (FieldWork).
+    Milestones,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 23] = [
+    pub const ALL: [Resource; 24] = [
         Resource::Registry,
         Resource::Residents,
         Resource::Households,
@@ -113,6 +117,7 @@ impl Resource {
         Resource::Consent,
         Resource::Breaches,
         Resource::FieldWork,
+        Resource::Milestones,
     ];
 }
 
@@ -224,6 +229,8 @@ pub const POLICY: &[(Resource, Action, [Reach; 6])] = {
         (Breaches,        Change, [Commune, No,      No,      No,      No,      No]),
         (FieldWork,       See,    [Commune, Commune, No,      Hamlet,  Hamlet,  No]),
         (FieldWork,       Change, [Commune, Commune, No,      Hamlet,  Hamlet,  No]),
+        (Milestones,      See,    [Commune, Commune, Unit,    Hamlet,  Hamlet,  Own]),
+        (Milestones,      Change, [No,      No,      No,      No,      No,      Own]),
     ]
 };
 

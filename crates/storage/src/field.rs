@@ -514,6 +514,26 @@ macro_rules! field_ops {
                 Ok(MilestoneShares { by_hamlet, hamlet_totals, by_group, group_totals })
             }
 
+            async fn record_own_milestones(&self, resident_id: i64, milestones: &[Milestone], today: NaiveDate, record: &str) -> Result<usize> {
+                let mut tx = self.write.begin().await?;
+                let mut n = 0;
+                for m in milestones {
+                    n += sqlx::query::<$DB>(MILESTONE_UPSERT)
+                        .bind(resident_id)
+                        .bind(m.code())
+                        .bind(today)
+                        .bind(MilestoneSource::SelfReport.code())
+                        .bind(record)
+                        .bind(Option::<i64>::None)
+                        .bind(reached_at(today))
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected() as usize;
+                }
+                self.commit(tx).await?;
+                Ok(n)
+            }
+
             async fn field_counts(&self) -> Result<FieldCounts> {
                 let (visits, people_guided, milestones, conflicts) = sqlx::query_as::<$DB, (i64, i64, i64, i64)>(
                     "SELECT (SELECT COUNT(*) FROM visits), (SELECT COUNT(*) FROM visit_people), \
@@ -613,6 +633,24 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<VisitRow>> {
         dispatch!(self, s => s.visits_between(hamlet_id, from, to).await)
+    }
+
+    /// Milestones a person says they reached today, on their own account:
+    /// the same merge as a visit's (one already reached keeps its date).
+    /// How many rows changed.
+    pub async fn record_own_milestones(
+        &self,
+        resident_id: i64,
+        milestones: &[Milestone],
+        today: NaiveDate,
+    ) -> Result<usize> {
+        if milestones.is_empty() {
+            return Err(StoreError::Invalid(
+                "Chọn ít nhất một việc bạn đã làm được".into(),
+            ));
+        }
+        let record = format!("tu-{resident_id}-{}", today.format("%Y%m%d"));
+        dispatch!(self, s => s.record_own_milestones(resident_id, milestones, today, &record).await)
     }
 
     /// Each milestone's reach by hamlet (among adults) and by target group.

@@ -87,6 +87,14 @@ pub struct CertificateRow {
     pub issued_at: DateTime<Utc>,
 }
 
+/// A digital milestone a person reached (issue 14), as their page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MilestoneReached {
+    pub milestone: hocvuso_domain::field::Milestone,
+    pub on: chrono::NaiveDate,
+    pub source: Option<hocvuso_domain::field::MilestoneSource>,
+}
+
 /// A resident's progress in one course.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CourseProgress {
@@ -104,6 +112,8 @@ pub struct LearnerSummary {
     pub progress: Vec<CourseProgress>,
     /// A member of a community digital team (its courses count for them).
     pub team_member: bool,
+    /// Digital milestones reached, in the domain's order.
+    pub milestones: Vec<MilestoneReached>,
 }
 
 /// A synthetic pass to load: `code` is the certificate code (and the
@@ -141,7 +151,8 @@ pub(crate) type LearnerRow = (String, String, Option<String>, Option<i64>, Optio
 
 /// A resident's lesson reads, attempts, certificates and team membership as
 /// tagged rows (the resident id is `$1`): `r` (course, lesson), `a` (course,
-/// -, count, best %), `c` (course, code), `t` (-, -, team memberships). Read
+/// -, count, best %), `c` (course, code), `t` (-, -, team memberships), `m`
+/// (milestone, "reached_on|source"). Read
 /// alone by `learner_summary`, and inside the resident page's one statement
 /// (`crate::resident_file`).
 pub(crate) const LEARNER_ROWS: &str = "SELECT 'r' AS k, course_id AS c, lesson_id AS t, CAST(NULL AS BIGINT) AS n, CAST(NULL AS BIGINT) AS b FROM lesson_reads WHERE resident_id = $1 \
@@ -149,15 +160,33 @@ pub(crate) const LEARNER_ROWS: &str = "SELECT 'r' AS k, course_id AS c, lesson_i
        WHERE resident_id = $1 AND total > 0 GROUP BY course_id \
      UNION ALL SELECT 'c', course_id, code, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM certificates WHERE resident_id = $1 \
      UNION ALL SELECT 't', '', CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS BIGINT) FROM unit_members m JOIN units u ON u.id = m.unit_id \
-       WHERE m.resident_id = $1 AND u.unit_type = 'to_cnscd'";
+       WHERE m.resident_id = $1 AND u.unit_type = 'to_cnscd' \
+     UNION ALL SELECT 'm', milestone, CAST(reached_on AS TEXT) || '|' || source, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) \
+       FROM milestones WHERE resident_id = $1";
 
 impl LearnerSummary {
     /// The summary of [`LEARNER_ROWS`]' rows.
     pub(crate) fn of(rows: impl IntoIterator<Item = LearnerRow>) -> LearnerSummary {
         let mut out: std::collections::BTreeMap<String, CourseProgress> = Default::default();
         let mut team_member = false;
+        let mut milestones = Vec::new();
         for (kind, course, text, n, best) in rows {
             match kind.as_str() {
+                "m" => {
+                    let text = text.unwrap_or_default();
+                    let (day, source) = text.split_once('|').unwrap_or((text.as_str(), ""));
+                    let on =
+                        chrono::NaiveDate::parse_from_str(day.get(..10).unwrap_or(day), "%Y-%m-%d");
+                    if let (Some(milestone), Ok(on)) =
+                        (hocvuso_domain::field::Milestone::from_code(&course), on)
+                    {
+                        milestones.push(MilestoneReached {
+                            milestone,
+                            on,
+                            source: hocvuso_domain::field::MilestoneSource::from_code(source),
+                        });
+                    }
+                }
                 "r" => progress_entry(&mut out, course).lessons_read.extend(text),
                 "a" => {
                     let p = progress_entry(&mut out, course);
@@ -171,9 +200,11 @@ impl LearnerSummary {
         for p in out.values_mut() {
             p.lessons_read.sort();
         }
+        milestones.sort_by_key(|m| m.milestone);
         LearnerSummary {
             progress: out.into_values().collect(),
             team_member,
+            milestones,
         }
     }
 }

@@ -73,7 +73,7 @@ pub use indicators::{
 };
 pub use learning::{
     new_certificate_code, valid_client_id, AttemptOutcome, CertificateRow, CourseProgress,
-    DemoPassRow, LearnerSummary, LearningMode, NewAttempt, NewCertificate,
+    DemoPassRow, LearnerSummary, LearningMode, MilestoneReached, NewAttempt, NewCertificate,
 };
 pub use resident_file::ResidentFile;
 pub use students::{Enrolment, Student};

@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/thuc-dia/xom", get(pack))
         .route("/api/thuc-dia/dong-bo", post(sync))
         .route("/thuc-dia/so-lieu", get(records))
+        .route("/cu-dan/{id}/moc", post(declare))
         .route("/thuc-dia/the-hoc-vien.pdf", get(cards))
         .route("/thuc-dia/chua-dat.pdf", get(worklist))
         .route("/static/thuc-dia.js", get(script))
@@ -262,6 +263,53 @@ async fn records(
     }
     .render()?;
     Ok(Html(html).into_response())
+}
+
+/// A resident says which milestones they reached themself (their page's
+/// form, `moc` once per milestone ticked).
+async fn declare(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let scope = user
+        .role()
+        .scope(Action::Change, Resource::Milestones)
+        .ok_or(AppError::NotFound)?;
+    state
+        .store
+        .get_resident(scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let csrf = form
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    user.check_csrf(csrf)?;
+    let mut chosen = Vec::new();
+    for (k, v) in &form {
+        if k == "moc" {
+            let m = Milestone::from_code(v)
+                .ok_or_else(|| AppError::BadRequest("Mốc không đúng: hãy tải lại trang".into()))?;
+            if !chosen.contains(&m) {
+                chosen.push(m);
+            }
+        }
+    }
+    let event = user.audit_event(
+        AuditAction::Edit,
+        AuditObject::Resident,
+        id,
+        format!("tự khai {} mốc kỹ năng số", chosen.len()),
+    );
+    state
+        .store
+        .audited(event)
+        .record_own_milestones(id, &chosen, state.today())
+        .await?;
+    Ok(axum::response::Redirect::to(&format!("/cu-dan/{id}")).into_response())
 }
 
 /// A PDF to download, kept by no cache.

@@ -261,6 +261,13 @@ struct ResidentPage {
     learning: Vec<crate::learning::LearningRow>,
     basic: bool,
     can_record: bool,
+    /// (label, date, how) of each milestone reached; shown when the role
+    /// may see them.
+    milestones: Option<Vec<(String, String, String)>>,
+    /// (code, label) of those not reached yet, when the person may say
+    /// they reached them (their own page).
+    declare: Vec<(&'static str, &'static str)>,
+    csrf: String,
 }
 
 async fn show(
@@ -278,7 +285,29 @@ async fn show(
     user.audit(&state, AuditAction::View, AuditObject::Resident, id, "");
     let names = hamlet_names(&state.store.list_hamlets().await?);
     let r = file.resident;
+    let reached = file.learning.milestones.clone();
     let (learning, basic) = crate::learning::resident_learning(&state, &r, file.learning);
+    let milestones = role.allowed(Action::See, Resource::Milestones).then(|| {
+        reached
+            .iter()
+            .map(|m| {
+                (
+                    m.milestone.label().to_string(),
+                    m.on.format("%d/%m/%Y").to_string(),
+                    m.source.map(|s| s.label()).unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    });
+    let declare = if role.allowed(Action::Change, Resource::Milestones) {
+        hocvuso_domain::field::Milestone::ALL
+            .iter()
+            .filter(|m| !reached.iter().any(|r| r.milestone == **m))
+            .map(|m| (m.code(), m.label()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let consent = crate::consent::section(&state, &user, &r, &file.consents);
     let contact = hocvuso_storage::consent_given_in(&file.consents, ConsentPurpose::Contact);
     let shown = Shown::to(&role, contact);
@@ -294,6 +323,9 @@ async fn show(
         learning,
         basic,
         can_record: role.allowed(Action::Change, Resource::OthersLearning),
+        milestones,
+        declare,
+        csrf: user.csrf_token.clone(),
     }
     .render()?;
     Ok(Html(html))

@@ -411,6 +411,9 @@ pub const ROUTES: &[Route] = {
         get("/thuc-dia", see(FieldWork)).with("xom", Hamlet),
         get("/static/thuc-dia.js", Public),
         get("/thuc-dia/so-lieu", see(FieldWork)).query("quy=2026Q2"),
+        // a resident's own milestones (none ticked: refused once found)
+        post("/cu-dan/{id}/moc", change(Milestones)).of(&[Resident]).hidden()
+            .answers(BAD_REQUEST),
         get("/thuc-dia/the-hoc-vien.pdf", see(FieldWork)),
         get("/thuc-dia/the-hoc-vien.pdf", see(FieldWork)).with("xom", Hamlet),
         get("/thuc-dia/chua-dat.pdf", see(FieldWork)).query("moc=vneid"),

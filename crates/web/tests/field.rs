@@ -537,7 +537,67 @@ async fn cards_sheets_and_the_worklist_print_as_pdf() {
     );
 }
 
+async fn a_resident_says_which_milestones_they_reached() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("nguoidan").await;
+    let me = app.resident_in(app.hamlets[1]).await;
+    let (_, page) = app.get(&c, &format!("/cu-dan/{}", me.id)).await;
+    assert!(page.contains("Bạn đã tự làm được việc nào"), "{page}");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("moc", "vneid"),
+        ("moc", "ai"),
+        ("moc", "vneid"),
+    ];
+    let r = app.post(&c, &format!("/cu-dan/{}/moc", me.id), &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let m = app.store.milestones_of(me.id).await.unwrap();
+    assert_eq!(m.len(), 2);
+    assert!(m
+        .iter()
+        .all(|r| r.source == Some(hocvuso_domain::field::MilestoneSource::SelfReport)));
+    let (_, page) = app.get(&c, &format!("/cu-dan/{}", me.id)).await;
+    assert!(
+        page.contains("Đã cài VNeID") && page.contains("Người dân tự khai"),
+        "{page}"
+    );
+    // Nothing ticked, or a made-up milestone: refused, nothing written.
+    let r = app
+        .post(
+            &c,
+            &format!("/cu-dan/{}/moc", me.id),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = app
+        .post(
+            &c,
+            &format!("/cu-dan/{}/moc", me.id),
+            &[("csrf", csrf.as_str()), ("moc", "bay")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // Someone else's record: not found.
+    let other = app.resident_in(app.hamlets[0]).await;
+    let r = app
+        .post(
+            &c,
+            &format!("/cu-dan/{}/moc", other.id),
+            &[("csrf", csrf.as_str()), ("moc", "ai")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(app.store.milestones_of(other.id).await.unwrap().is_empty());
+    // The office sees them on the person's page, with no form to declare.
+    let (office, _) = app.login("vhxh").await;
+    let (_, page) = app.get(&office, &format!("/cu-dan/{}", me.id)).await;
+    assert!(page.contains("Mốc kỹ năng số") && page.contains("Đã dùng công cụ AI cho việc thật"));
+    assert!(!page.contains("Bạn đã tự làm được việc nào"));
+}
+
 on_both_engines!(
+    a_resident_says_which_milestones_they_reached,
     cards_sheets_and_the_worklist_print_as_pdf,
     a_class_is_added_listed_and_its_attendance_synced,
     the_team_loads_its_own_hamlet_and_no_other,
