@@ -461,6 +461,19 @@ macro_rules! field_ops {
                 Ok(FieldTotals { households_visited, people_guided, classes_held, attendance })
             }
 
+            async fn attendance_by_group(&self, hamlet_id: i64, from: &str, to: &str) -> Result<Vec<(String, i64)>> {
+                Ok(sqlx::query_as::<$DB, (String, i64)>(
+                    "SELECT g.group_code, COUNT(*) FROM attendance a JOIN training_sessions s ON s.id = a.session_id \
+                     JOIN (SELECT DISTINCT resident_id, group_code FROM resident_groups) g ON g.resident_id = a.resident_id \
+                     WHERE s.hamlet_id = $1 AND s.starts_at >= $2 AND s.starts_at < $3 GROUP BY g.group_code",
+                )
+                .bind(hamlet_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.read)
+                .await?)
+            }
+
             async fn visits_between(&self, hamlet_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<VisitRow>> {
                 let rows = sqlx::query_as::<$DB, (i64, String, i64, String, NaiveDate, i64, String, Option<String>)>(
                     "SELECT v.id, v.client_id, v.household_id, h.head_name, v.visited_on, \
@@ -623,6 +636,19 @@ impl Store {
         to: NaiveDate,
     ) -> Result<FieldTotals> {
         dispatch!(self, s => s.field_totals(hamlet_id, from, to).await)
+    }
+
+    /// Presences at a hamlet's classes from `from` to `to`, by target group
+    /// (a person in two groups counts in both).
+    pub async fn attendance_by_group(
+        &self,
+        hamlet_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, i64)>> {
+        let from = from.format("%Y-%m-%d").to_string();
+        let to = (to + chrono::Days::new(1)).format("%Y-%m-%d").to_string();
+        dispatch!(self, s => s.attendance_by_group(hamlet_id, &from, &to).await)
     }
 
     /// The visits behind [`Store::field_totals`], by date (5,000 at most).

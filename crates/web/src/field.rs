@@ -191,6 +191,8 @@ struct RecordsPage {
     hamlet: String,
     quarter: String,
     totals: hocvuso_storage::FieldTotals,
+    /// (group, presences at the hamlet's classes).
+    by_group: Vec<(&'static str, i64)>,
     visits: Vec<VisitView>,
     classes: Vec<ClassView>,
 }
@@ -217,6 +219,17 @@ async fn records(
         .ok_or(AppError::NotFound)?;
     let (from, to) = (quarter.first_day(), quarter.last_day());
     let totals = state.store.field_totals(hamlet_id, from, to).await?;
+    let counted = state.store.attendance_by_group(hamlet_id, from, to).await?;
+    let by_group = hocvuso_domain::TargetGroup::ALL
+        .iter()
+        .map(|g| {
+            let n = counted
+                .iter()
+                .find(|(c, _)| c == g.code())
+                .map_or(0, |(_, n)| *n);
+            (g.label(), n)
+        })
+        .collect();
     let visits = state
         .store
         .visits_between(hamlet_id, from, to)
@@ -258,6 +271,7 @@ async fn records(
         hamlet,
         quarter: quarter.label(),
         totals,
+        by_group,
         visits,
         classes,
     }
