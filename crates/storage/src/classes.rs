@@ -4,7 +4,7 @@
 //! milestones reached at the class merged by the domain's rule. Written
 //! once for both engines, like [`crate::students`].
 
-use crate::field::{SyncOutcome, MILESTONE_UPSERT};
+use crate::field::SyncOutcome;
 use crate::{PgStore, Result, SqliteStore, Store, StoreError};
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use hocvuso_domain::classes::{AttendanceRecord, AttendanceWay, NewSession, PlanTask};
@@ -249,17 +249,7 @@ macro_rules! class_ops {
                             .await?;
                         match kept {
                             Some(k) if k != canonical => {
-                                sqlx::query::<$DB>(
-                                    "INSERT INTO sync_conflicts (client_id, kind, kept, incoming, sent_by, received_at) \
-                                     VALUES ($1, 'diem_danh', $2, $3, $4, $5) ON CONFLICT (client_id, incoming) DO NOTHING",
-                                )
-                                .bind(&r.id)
-                                .bind(&k)
-                                .bind(&canonical)
-                                .bind(user_id)
-                                .bind(Utc::now())
-                                .execute(&mut *tx)
-                                .await?;
+                                Self::keep_conflict(&mut tx, "diem_danh", &r.id, &k, &canonical, user_id).await?;
                                 SyncStatus::Conflict
                             }
                             // The same tick again, or another phone's tick of
@@ -269,16 +259,7 @@ macro_rules! class_ops {
                     };
                     if status != SyncStatus::Conflict {
                         for m in &r.milestones {
-                            sqlx::query::<$DB>(MILESTONE_UPSERT)
-                                .bind(r.resident_id)
-                                .bind(m.code())
-                                .bind(day)
-                                .bind(MilestoneSource::Class.code())
-                                .bind(&r.id)
-                                .bind(user_id)
-                                .bind(crate::field::reached_at(day))
-                                .execute(&mut *tx)
-                                .await?;
+                            Self::claim_milestone(&mut tx, r.resident_id, *m, day, MilestoneSource::Class, &r.id, user_id).await?;
                         }
                     }
                     out.push(SyncOutcome::status(&r.id, status));

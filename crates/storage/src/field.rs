@@ -115,6 +115,39 @@ pub struct VisitRow {
     pub recorded_by: Option<String>,
 }
 
+/// The columns of a [`VisitRow`], before a WHERE on the household `h`.
+const VISIT_ROWS: &str = "SELECT v.id, v.client_id, v.household_id, h.head_name, v.visited_on, \
+     (SELECT COUNT(*) FROM visit_people p WHERE p.visit_id = v.id), v.note, u.display_name \
+     FROM visits v JOIN households h ON h.id = v.household_id \
+     LEFT JOIN users u ON u.id = v.recorded_by";
+
+type VisitTuple = (
+    i64,
+    String,
+    i64,
+    String,
+    NaiveDate,
+    i64,
+    String,
+    Option<String>,
+);
+
+impl From<VisitTuple> for VisitRow {
+    fn from(t: VisitTuple) -> Self {
+        let (id, client_id, household_id, head, visited_on, people, note, recorded_by) = t;
+        VisitRow {
+            id,
+            client_id,
+            household_id,
+            head,
+            visited_on,
+            people,
+            note,
+            recorded_by,
+        }
+    }
+}
+
 /// A record that came back with other content under the same id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncConflict {
@@ -128,7 +161,7 @@ pub struct SyncConflict {
 
 /// When a milestone reached on `day` counts for the indicators: the day's
 /// start in Vietnam.
-pub(crate) fn reached_at(day: NaiveDate) -> chrono::DateTime<Utc> {
+fn reached_at(day: NaiveDate) -> chrono::DateTime<Utc> {
     hocvuso_domain::time::vn_midnight(day)
 }
 
@@ -192,7 +225,7 @@ pub struct MilestoneShares {
 /// date, or the same date and a smaller record id (`Reached::merge`).
 /// Binds: resident, milestone, reached_on, source, record id, user,
 /// reached_at ([`reached_at`] of reached_on).
-pub(crate) const MILESTONE_UPSERT: &str = "INSERT INTO milestones (resident_id, milestone, reached_on, source, record_id, recorded_by, reached_at) \
+const MILESTONE_UPSERT: &str = "INSERT INTO milestones (resident_id, milestone, reached_on, source, record_id, recorded_by, reached_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7) \
      ON CONFLICT (resident_id, milestone) DO UPDATE SET reached_on = excluded.reached_on, reached_at = excluded.reached_at, \
      source = excluded.source, record_id = excluded.record_id, recorded_by = excluded.recorded_by \
@@ -345,21 +378,62 @@ macro_rules! field_ops {
                             .await?;
                     }
                     for m in &v.milestones {
-                        sqlx::query::<$DB>(MILESTONE_UPSERT)
-                            .bind(m.resident_id)
-                            .bind(m.milestone.code())
-                            .bind(v.visited_on)
-                            .bind(MilestoneSource::Visit.code())
-                            .bind(&v.id)
-                            .bind(user_id)
-                            .bind(reached_at(v.visited_on))
-                            .execute(&mut *tx)
-                            .await?;
+                        Self::claim_milestone(&mut tx, m.resident_id, m.milestone, v.visited_on, MilestoneSource::Visit, &v.id, user_id).await?;
                     }
                     out.push(SyncOutcome::new(&v.id, SyncStatus::Saved));
                 }
                 self.commit(tx).await?;
                 Ok(out)
+            }
+
+            /// One claim of a milestone, merged by [`MILESTONE_UPSERT`]: by a
+            /// visit, at a class or by the person; whether the row changed.
+            pub(crate) async fn claim_milestone(
+                tx: &mut sqlx::Transaction<'static, $DB>,
+                resident_id: i64,
+                milestone: Milestone,
+                day: NaiveDate,
+                source: MilestoneSource,
+                record: &str,
+                user_id: Option<i64>,
+            ) -> Result<bool> {
+                Ok(sqlx::query::<$DB>(MILESTONE_UPSERT)
+                    .bind(resident_id)
+                    .bind(milestone.code())
+                    .bind(day)
+                    .bind(source.code())
+                    .bind(record)
+                    .bind(user_id)
+                    .bind(reached_at(day))
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected()
+                    > 0)
+            }
+
+            /// A record of `kind` that came back under a used id with other
+            /// content: kept aside for the office, once per difference.
+            pub(crate) async fn keep_conflict(
+                tx: &mut sqlx::Transaction<'static, $DB>,
+                kind: &str,
+                client_id: &str,
+                kept: &str,
+                incoming: &str,
+                user_id: Option<i64>,
+            ) -> Result<()> {
+                sqlx::query::<$DB>(
+                    "INSERT INTO sync_conflicts (client_id, kind, kept, incoming, sent_by, received_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (client_id, incoming) DO NOTHING",
+                )
+                .bind(client_id)
+                .bind(kind)
+                .bind(kept)
+                .bind(incoming)
+                .bind(user_id)
+                .bind(Utc::now())
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
             }
 
             /// A record whose id was written before: the same content is a
@@ -374,17 +448,7 @@ macro_rules! field_ops {
                 if kept == canonical {
                     return Ok(SyncOutcome::new(&v.id, SyncStatus::Duplicate));
                 }
-                sqlx::query::<$DB>(
-                    "INSERT INTO sync_conflicts (client_id, kind, kept, incoming, sent_by, received_at) \
-                     VALUES ($1, 'tham', $2, $3, $4, $5) ON CONFLICT (client_id, incoming) DO NOTHING",
-                )
-                .bind(&v.id)
-                .bind(&kept)
-                .bind(canonical)
-                .bind(user_id)
-                .bind(Utc::now())
-                .execute(&mut **tx)
-                .await?;
+                Self::keep_conflict(tx, "tham", &v.id, &kept, canonical, user_id).await?;
                 Ok(SyncOutcome {
                     id: v.id.clone(),
                     status: SyncStatus::Conflict,
@@ -415,22 +479,14 @@ macro_rules! field_ops {
             }
 
             async fn visits_of_hamlet(&self, hamlet_id: i64, limit: i64) -> Result<Vec<VisitRow>> {
-                let rows = sqlx::query_as::<$DB, (i64, String, i64, String, NaiveDate, i64, String, Option<String>)>(
-                    "SELECT v.id, v.client_id, v.household_id, h.head_name, v.visited_on, \
-                     (SELECT COUNT(*) FROM visit_people p WHERE p.visit_id = v.id), v.note, u.display_name \
-                     FROM visits v JOIN households h ON h.id = v.household_id \
-                     LEFT JOIN users u ON u.id = v.recorded_by \
-                     WHERE h.hamlet_id = $1 ORDER BY v.visited_on DESC, v.id DESC LIMIT $2",
-                )
-                .bind(hamlet_id)
-                .bind(limit)
-                .fetch_all(&self.read)
-                .await?;
-                Ok(rows
+                let sql = format!("{VISIT_ROWS} WHERE h.hamlet_id = $1 ORDER BY v.visited_on DESC, v.id DESC LIMIT $2");
+                Ok(sqlx::query_as::<$DB, VisitTuple>(&sql)
+                    .bind(hamlet_id)
+                    .bind(limit)
+                    .fetch_all(&self.read)
+                    .await?
                     .into_iter()
-                    .map(|(id, client_id, household_id, head, visited_on, people, note, recorded_by)| VisitRow {
-                        id, client_id, household_id, head, visited_on, people, note, recorded_by,
-                    })
+                    .map(VisitRow::from)
                     .collect())
             }
 
@@ -475,24 +531,18 @@ macro_rules! field_ops {
             }
 
             async fn visits_between(&self, hamlet_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<VisitRow>> {
-                let rows = sqlx::query_as::<$DB, (i64, String, i64, String, NaiveDate, i64, String, Option<String>)>(
-                    "SELECT v.id, v.client_id, v.household_id, h.head_name, v.visited_on, \
-                     (SELECT COUNT(*) FROM visit_people p WHERE p.visit_id = v.id), v.note, u.display_name \
-                     FROM visits v JOIN households h ON h.id = v.household_id \
-                     LEFT JOIN users u ON u.id = v.recorded_by \
-                     WHERE h.hamlet_id = $1 AND v.visited_on >= $2 AND v.visited_on <= $3 \
-                     ORDER BY v.visited_on, v.id LIMIT 5000",
-                )
-                .bind(hamlet_id)
-                .bind(from)
-                .bind(to)
-                .fetch_all(&self.read)
-                .await?;
-                Ok(rows
+                let sql = format!(
+                    "{VISIT_ROWS} WHERE h.hamlet_id = $1 AND v.visited_on >= $2 AND v.visited_on <= $3 \
+                     ORDER BY v.visited_on, v.id LIMIT 5000"
+                );
+                Ok(sqlx::query_as::<$DB, VisitTuple>(&sql)
+                    .bind(hamlet_id)
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(&self.read)
+                    .await?
                     .into_iter()
-                    .map(|(id, client_id, household_id, head, visited_on, people, note, recorded_by)| VisitRow {
-                        id, client_id, household_id, head, visited_on, people, note, recorded_by,
-                    })
+                    .map(VisitRow::from)
                     .collect())
             }
 
@@ -531,17 +581,9 @@ macro_rules! field_ops {
                 let mut tx = self.write.begin().await?;
                 let mut n = 0;
                 for m in milestones {
-                    n += sqlx::query::<$DB>(MILESTONE_UPSERT)
-                        .bind(resident_id)
-                        .bind(m.code())
-                        .bind(today)
-                        .bind(MilestoneSource::SelfReport.code())
-                        .bind(record)
-                        .bind(Option::<i64>::None)
-                        .bind(reached_at(today))
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected() as usize;
+                    if Self::claim_milestone(&mut tx, resident_id, *m, today, MilestoneSource::SelfReport, record, None).await? {
+                        n += 1;
+                    }
                 }
                 self.commit(tx).await?;
                 Ok(n)

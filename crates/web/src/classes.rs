@@ -60,19 +60,21 @@ struct AddForm {
     nhiem_vu: String,
 }
 
-struct SessionView {
-    id: i64,
-    when: String,
-    topic: String,
-    hamlet: String,
-    place: String,
-    group: String,
-    task: String,
-    attended: i64,
+/// A class as lists show it (also the records behind a hamlet's report,
+/// `field::records`).
+pub(crate) struct SessionView {
+    pub(crate) id: i64,
+    pub(crate) when: String,
+    pub(crate) topic: String,
+    pub(crate) hamlet: String,
+    pub(crate) place: String,
+    pub(crate) group: String,
+    pub(crate) task: String,
+    pub(crate) attended: i64,
 }
 
 impl SessionView {
-    fn of(s: &Session) -> Self {
+    pub(crate) fn of(s: &Session) -> Self {
         SessionView {
             id: s.id,
             when: s
@@ -127,10 +129,7 @@ async fn hamlets_for(
         .into_iter()
         .map(|h| (h.id, h.name))
         .collect();
-    let asked = match asked.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
-        None => None,
-    };
+    let asked = crate::field::asked_id(asked)?;
     match scope {
         ResidentScope::All => Ok((all, asked)),
         ResidentScope::Hamlet(h) => {

@@ -39,7 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/thuc-dia/xom", get(pack))
         .route("/api/thuc-dia/dong-bo", post(sync))
         .route("/thuc-dia/so-lieu", get(records))
-        .route("/cu-dan/{id}/moc", post(declare))
+        // A form, not the sync's JSON: the form limit, not BODY_LIMIT.
+        .route("/cu-dan/{id}/moc", post(declare).layer(crate::form_limit()))
         .route("/thuc-dia/the-hoc-vien.pdf", get(cards))
         .route("/thuc-dia/chua-dat.pdf", get(worklist))
         .route("/static/thuc-dia.js", get(script))
@@ -55,6 +56,15 @@ struct HamletQuery {
     xom: Option<String>,
 }
 
+/// An id a query names (`?xom=`, `?ho=`): none when empty, "not found"
+/// when it is no number.
+pub(crate) fn asked_id(asked: Option<&str>) -> AppResult<Option<i64>> {
+    match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => s.parse::<i64>().map(Some).map_err(|_| AppError::NotFound),
+        None => Ok(None),
+    }
+}
+
 /// The hamlet the user works in: their own, or for the office the one
 /// asked for (else the first). Another hamlet than one's own is "not found".
 async fn hamlet_of(
@@ -67,10 +77,7 @@ async fn hamlet_of(
         .role()
         .scope(action, Resource::FieldWork)
         .ok_or(AppError::Forbidden)?;
-    let asked = match asked.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
-        None => None,
-    };
+    let asked = asked_id(asked)?;
     let hamlet = match scope {
         ResidentScope::Hamlet(h) => match asked {
             Some(a) if a != h => return Err(AppError::NotFound),
@@ -176,14 +183,6 @@ struct VisitView {
     note: String,
 }
 
-struct ClassView {
-    id: i64,
-    when: String,
-    topic: String,
-    place: String,
-    attended: i64,
-}
-
 #[derive(Template)]
 #[template(path = "field_records.html")]
 struct RecordsPage {
@@ -194,7 +193,7 @@ struct RecordsPage {
     /// (group, presences at the hamlet's classes).
     by_group: Vec<(&'static str, i64)>,
     visits: Vec<VisitView>,
-    classes: Vec<ClassView>,
+    classes: Vec<crate::classes::SessionView>,
 }
 
 /// The visits and classes of a hamlet in a quarter: the records behind the
@@ -247,17 +246,8 @@ async fn records(
         .store
         .sessions_between(Some(hamlet_id), from, to)
         .await?
-        .into_iter()
-        .map(|c| ClassView {
-            id: c.id,
-            when: c
-                .starts()
-                .map(|t| t.format("%H:%M %d/%m/%Y").to_string())
-                .unwrap_or_else(|| c.starts_at.clone()),
-            topic: c.topic,
-            place: c.place,
-            attended: c.attended,
-        })
+        .iter()
+        .map(crate::classes::SessionView::of)
         .collect();
     user.audit(
         &state,
@@ -360,12 +350,7 @@ async fn cards(
         .field_pack(hamlet_id, state.today())
         .await?
         .ok_or(AppError::NotFound)?;
-    let household =
-        q.ho.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| s.parse::<i64>().map_err(|_| AppError::NotFound))
-            .transpose()?;
+    let household = asked_id(q.ho.as_deref())?;
     let cards: Vec<hocvuso_documents::LearnerCard> = pack
         .households
         .iter()

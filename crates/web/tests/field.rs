@@ -451,23 +451,6 @@ async fn a_class_is_added_listed_and_its_attendance_synced() {
     );
 }
 
-/// The text of a PDF by `pdftotext` (pages split by form feeds), when it
-/// is installed; CI installs it.
-fn pdf_text(bytes: &[u8]) -> Option<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("in.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 async fn pdf(app: &TestApp, c: &reqwest::Client, path: &str) -> (StatusCode, Vec<u8>) {
     let r = c.get(app.url(path)).send().await.unwrap();
     let status = r.status();
@@ -578,6 +561,16 @@ async fn a_resident_says_which_milestones_they_reached() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // The form takes a form's limit, not the sync's megabyte.
+    let big = "moc=ai&".repeat(hocvuso_web::FORM_BODY_LIMIT / 7 + 1);
+    let r = c
+        .post(app.url(&format!("/cu-dan/{}/moc", me.id)))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&{big}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
     // Someone else's record: not found.
     let other = app.resident_in(app.hamlets[0]).await;
     let r = app

@@ -45,23 +45,6 @@ async fn downloads(app: &TestApp, id: i64) -> i64 {
         .unwrap()
 }
 
-/// The text of a PDF by `pdftotext`, when it is installed.
-fn pdf_text(bytes: &[u8]) -> Option<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("du-lieu.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg("-enc")
-        .arg("UTF-8")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 async fn a_resident_sees_and_downloads_their_own_data_and_no_one_elses() {
     let app = spawn_app().await;
     let me = me(&app).await;
