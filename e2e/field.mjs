@@ -169,6 +169,42 @@ export async function fieldApp(base, dataDir, serverErrors) {
       await page.waitForFunction(() => document.getElementById('da-ve').getAttribute('data-so') === '3', null, { timeout: STEP_TIMEOUT });
       return `${reply.duplicates} already there, ${reply.saved} new`;
     });
+    await step(page, "the team's quarterly report form shows the counts from these records", async () => {
+      await page.goto(`/bao-cao/don-vi/${team.id}`);
+      const visited = Number(await page.locator('input[name="so_ho_da_den"]').inputValue());
+      const presences = Number(await page.locator('input[name="so_luot_tham_gia"]').inputValue());
+      assert(visited >= 3, `households visited: ${visited}`);
+      assert(presences >= 1, `presences: ${presences}`);
+      const link = page.locator(`a[href^="/thuc-dia/so-lieu"]`).first();
+      assert(await link.count() === 1, 'the records behind the numbers are linked');
+      return `${visited} households visited, ${presences} presences`;
+    });
+    await step(page, 'a record still waiting is shown on the other pages, and logging out asks first', async () => {
+      // The sync is held back (the network "drops" the request) while one
+      // more visit is recorded.
+      await page.route('**/api/thuc-dia/dong-bo', (route) => route.abort('internetdisconnected'));
+      await page.goto('/thuc-dia');
+      await page.locator('#ds-ho button[data-ho]').nth(3).click();
+      await page.locator('#ghi-tham').waitFor({ state: 'visible' });
+      await page.getByRole('button', { name: 'Lưu lần thăm' }).click();
+      await waitingIs(page, 1);
+      await page.goto('/lop');
+      const banner = page.locator('#cho-gui-chung');
+      await banner.waitFor({ state: 'visible' });
+      const text = await banner.innerText();
+      assert(text.includes('Đang chờ gửi: 1'), `the banner says "${text}"`);
+      let asked = '';
+      page.once('dialog', async (d) => { asked = d.message(); await d.dismiss(); });
+      await page.locator('details.menu > summary').click();
+      await page.getByRole('button', { name: 'Đăng xuất' }).click();
+      await page.waitForTimeout(300);
+      assert(asked.includes('chưa gửi'), `no warning before logging out (${asked})`);
+      assert(new URL(page.url()).pathname === '/lop', 'still logged in after "Cancel"');
+      await page.unroute('**/api/thuc-dia/dong-bo');
+      await page.goto('/thuc-dia');
+      await waitingIs(page, 0);
+      return text;
+    });
   } finally {
     await ctx.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });

@@ -91,6 +91,13 @@ impl AttendanceWay {
             AttendanceWay::Sheet => "Nhập từ phiếu điểm danh giấy",
         }
     }
+
+    /// Whether someone living outside the class's hamlet may be ticked
+    /// this way: only as a walk-in, found by name in the commune's
+    /// registry. Every other way ticks the hamlet's own people.
+    pub fn reaches_other_hamlets(self) -> bool {
+        self == AttendanceWay::WalkIn
+    }
 }
 
 /// A training session to add, as the office or a team types it.

@@ -178,8 +178,47 @@ pub struct MilestoneMark {
     pub milestone: Milestone,
 }
 
+/// The setting (key of the commune's settings) that turns on recording
+/// where a visit took place. Off unless the office turns it on: a place is
+/// sensitive personal data (Law 91/2025/QH15), recorded only where needed.
+pub const LOCATION_SETTING: &str = "field_location";
+
+/// Whether the setting's stored value means "on".
+pub fn location_on(value: Option<&str>) -> bool {
+    value == Some("on")
+}
+
+/// Where a visit was recorded, as the phone's location service gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl Location {
+    /// A real place on Earth, or what to fix.
+    pub fn check(&self) -> Result<(), String> {
+        let ok = self.lat.is_finite()
+            && self.lon.is_finite()
+            && (-90.0..=90.0).contains(&self.lat)
+            && (-180.0..=180.0).contains(&self.lon);
+        if ok {
+            Ok(())
+        } else {
+            Err("Vị trí không hợp lệ: hãy tắt rồi bật lại định vị và ghi lại".into())
+        }
+    }
+
+    /// As stored: four decimals (about 11 m), enough to find a house and
+    /// no more precise than that.
+    pub fn to_text(&self) -> String {
+        format!("{:.4},{:.4}", self.lat, self.lon)
+    }
+}
+
 /// A home visit as the phone sends it (`"kind": "tham"`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VisitRecord {
     /// Made on the phone when the visit was recorded; kept across resends.
@@ -193,6 +232,10 @@ pub struct VisitRecord {
     pub milestones: Vec<MilestoneMark>,
     #[serde(default)]
     pub note: String,
+    /// Sent only where the commune turned location on
+    /// ([`LOCATION_SETTING`]); dropped by the server otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 impl VisitRecord {
@@ -218,6 +261,9 @@ impl VisitRecord {
             return Err(format!(
                 "Ghi chú dài quá {MAX_NOTE_CHARS} ký tự: hãy viết ngắn lại"
             ));
+        }
+        if let Some(l) = &self.location {
+            l.check()?;
         }
         if self.people.len() > MAX_PEOPLE
             || self.milestones.len() > MAX_PEOPLE * Milestone::ALL.len()
@@ -319,6 +365,7 @@ mod tests {
                 },
             ],
             note: "Bà cần hướng dẫn thêm".into(),
+            location: None,
         }
     }
 
@@ -384,6 +431,27 @@ mod tests {
         let mut v = visit();
         v.people = (0..=MAX_PEOPLE as i64).collect();
         assert!(v.check(today).unwrap_err().contains("nhiều nhất"));
+        let mut v = visit();
+        v.location = Some(Location {
+            lat: f64::NAN,
+            lon: 105.8,
+        });
+        assert!(v.check(today).unwrap_err().contains("Vị trí"));
+        v.location = Some(Location {
+            lat: 91.0,
+            lon: 105.8,
+        });
+        assert!(v.check(today).unwrap_err().contains("Vị trí"));
+        v.location = Some(Location {
+            lat: 21.593_456_7,
+            lon: 105.848_123,
+        });
+        assert_eq!(v.check(today), Ok(()));
+        assert_eq!(
+            v.location.map(|l| l.to_text()).as_deref(),
+            Some("21.5935,105.8481")
+        );
+        assert!(location_on(Some("on")) && !location_on(None) && !location_on(Some("off")));
         // A phone a day ahead (another time zone, a clock set wrong) is let in.
         let mut v = visit();
         v.visited_on = d(2026, 12, 8);

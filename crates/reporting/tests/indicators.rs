@@ -90,6 +90,7 @@ async fn fixture(store: &Store, catalog: &Catalog) -> Fixture {
                 milestone: hocvuso_domain::field::Milestone::AiTool,
             }],
             note: String::new(),
+            location: None,
         };
         let out = store
             .sync_visits(&ResidentScope::All, None, &[visit], vn_today)

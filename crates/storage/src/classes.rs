@@ -218,7 +218,7 @@ macro_rules! class_ops {
                         continue;
                     };
                     let _ = session_hamlet;
-                    if !person.is_some_and(|h| within(Some(h))) {
+                    if !person.is_some_and(|h| within(Some(h)) || r.how.reaches_other_hamlets()) {
                         out.push(SyncOutcome::rejected(&r.id, "Không tìm thấy người này trong xóm bạn phụ trách: hãy tải lại danh sách"));
                         continue;
                     }

@@ -26,6 +26,10 @@ pub struct FieldPack {
     /// The hamlet's classes from a month back to two months ahead, for
     /// ticking attendance.
     pub sessions: Vec<crate::Session>,
+    /// Whether the commune records where visits take place
+    /// ([`Store::field_location_on`]): the phone asks for its location
+    /// only then.
+    pub record_location: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -113,11 +117,13 @@ pub struct VisitRow {
     pub people: i64,
     pub note: String,
     pub recorded_by: Option<String>,
+    /// 'lat,lon' where the commune records places (sensitive).
+    pub location: Option<String>,
 }
 
 /// The columns of a [`VisitRow`], before a WHERE on the household `h`.
 const VISIT_ROWS: &str = "SELECT v.id, v.client_id, v.household_id, h.head_name, v.visited_on, \
-     (SELECT COUNT(*) FROM visit_people p WHERE p.visit_id = v.id), v.note, u.display_name \
+     (SELECT COUNT(*) FROM visit_people p WHERE p.visit_id = v.id), v.note, u.display_name, v.location \
      FROM visits v JOIN households h ON h.id = v.household_id \
      LEFT JOIN users u ON u.id = v.recorded_by";
 
@@ -130,11 +136,13 @@ type VisitTuple = (
     i64,
     String,
     Option<String>,
+    Option<String>,
 );
 
 impl From<VisitTuple> for VisitRow {
     fn from(t: VisitTuple) -> Self {
-        let (id, client_id, household_id, head, visited_on, people, note, recorded_by) = t;
+        let (id, client_id, household_id, head, visited_on, people, note, recorded_by, location) =
+            t;
         VisitRow {
             id,
             client_id,
@@ -144,6 +152,7 @@ impl From<VisitTuple> for VisitRow {
             people,
             note,
             recorded_by,
+            location,
         }
     }
 }
@@ -292,7 +301,7 @@ macro_rules! field_ops {
                 let from = (today - chrono::Days::new(31)).format("%Y-%m-%d").to_string();
                 let to = (today + chrono::Days::new(62)).format("%Y-%m-%d").to_string();
                 let sessions = self.sessions_between(Some(hamlet_id), &from, &to).await?;
-                Ok(Some(FieldPack { hamlet_id, hamlet, households, visits, sessions }))
+                Ok(Some(FieldPack { hamlet_id, hamlet, households, visits, sessions, record_location: false }))
             }
 
             async fn sync_visits(
@@ -348,8 +357,8 @@ macro_rules! field_ops {
                         continue;
                     }
                     let inserted: Option<i64> = sqlx::query_scalar::<$DB, i64>(
-                        "INSERT INTO visits (client_id, household_id, visited_on, note, content, recorded_by, received_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (client_id) DO NOTHING RETURNING id",
+                        "INSERT INTO visits (client_id, household_id, visited_on, note, content, recorded_by, received_at, location) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (client_id) DO NOTHING RETURNING id",
                     )
                     .bind(&v.id)
                     .bind(v.household_id)
@@ -358,6 +367,7 @@ macro_rules! field_ops {
                     .bind(&canonical)
                     .bind(user_id)
                     .bind(Utc::now())
+                    .bind(v.location.map(|l| l.to_text()))
                     .fetch_optional(&mut *tx)
                     .await?;
                     let Some(visit_id) = inserted else {
@@ -625,7 +635,20 @@ impl Store {
     /// reached, for the field app; `None` for an unknown hamlet. The caller
     /// checks the hamlet is within the user's reach.
     pub async fn field_pack(&self, hamlet_id: i64, today: NaiveDate) -> Result<Option<FieldPack>> {
-        dispatch!(self, s => s.field_pack(hamlet_id, today).await)
+        let mut pack = dispatch!(self, s => s.field_pack(hamlet_id, today).await)?;
+        if let Some(p) = pack.as_mut() {
+            p.record_location = self.field_location_on().await?;
+        }
+        Ok(pack)
+    }
+
+    /// Whether the commune turned on recording where visits take place
+    /// (off unless it did: [`hocvuso_domain::field::LOCATION_SETTING`]).
+    pub async fn field_location_on(&self) -> Result<bool> {
+        let value = self
+            .get_setting(hocvuso_domain::field::LOCATION_SETTING)
+            .await?;
+        Ok(hocvuso_domain::field::location_on(value.as_deref()))
     }
 
     /// Write the visits a phone sent, in one transaction, each once by its
@@ -646,11 +669,16 @@ impl Store {
                 "Mỗi lần gửi nhiều nhất {MAX_BATCH} bản ghi"
             )));
         }
+        // A place sent while the commune does not record places is dropped.
+        let keep_location = self.field_location_on().await?;
         let mut checked = Vec::with_capacity(records.len());
         let mut refused = Vec::new();
         for (i, v) in records.iter().enumerate() {
             match v.check(today) {
-                Ok(()) => checked.push(v.clone()),
+                Ok(()) => checked.push(VisitRecord {
+                    location: v.location.filter(|_| keep_location),
+                    ..v.clone()
+                }),
                 Err(m) => refused.push((i, SyncOutcome::rejected(&v.id, m))),
             }
         }

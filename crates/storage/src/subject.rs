@@ -255,6 +255,9 @@ pub struct VisitEntry {
     pub household_id: i64,
     pub note: String,
     pub received_at: DateTime<Utc>,
+    /// Where, when the commune records places ('lat,lon').
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 /// A class the person attended.
@@ -563,15 +566,21 @@ macro_rules! subject_ops {
 
                 let data_requests = self.data_requests(Some(id)).await?;
 
-                let visits = sqlx::query_as::<$DB, (NaiveDate, i64, String, DateTime<Utc>)>(
-                    "SELECT v.visited_on, v.household_id, v.note, v.received_at FROM visits v \
+                let visits = sqlx::query_as::<$DB, (NaiveDate, i64, String, DateTime<Utc>, Option<String>)>(
+                    "SELECT v.visited_on, v.household_id, v.note, v.received_at, v.location FROM visits v \
                      JOIN visit_people p ON p.visit_id = v.id WHERE p.resident_id = $1 ORDER BY v.visited_on, v.id",
                 )
                 .bind(id)
                 .fetch_all(&self.read)
                 .await?
                 .into_iter()
-                .map(|(visited_on, household_id, note, received_at)| VisitEntry { visited_on, household_id, note, received_at })
+                .map(|(visited_on, household_id, note, received_at, location)| VisitEntry {
+                    visited_on,
+                    household_id,
+                    note,
+                    received_at,
+                    location,
+                })
                 .collect();
 
                 let classes = sqlx::query_as::<$DB, (String, String, String, String)>(
@@ -830,7 +839,32 @@ macro_rules! subject_ops {
                     .bind(instead)
                     .execute(&mut *tx)
                     .await?;
+                    // A team member's note of a visit that guided the person.
+                    sqlx::query::<$DB>(
+                        "UPDATE visits SET note = REPLACE(note, $2, $3), content = REPLACE(content, $2, $3) \
+                         WHERE id IN (SELECT visit_id FROM visit_people WHERE resident_id = $1)",
+                    )
+                    .bind(id)
+                    .bind(secret)
+                    .bind(instead)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query::<$DB>(
+                        "UPDATE sync_conflicts SET kept = REPLACE(kept, $2, $3), incoming = REPLACE(incoming, $2, $3) \
+                         WHERE kind = 'tham' AND client_id IN (SELECT v.client_id FROM visits v \
+                         JOIN visit_people p ON p.visit_id = v.id WHERE p.resident_id = $1)",
+                    )
+                    .bind(id)
+                    .bind(secret)
+                    .bind(instead)
+                    .execute(&mut *tx)
+                    .await?;
                 }
+                // Where the visits took place is where the person lives.
+                sqlx::query::<$DB>("UPDATE visits SET location = NULL WHERE id IN (SELECT visit_id FROM visit_people WHERE resident_id = $1)")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
 
                 // Accounts: logged out, disabled, renamed, and no password
                 // that any input can match ('!' is not an argon2 hash).

@@ -90,6 +90,7 @@ fn visit(id: &str, c: &Commune, on: NaiveDate, marks: &[(i64, Milestone)]) -> Vi
             })
             .collect(),
         note: "Hướng dẫn cài VNeID".into(),
+        location: None,
     }
 }
 
@@ -313,6 +314,64 @@ engine_tests! {
         there.people = vec![];
         let out = store.sync_visits(&ResidentScope::All, None, &[there], today()).await.unwrap();
         assert_eq!(out[0].status, SyncStatus::Saved);
+    }
+
+    async fn a_walk_in_from_another_hamlet_is_ticked_only_as_a_walk_in_sync(store: Store) {
+        let c = commune(&store).await;
+        let scope = ResidentScope::Hamlet(c.hamlet);
+        let session = class(&store, c.hamlet).await;
+        let neighbour = store
+            .create_household_with_head(c.other_hamlet, &person("Vi Thị Hoa", 1972), today())
+            .await
+            .unwrap()
+            .1;
+        let out = store
+            .sync_attendance(
+                &scope,
+                None,
+                &[
+                    tick("phone-w-0001", session, neighbour, AttendanceWay::Ticked),
+                    tick("phone-w-0002", session, neighbour, AttendanceWay::Sheet),
+                    tick("phone-w-0003", session, neighbour, AttendanceWay::WalkIn),
+                ],
+            )
+            .await
+            .unwrap();
+        let statuses: Vec<SyncStatus> = out.iter().map(|o| o.status).collect();
+        assert_eq!(statuses, [SyncStatus::Rejected, SyncStatus::Rejected, SyncStatus::Saved]);
+        let came = store.attendees(session).await.unwrap();
+        assert_eq!(came.len(), 1);
+        assert_eq!((came[0].resident_id, came[0].how), (neighbour, Some(AttendanceWay::WalkIn)));
+        // A class of another hamlet stays out of reach, walk-in or not.
+        let theirs = class(&store, c.other_hamlet).await;
+        let out = store
+            .sync_attendance(&scope, None, &[tick("phone-w-0004", theirs, c.son, AttendanceWay::WalkIn)])
+            .await
+            .unwrap();
+        assert_eq!(out[0].status, SyncStatus::Rejected);
+        assert!(store.attendees(theirs).await.unwrap().is_empty());
+    }
+
+    async fn sync_keeps_a_visit_place_only_when_the_commune_records_places(store: Store) {
+        let c = commune(&store).await;
+        let scope = ResidentScope::Hamlet(c.hamlet);
+        let here = hocvuso_domain::field::Location { lat: 21.601_23, lon: 105.834_56 };
+        let mut first = visit("phone-l-0001", &c, day(9), &[]);
+        first.location = Some(here);
+        assert!(!store.field_location_on().await.unwrap(), "off by default");
+        assert!(!store.field_pack(c.hamlet, today()).await.unwrap().unwrap().record_location);
+        store.sync_visits(&scope, None, &[first], today()).await.unwrap();
+        store.set_setting(hocvuso_domain::field::LOCATION_SETTING, "on").await.unwrap();
+        assert!(store.field_pack(c.hamlet, today()).await.unwrap().unwrap().record_location);
+        let mut second = visit("phone-l-0002", &c, day(10), &[]);
+        second.location = Some(here);
+        store.sync_visits(&scope, None, &[second], today()).await.unwrap();
+        let rows = store.visits_of_hamlet(c.hamlet, 10).await.unwrap();
+        let place = |id: &str| rows.iter().find(|v| v.client_id == id).unwrap().location.clone();
+        assert_eq!(place("phone-l-0001"), None, "sent while places were off: dropped");
+        assert_eq!(place("phone-l-0002").as_deref(), Some("21.6012,105.8346"));
+        let pd = store.personal_data(c.son).await.unwrap().unwrap();
+        assert!(pd.visits.iter().any(|v| v.location.as_deref() == Some("21.6012,105.8346")));
     }
 
     async fn the_hamlet_pack_lists_households_people_and_milestones_sync(store: Store) {

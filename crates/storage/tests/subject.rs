@@ -234,8 +234,17 @@ async fn setup(store: &Store) -> Made {
             resident_id: id,
             milestone: hocvuso_domain::field::Milestone::VneidInstalled,
         }],
-        note: "Hướng dẫn cài VNeID".into(),
+        // The note names her and her phone; the place is her house.
+        note: format!("Hướng dẫn {NAME} cài VNeID, gọi lại số {PHONE}"),
+        location: Some(hocvuso_domain::field::Location {
+            lat: 21.6012,
+            lon: 105.8345,
+        }),
     };
+    store
+        .set_setting(hocvuso_domain::field::LOCATION_SETTING, "on")
+        .await
+        .unwrap();
     store
         .sync_visits(&ResidentScope::All, None, &[visit], today())
         .await
@@ -439,7 +448,7 @@ engine_tests! {
 
         // Nothing that says who she was, anywhere in what is held.
         let json = serde_json::to_string(&pd).unwrap();
-        for secret in [NAME, PHONE, CITIZEN_ID, USERNAME, "tiểu đường", "Phó Chủ tịch", "1960-11-20"] {
+        for secret in [NAME, PHONE, CITIZEN_ID, USERNAME, "tiểu đường", "Phó Chủ tịch", "1960-11-20", "21.6012"] {
             assert!(!json.contains(secret), "{secret} still in {json}");
         }
         let found = store

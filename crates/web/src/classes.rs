@@ -15,7 +15,8 @@ use axum::routing::get;
 use axum::{Form, Router};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use hocvuso_domain::audit::{AuditAction, AuditObject};
-use hocvuso_domain::classes::{week_of, NewSession, PlanTask};
+use hocvuso_domain::classes::{week_of, AttendanceRecord, AttendanceWay, NewSession, PlanTask};
+use hocvuso_domain::field::{SyncStatus, MAX_BATCH};
 use hocvuso_domain::groups::TargetGroup;
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::ResidentScope;
@@ -26,6 +27,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/lop", get(list).post(add))
         .route("/lop/{id}", get(show))
+        .route(
+            "/lop/{id}/diem-danh",
+            axum::routing::post(enter).layer(crate::form_limit()),
+        )
         .route("/lop/{id}/phieu-diem-danh.pdf", get(sheet))
         .route("/lich-hoc", get(schedule))
 }
@@ -58,6 +63,8 @@ struct AddForm {
     nguoi_huong_dan: String,
     #[serde(default)]
     nhiem_vu: String,
+    #[serde(default)]
+    don_vi: String,
 }
 
 /// A class as lists show it (also the records behind a hamlet's report,
@@ -112,6 +119,8 @@ struct ListPage {
     hamlets: Vec<(i64, String, bool)>,
     groups: Vec<(&'static str, &'static str)>,
     tasks: Vec<(&'static str, &'static str)>,
+    /// (id, name, chosen): the active units; the hamlet's own team chosen.
+    units: Vec<(i64, String, bool)>,
     error: Option<String>,
     form_day: String,
 }
@@ -169,6 +178,19 @@ async fn render_list(
         .iter()
         .map(SessionView::of)
         .collect();
+    let own_team = |u: &hocvuso_domain::units::Unit| {
+        u.hamlet_id.is_some()
+            && u.hamlet_id == chosen
+            && u.unit_type == hocvuso_domain::units::UnitType::DigitalTeam
+    };
+    let units = state
+        .store
+        .list_units()
+        .await?
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| (u.id, u.name.clone(), own_team(&u)))
+        .collect();
     let html = ListPage {
         nav: Some(Nav::of(user)),
         csrf: user.csrf_token.clone(),
@@ -194,6 +216,7 @@ async fn render_list(
             .iter()
             .map(|t| (t.code(), t.label()))
             .collect(),
+        units,
         error,
         form_day: day.format("%Y-%m-%d").to_string(),
     }
@@ -226,6 +249,13 @@ fn session_of(f: &AddForm, scope: &ResidentScope) -> Result<NewSession, String> 
     };
     let task = PlanTask::from_code(&f.nhiem_vu)
         .ok_or("Chọn nhiệm vụ của kế hoạch mà buổi học thực hiện")?;
+    let unit_id = match f.don_vi.trim() {
+        "" => None,
+        s => Some(
+            s.parse::<i64>()
+                .map_err(|_| "Chọn đơn vị tổ chức trong danh sách".to_string())?,
+        ),
+    };
     NewSession {
         topic: f.chu_de.clone(),
         course_id: None,
@@ -234,7 +264,7 @@ fn session_of(f: &AddForm, scope: &ResidentScope) -> Result<NewSession, String> 
         place: f.dia_diem.clone(),
         starts_at: NaiveDateTime::new(day, time),
         trainers: f.nguoi_huong_dan.clone(),
-        unit_id: None,
+        unit_id,
         task,
     }
     .checked()
@@ -278,24 +308,63 @@ struct AttendeeView {
     how: String,
 }
 
+/// Someone found for the desk's attendance form.
+struct FoundView {
+    /// "phieu:ID" for the class's hamlet, "vang_lai:ID" for a walk-in.
+    value: String,
+    name: String,
+    birth_year: String,
+    hamlet: String,
+    came: bool,
+}
+
 #[derive(Template)]
 #[template(path = "class.html")]
 struct ShowPage {
     nav: Option<Nav>,
     session: SessionView,
     trainers: String,
+    unit: String,
     attendees: Vec<AttendeeView>,
     field_link: String,
+    /// The desk's form: ticks of a paper sheet, walk-ins found by name.
+    can_enter: bool,
+    csrf: String,
+    form_id: String,
+    query: String,
+    /// Whether the whole sheet's list is shown (`?phieu=1`).
+    sheet: bool,
+    found: Vec<FoundView>,
+    /// Why a search found nothing to show, or what was entered.
+    message: Option<String>,
 }
 
-async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
+#[derive(Deserialize, Default)]
+struct ShowQuery {
+    /// A name, without diacritics if one likes.
+    #[serde(default)]
+    tim: Option<String>,
+    #[serde(default)]
+    phieu: Option<String>,
+    /// After entering: how many were new, already there, refused.
+    #[serde(default)]
+    moi: Option<u32>,
+    #[serde(default)]
+    trung: Option<u32>,
+    #[serde(default)]
+    loi: Option<u32>,
+}
+
+/// The class if the user reaches it ("not found" otherwise).
+async fn reachable(
+    state: &AppState,
+    user: &CurrentUser,
+    action: Action,
+    id: i64,
+) -> AppResult<(Session, ResidentScope)> {
     let scope = user
         .role()
-        .scope(Action::See, Resource::FieldWork)
+        .scope(action, Resource::FieldWork)
         .ok_or(AppError::NotFound)?;
     let s = state.store.session(id).await?.ok_or(AppError::NotFound)?;
     let within = match scope {
@@ -303,13 +372,159 @@ async fn show(
         ResidentScope::Hamlet(h) => s.hamlet_id == Some(h),
         _ => false,
     };
-    if !within {
-        return Err(AppError::NotFound);
+    if within {
+        Ok((s, scope))
+    } else {
+        Err(AppError::NotFound)
     }
-    let attendees = state
+}
+
+/// The most people the desk's search shows, and the most one sheet lists.
+const FOUND_MAX: i64 = 30;
+const SHEET_MAX: i64 = 5000;
+
+/// The people the desk may tick for a class: with `sheet`, the class's
+/// sheet (the hamlet's people of its group, as printed); otherwise those
+/// whose name matches `query` — in the hamlet, and across the commune
+/// (walk-ins) when the query names someone (two words or more), so a
+/// hamlet's team cannot page through other hamlets.
+async fn find_people(
+    state: &AppState,
+    s: &Session,
+    query: &str,
+    sheet: bool,
+) -> AppResult<Vec<hocvuso_domain::Resident>> {
+    let Some(hamlet) = s.hamlet_id else {
+        // A class for the whole commune: everyone is "of" it.
+        if query.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        return Ok(state
+            .store
+            .list_residents(
+                ResidentScope::All,
+                &hocvuso_domain::ResidentFilter {
+                    query: Some(query.to_string()),
+                    ..Default::default()
+                },
+                1,
+                FOUND_MAX,
+            )
+            .await?
+            .items);
+    };
+    if sheet {
+        return Ok(state
+            .store
+            .list_residents(
+                ResidentScope::Hamlet(hamlet),
+                &hocvuso_domain::ResidentFilter {
+                    group: Some(s.group().unwrap_or(TargetGroup::Adults)),
+                    ..Default::default()
+                },
+                1,
+                SHEET_MAX,
+            )
+            .await?
+            .items);
+    }
+    if query.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let filter = hocvuso_domain::ResidentFilter {
+        query: Some(query.to_string()),
+        ..Default::default()
+    };
+    let mut people = state
         .store
-        .attendees(id)
+        .list_residents(ResidentScope::Hamlet(hamlet), &filter, 1, FOUND_MAX)
         .await?
+        .items;
+    if query.split_whitespace().count() >= 2 {
+        let elsewhere = state
+            .store
+            .list_residents(ResidentScope::All, &filter, 1, FOUND_MAX)
+            .await?
+            .items;
+        people.extend(elsewhere.into_iter().filter(|r| r.hamlet_id != hamlet));
+    }
+    Ok(people)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> AppResult<Response> {
+    let (s, _) = reachable(&state, &user, Action::See, id).await?;
+    let attendees = state.store.attendees(id).await?;
+    let can_enter = user.role().allowed(Action::Change, Resource::FieldWork);
+    let query: String = q.tim.unwrap_or_default().chars().take(100).collect();
+    let sheet = q.phieu.is_some();
+    let mut found = Vec::new();
+    if can_enter && (sheet || !query.trim().is_empty()) {
+        let hamlets: std::collections::HashMap<i64, String> = state
+            .store
+            .list_hamlets()
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h.name))
+            .collect();
+        let people = find_people(&state, &s, &query, sheet).await?;
+        user.audit(
+            &state,
+            AuditAction::ViewList,
+            AuditObject::Class,
+            id,
+            format!(
+                "{} để điểm danh: {} người",
+                if sheet {
+                    "danh sách phiếu"
+                } else {
+                    "tìm người dự"
+                },
+                people.len()
+            ),
+        );
+        found = people
+            .into_iter()
+            .map(|r| {
+                let way = if s.hamlet_id.is_some_and(|h| h != r.hamlet_id) {
+                    AttendanceWay::WalkIn
+                } else {
+                    AttendanceWay::Sheet
+                };
+                FoundView {
+                    value: format!("{}:{}", way.code(), r.id),
+                    came: attendees.iter().any(|a| a.resident_id == r.id),
+                    birth_year: r.birth.map(|b| b.year().to_string()).unwrap_or_default(),
+                    hamlet: hamlets.get(&r.hamlet_id).cloned().unwrap_or_default(),
+                    name: r.full_name,
+                }
+            })
+            .collect();
+    }
+    let message = match (q.moi, q.trung, q.loi) {
+        (None, None, None) if !sheet && !query.trim().is_empty() && found.is_empty() => Some(
+            "Không tìm thấy ai: hãy gõ họ và tên đầy đủ (có dấu hay không dấu đều được) để tìm cả ở xóm khác."
+                .to_string(),
+        ),
+        (None, None, None) => None,
+        (moi, trung, loi) => Some(format!(
+            "Đã ghi {} người dự mới{}{}.",
+            moi.unwrap_or(0),
+            match trung.unwrap_or(0) {
+                0 => String::new(),
+                n => format!(", {n} người đã có từ trước"),
+            },
+            match loi.unwrap_or(0) {
+                0 => String::new(),
+                n => format!(", {n} người không ghi được (không thuộc xóm của lớp): hãy tìm lại họ như người đến thêm"),
+            }
+        )),
+    };
+    let attendees = attendees
         .into_iter()
         .map(|a| AttendeeView {
             name: a.full_name,
@@ -327,15 +542,97 @@ async fn show(
     let html = ShowPage {
         nav: Some(Nav::of(&user)),
         trainers: s.trainers.clone(),
+        unit: s.unit.clone().unwrap_or_default(),
         field_link: s
             .hamlet_id
             .map(|h| format!("/thuc-dia?xom={h}"))
             .unwrap_or_else(|| "/thuc-dia".into()),
         session: SessionView::of(&s),
         attendees,
+        can_enter,
+        csrf: user.csrf_token.clone(),
+        form_id: crate::auth::random_token(12).replace('_', "-"),
+        query,
+        sheet,
+        found,
+        message,
     }
     .render()?;
     Ok(Html(html).into_response())
+}
+
+/// The desk enters who came: ticks of a paper sheet, or walk-ins found by
+/// name. Each tick's id is the form's id and the person, so sending the
+/// form twice (a double click, the back button) writes each once; the
+/// storage's rules decide as for a phone's ticks.
+async fn enter(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let csrf = form
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    user.check_csrf(csrf)?;
+    let (_, scope) = reachable(&state, &user, Action::Change, id).await?;
+    let form_id = form
+        .iter()
+        .find(|(k, _)| k == "ma")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let mut ticks = Vec::new();
+    for (k, v) in &form {
+        if k != "nguoi" {
+            continue;
+        }
+        let parsed = v.split_once(':').and_then(|(way, person)| {
+            Some((AttendanceWay::from_code(way)?, person.parse::<i64>().ok()?))
+        });
+        let Some((how, resident_id)) = parsed else {
+            return Err(AppError::BadRequest(
+                "Danh sách người dự không đọc được: hãy tải lại trang và chọn lại".into(),
+            ));
+        };
+        ticks.push(AttendanceRecord {
+            id: format!("{form_id}-{resident_id}"),
+            session_id: id,
+            resident_id,
+            how,
+            milestones: Vec::new(),
+        });
+    }
+    if ticks.is_empty() {
+        return Err(AppError::BadRequest(
+            "Chưa chọn ai: hãy đánh dấu những người có mặt rồi bấm Ghi".into(),
+        ));
+    }
+    if ticks.len() > MAX_BATCH {
+        return Err(AppError::BadRequest(format!(
+            "Mỗi lần ghi nhiều nhất {MAX_BATCH} người: hãy ghi làm nhiều lần"
+        )));
+    }
+    let event = user.audit_event(
+        AuditAction::Edit,
+        AuditObject::Class,
+        id.to_string(),
+        format!("nhập điểm danh {} người", ticks.len()),
+    );
+    let out = state
+        .store
+        .audited(event)
+        .sync_attendance(&scope, Some(user.user.id), &ticks)
+        .await?;
+    let n = |st: SyncStatus| out.iter().filter(|o| o.status == st).count();
+    Ok(Redirect::to(&format!(
+        "/lop/{id}?moi={}&trung={}&loi={}",
+        n(SyncStatus::Saved),
+        n(SyncStatus::Duplicate) + n(SyncStatus::Conflict),
+        n(SyncStatus::Rejected)
+    ))
+    .into_response())
 }
 
 /// The class's attendance sheet (A4 PDF): the hamlet's people of the class's
@@ -347,35 +644,15 @@ async fn sheet(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let scope = user
-        .role()
-        .scope(Action::See, Resource::FieldWork)
-        .ok_or(AppError::NotFound)?;
-    let s = state.store.session(id).await?.ok_or(AppError::NotFound)?;
-    let hamlet =
-        match (scope, s.hamlet_id) {
-            (ResidentScope::All, Some(h)) => h,
-            (ResidentScope::Hamlet(mine), Some(h)) if mine == h => h,
-            (ResidentScope::All, None) => return Err(AppError::BadRequest(
-                "Buổi học toàn xã không có danh sách xóm để in phiếu: hãy in phiếu theo từng xóm"
-                    .into(),
-            )),
-            _ => return Err(AppError::NotFound),
-        };
+    let (s, _) = reachable(&state, &user, Action::See, id).await?;
+    if s.hamlet_id.is_none() {
+        return Err(AppError::BadRequest(
+            "Buổi học toàn xã không có danh sách xóm để in phiếu: hãy in phiếu theo từng xóm"
+                .into(),
+        ));
+    }
     let group = s.group().unwrap_or(TargetGroup::Adults);
-    let people = state
-        .store
-        .list_residents(
-            ResidentScope::Hamlet(hamlet),
-            &hocvuso_domain::ResidentFilter {
-                group: Some(group),
-                ..Default::default()
-            },
-            1,
-            5000,
-        )
-        .await?
-        .items;
+    let people = find_people(&state, &s, "", true).await?;
     let view = SessionView::of(&s);
     let list = hocvuso_documents::NameList {
         title: "PHIẾU ĐIỂM DANH".into(),
@@ -423,36 +700,68 @@ async fn sheet(
 #[template(path = "schedule.html")]
 struct SchedulePage {
     nav: Option<Nav>,
-    /// (hamlet, its classes), hamlets with none left out.
-    hamlets: Vec<(String, Vec<SessionView>)>,
+    /// (hamlet id, name, its classes), hamlets with none left out.
+    hamlets: Vec<(i64, String, Vec<SessionView>)>,
     commune_wide: Vec<SessionView>,
+    /// The hamlet asked for (`?xom=`): its page shows its classes and the
+    /// commune's.
+    only: Option<String>,
 }
 
-/// The classes of the next eight weeks, by hamlet: a public page (no one's
-/// data), for residents to know where and when to come.
-async fn schedule(State(state): State<AppState>, user: Option<CurrentUser>) -> AppResult<Response> {
+#[derive(Deserialize, Default)]
+struct ScheduleQuery {
+    #[serde(default)]
+    xom: Option<String>,
+}
+
+/// The classes of the next eight weeks, by hamlet, or of one hamlet: a
+/// public page (no one's data), for residents to know where and when to
+/// come.
+async fn schedule(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    Query(q): Query<ScheduleQuery>,
+) -> AppResult<Response> {
     let today = state.today();
+    let asked = crate::field::asked_id(q.xom.as_deref())?;
+    let only = match asked {
+        Some(h) => Some(
+            state
+                .store
+                .list_hamlets()
+                .await?
+                .into_iter()
+                .find(|x| x.id == h)
+                .ok_or(AppError::NotFound)?
+                .name,
+        ),
+        None => None,
+    };
     let sessions = state
         .store
         .sessions_between(None, today, today + chrono::Days::new(56))
         .await?;
-    let mut hamlets: Vec<(String, Vec<SessionView>)> = Vec::new();
+    let mut hamlets: Vec<(i64, String, Vec<SessionView>)> = Vec::new();
     let mut commune_wide = Vec::new();
-    let mut sorted: Vec<&Session> = sessions.iter().collect();
+    let mut sorted: Vec<&Session> = sessions
+        .iter()
+        .filter(|s| asked.is_none() || s.hamlet_id.is_none() || s.hamlet_id == asked)
+        .collect();
     sorted.sort_by(|a, b| (&a.hamlet, &a.starts_at).cmp(&(&b.hamlet, &b.starts_at)));
     for s in sorted {
-        match &s.hamlet {
-            None => commune_wide.push(SessionView::of(s)),
-            Some(h) => match hamlets.last_mut() {
-                Some((name, list)) if name == h => list.push(SessionView::of(s)),
-                _ => hamlets.push((h.clone(), vec![SessionView::of(s)])),
+        match (s.hamlet_id, &s.hamlet) {
+            (Some(id), Some(h)) => match hamlets.last_mut() {
+                Some((last, _, list)) if *last == id => list.push(SessionView::of(s)),
+                _ => hamlets.push((id, h.clone(), vec![SessionView::of(s)])),
             },
+            _ => commune_wide.push(SessionView::of(s)),
         }
     }
     let html = SchedulePage {
         nav: user.as_ref().map(Nav::of),
         hamlets,
         commune_wide,
+        only,
     }
     .render()?;
     Ok(Html(html).into_response())

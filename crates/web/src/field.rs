@@ -29,6 +29,8 @@ use hocvuso_storage::SyncOutcome;
 use serde::{Deserialize, Serialize};
 
 const FIELD_JS: &str = include_str!("../static/thuc-dia.js");
+/// On the other pages of a team member: records waiting, logout warning.
+const WAITING_JS: &str = include_str!("../static/cho-gui.js");
 
 /// A batch of [`MAX_BATCH`] visits with long notes fits with room to spare.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -44,10 +46,15 @@ pub fn router() -> Router<AppState> {
         .route("/thuc-dia/the-hoc-vien.pdf", get(cards))
         .route("/thuc-dia/chua-dat.pdf", get(worklist))
         .route("/static/thuc-dia.js", get(script))
+        .route("/static/cho-gui.js", get(waiting_script))
 }
 
 async fn script() -> Response {
     crate::pages::static_file("text/javascript; charset=utf-8", "no-cache", FIELD_JS)
+}
+
+async fn waiting_script() -> Response {
+    crate::pages::static_file("text/javascript; charset=utf-8", "no-cache", WAITING_JS)
 }
 
 #[derive(Deserialize)]
@@ -181,6 +188,8 @@ struct VisitView {
     people: i64,
     by: String,
     note: String,
+    /// 'lat,lon', for those who see sensitive fields.
+    place: String,
 }
 
 #[derive(Template)]
@@ -193,6 +202,9 @@ struct RecordsPage {
     /// (group, presences at the hamlet's classes).
     by_group: Vec<(&'static str, i64)>,
     visits: Vec<VisitView>,
+    /// Whether a place column is shown: some visit has one and the user
+    /// may see sensitive fields (a place is one).
+    show_places: bool,
     classes: Vec<crate::classes::SessionView>,
 }
 
@@ -229,7 +241,8 @@ async fn records(
             (g.label(), n)
         })
         .collect();
-    let visits = state
+    let sensitive = user.role().allowed(Action::See, Resource::SensitiveFields);
+    let visits: Vec<VisitView> = state
         .store
         .visits_between(hamlet_id, from, to)
         .await?
@@ -240,8 +253,10 @@ async fn records(
             people: v.people,
             by: v.recorded_by.unwrap_or_default(),
             note: v.note,
+            place: v.location.filter(|_| sensitive).unwrap_or_default(),
         })
         .collect();
+    let show_places = visits.iter().any(|v| !v.place.is_empty());
     let classes = state
         .store
         .sessions_between(Some(hamlet_id), from, to)
@@ -263,6 +278,7 @@ async fn records(
         totals,
         by_group,
         visits,
+        show_places,
         classes,
     }
     .render()?;

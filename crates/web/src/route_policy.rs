@@ -410,6 +410,7 @@ pub const ROUTES: &[Route] = {
         get("/thuc-dia", see(FieldWork)),
         get("/thuc-dia", see(FieldWork)).with("xom", Hamlet),
         get("/static/thuc-dia.js", Public),
+        get("/static/cho-gui.js", Public),
         get("/thuc-dia/so-lieu", see(FieldWork)).query("quy=2026Q2"),
         // a resident's own milestones (none ticked: refused once found)
         post("/cu-dan/{id}/moc", change(Milestones)).of(&[Resident]).hidden()
@@ -432,9 +433,14 @@ pub const ROUTES: &[Route] = {
         post("/lop", change(FieldWork)).form(&[("chu_de", "")]).answers(StatusCode::OK),
         get("/lop/{id}", see(FieldWork)).of(&[Object::Class]).hidden(),
         get("/lop/{id}/phieu-diem-danh.pdf", see(FieldWork)).of(&[Object::Class]).hidden(),
+        // the desk's attendance: nobody chosen is refused, nothing written
+        post("/lop/{id}/diem-danh", change(FieldWork)).of(&[Object::Class]).hidden()
+            .form(&[("ma", "policy-walk-0001")]).answers(BAD_REQUEST),
         // setup
         get("/thiet-lap", see(Setup)),
         post("/thiet-lap/xa", change(Setup)).form(&[("commune", ""), ("province", "")])
             .answers(BAD_REQUEST),
+        // recording places of visits: neither on nor off chosen, nothing changed
+        post("/thiet-lap/vi-tri", change(Setup)).answers(BAD_REQUEST),
     ]
 };

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/thiet-lap", get(show))
         .route("/thiet-lap/xa", post(save_commune))
+        .route("/thiet-lap/vi-tri", post(save_location))
 }
 
 /// Where a step is done.
@@ -234,6 +235,8 @@ struct SetupPage {
     message: Option<&'static str>,
     error: Option<String>,
     form: CommuneForm,
+    /// Whether the field app records where visits take place.
+    location_on: bool,
 }
 
 /// The office's pages: the admin and Phòng Văn hóa – Xã hội.
@@ -271,6 +274,7 @@ async fn render(
         message,
         error,
         form,
+        location_on: state.store.field_location_on().await?,
     };
     Ok(Html(page.render()?))
 }
@@ -281,7 +285,14 @@ async fn show(
     Query(q): Query<ShowQuery>,
 ) -> AppResult<Html<String>> {
     require_office(&user, Action::See)?;
-    let message = (q.xong == "xa").then_some("Đã lưu tên xã và tỉnh.");
+    let message = match q.xong.as_str() {
+        "xa" => Some("Đã lưu tên xã và tỉnh."),
+        "vi-tri-bat" => Some(
+            "Đã bật: từ nay mỗi lần thăm hộ ghi kèm vị trí, nếu người dùng điện thoại cho phép.",
+        ),
+        "vi-tri-tat" => Some("Đã tắt: các lần thăm hộ từ nay không ghi vị trí."),
+        _ => None,
+    };
     render(&state, &user, message, None, None).await
 }
 
@@ -365,6 +376,53 @@ async fn save_commune(
         format!("{commune}, tỉnh {province}"),
     );
     Ok(Redirect::to("/thiet-lap?xong=xa#buoc-1").into_response())
+}
+
+#[derive(Deserialize)]
+struct LocationForm {
+    csrf: String,
+    /// "bat" or "tat".
+    #[serde(default)]
+    vi_tri: String,
+}
+
+/// Turn recording where visits take place on or off (off by default).
+async fn save_location(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<LocationForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    require_office(&user, Action::Change)?;
+    let on = match f.vi_tri.as_str() {
+        "bat" => true,
+        "tat" => false,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Hãy chọn Bật hoặc Tắt rồi bấm Lưu lựa chọn. Chưa thay đổi gì.".into(),
+            ))
+        }
+    };
+    state
+        .store
+        .set_setting(
+            hocvuso_domain::field::LOCATION_SETTING,
+            if on { "on" } else { "off" },
+        )
+        .await?;
+    user.audit(
+        &state,
+        AuditAction::Edit,
+        AuditObject::Setting,
+        hocvuso_domain::field::LOCATION_SETTING,
+        if on {
+            "bật ghi vị trí lần thăm hộ"
+        } else {
+            "tắt ghi vị trí lần thăm hộ"
+        },
+    );
+    let done = if on { "vi-tri-bat" } else { "vi-tri-tat" };
+    Ok(Redirect::to(&format!("/thiet-lap?xong={done}#vi-tri")).into_response())
 }
 
 // ------------------------------------------------------------ the menu link

@@ -326,6 +326,18 @@
     $('ngay-tham').focus();
   }
 
+  // Where the phone is, only where the commune records places (the list
+  // says so) and the person holding the phone allows it; otherwise, or
+  // after 8 s without a fix, the visit is saved without it.
+  function place() {
+    if (!pack || !pack.record_location || !navigator.geolocation) { return Promise.resolve(null); }
+    return new Promise(function (resolve) {
+      navigator.geolocation.getCurrentPosition(function (p) {
+        resolve({ lat: Math.round(p.coords.latitude * 1e4) / 1e4, lon: Math.round(p.coords.longitude * 1e4) / 1e4 });
+      }, function () { resolve(null); }, { enableHighAccuracy: false, timeout: 8000, maximumAge: 120000 });
+    });
+  }
+
   function saveVisit() {
     if (!current) { return; }
     var h = current;
@@ -340,7 +352,11 @@
       if (code) { marks.push({ resident_id: id, milestone: code }); } else { guided.push(id); }
     });
     var rec = { kind: 'tham', id: newId(), household_id: h.id, visited_on: day, people: guided, milestones: marks, note: $('ghi-chu').value.trim() };
-    tx('cho-gui', 'readwrite', function (s) { s.put(rec); })
+    place()
+      .then(function (where) {
+        if (where) { rec.location = where; }
+        return tx('cho-gui', 'readwrite', function (s) { s.put(rec); });
+      })
       .then(function () {
         applyMarks(pack, rec);
         return tx('danh-sach', 'readwrite', function (s) { s.put(pack, HAMLET); });

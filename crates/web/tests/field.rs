@@ -451,6 +451,361 @@ async fn a_class_is_added_listed_and_its_attendance_synced() {
     );
 }
 
+/// The query string a redirect after entering attendance carries.
+fn entered(r: &reqwest::Response) -> String {
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap();
+    to.split_once('?')
+        .map(|(_, q)| q.to_string())
+        .unwrap_or_default()
+}
+
+async fn the_desk_enters_a_paper_sheet_and_a_walk_in_from_another_hamlet() {
+    let app = spawn_app().await;
+    let (team, csrf) = app.login("tocnscd").await;
+    let units = app.store.list_units().await.unwrap();
+    let own_team = units
+        .iter()
+        .find(|u| {
+            u.unit_type == hocvuso_domain::UnitType::DigitalTeam
+                && u.hamlet_id == Some(app.hamlets[0])
+        })
+        .unwrap();
+    // The form offers the units, the hamlet's own team chosen.
+    let (_, week) = app.get(&team, "/lop").await;
+    assert!(
+        week.contains(&format!("<option value=\"{}\" selected>", own_team.id)),
+        "the team is chosen as organiser"
+    );
+    let r = app
+        .post(
+            &team,
+            "/lop",
+            &[
+                ("csrf", &csrf),
+                ("chu_de", "Thanh toán không dùng tiền mặt"),
+                ("nhiem_vu", "III.2"),
+                ("dia_diem", "Nhà văn hóa xóm"),
+                ("ngay", "2026-06-05"),
+                ("gio", "19:30"),
+                ("don_vi", &own_team.id.to_string()),
+            ],
+        )
+        .await;
+    let path = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = path.trim_start_matches("/lop/").parse().unwrap();
+    let (_, page) = app.get(&team, &path).await;
+    assert!(page.contains("Đơn vị tổ chức") && page.contains(&own_team.name));
+
+    // The paper sheet's list, as printed: the hamlet's adults.
+    let (status, sheet) = app.get(&team, &format!("{path}?phieu=1")).await;
+    assert_eq!(status, StatusCode::OK);
+    let ours = app
+        .store
+        .list_residents(
+            hocvuso_domain::ResidentScope::Hamlet(app.hamlets[0]),
+            &hocvuso_domain::ResidentFilter {
+                group: Some(hocvuso_domain::TargetGroup::Adults),
+                ..Default::default()
+            },
+            1,
+            5000,
+        )
+        .await
+        .unwrap()
+        .items;
+    assert!(ours.len() >= 2);
+    assert_eq!(
+        sheet.matches("name=\"nguoi\" value=\"phieu:").count(),
+        ours.len()
+    );
+    // Someone of another hamlet: a name alone (one word) does not look
+    // beyond the hamlet; the full name, typed without diacritics, does.
+    let theirs = app
+        .store
+        .list_residents(
+            hocvuso_domain::ResidentScope::Hamlet(app.hamlets[1]),
+            &hocvuso_domain::ResidentFilter::default(),
+            1,
+            1,
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let walk_in = format!("vang_lai:{}", theirs.id);
+    let given = theirs
+        .full_name
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_string();
+    let (_, found) = app
+        .get(&team, &format!("{path}?tim={}", vntext::fold(&given)))
+        .await;
+    assert!(!found.contains(&walk_in), "one word stays in the hamlet");
+    let (_, found) = app
+        .get(
+            &team,
+            &format!(
+                "{path}?tim={}",
+                vntext::fold(&theirs.full_name).replace(' ', "+")
+            ),
+        )
+        .await;
+    assert!(found.contains(&walk_in), "the full name finds the walk-in");
+
+    // Two from the sheet and the walk-in, entered at the desk; sent again
+    // (a double click), nothing changes.
+    let a = format!("phieu:{}", ours[0].id);
+    let b = format!("phieu:{}", ours[1].id);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("ma", "desk0001form"),
+        ("nguoi", a.as_str()),
+        ("nguoi", b.as_str()),
+        ("nguoi", walk_in.as_str()),
+    ];
+    let url = format!("{path}/diem-danh");
+    let r = app.post(&team, &url, &form).await;
+    assert_eq!(entered(&r), "moi=3&trung=0&loi=0");
+    let r = app.post(&team, &url, &form).await;
+    assert_eq!(entered(&r), "moi=0&trung=3&loi=0");
+    let came = app.store.attendees(id).await.unwrap();
+    assert_eq!(came.len(), 3);
+    let how = came
+        .iter()
+        .find(|x| x.resident_id == theirs.id)
+        .unwrap()
+        .how;
+    assert_eq!(how, Some(hocvuso_domain::classes::AttendanceWay::WalkIn));
+    let (_, page) = app.get(&team, &format!("{path}?moi=3&trung=0&loi=0")).await;
+    assert!(page.contains("Người dự: 3") && page.contains("Đã ghi 3 người dự mới"));
+    // Someone of another hamlet passed off as on the sheet is refused.
+    let (_, other) = app
+        .store
+        .create_household_with_head(
+            app.hamlets[1],
+            &hocvuso_domain::NewResident {
+                full_name: "Vi Văn Khách".into(),
+                sex: None,
+                birth: None,
+                ethnicity: String::new(),
+                phone: None,
+                citizen_id: None,
+                relation: "Chủ hộ".into(),
+                notes: String::new(),
+                manual_groups: vec![],
+            },
+            today(),
+        )
+        .await
+        .unwrap();
+    let forged = format!("phieu:{other}");
+    let r = app
+        .post(
+            &team,
+            &url,
+            &[("csrf", &csrf), ("ma", "desk0002form"), ("nguoi", &forged)],
+        )
+        .await;
+    assert_eq!(entered(&r), "moi=0&trung=0&loi=1");
+    // Unreadable, empty, without the token, or a class out of reach.
+    let bad = app
+        .post(
+            &team,
+            &url,
+            &[("csrf", &csrf), ("ma", "desk0003form"), ("nguoi", "ai-do")],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let none = app
+        .post(&team, &url, &[("csrf", &csrf), ("ma", "desk0004form")])
+        .await;
+    assert_eq!(none.status(), StatusCode::BAD_REQUEST);
+    let no_token = app
+        .post(&team, &url, &[("ma", "desk0005form"), ("nguoi", &a)])
+        .await;
+    assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+    let (office, office_csrf) = app.login("vhxh").await;
+    let r = app
+        .post(
+            &office,
+            "/lop",
+            &[
+                ("csrf", &office_csrf),
+                ("chu_de", "Lớp của xóm khác"),
+                ("nhiem_vu", "III.2"),
+                ("dia_diem", "Hội trường"),
+                ("ngay", "2026-06-05"),
+                ("gio", "08:00"),
+                ("xom", &app.hamlets[1].to_string()),
+            ],
+        )
+        .await;
+    let elsewhere = r.headers()["location"].to_str().unwrap().to_string();
+    let r = app
+        .post(
+            &team,
+            &format!("{elsewhere}/diem-danh"),
+            &[("csrf", &csrf), ("ma", "desk0006form"), ("nguoi", &a)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.store.attendees(id).await.unwrap().len(),
+        3,
+        "nothing more written"
+    );
+    // Each entry at the desk that reached the class is audited (the two
+    // sendings and the refused one), not those turned away before.
+    app.store.audit().flush().await;
+    assert_eq!(
+        app.store
+            .count_audit("sua", "lop_hoc", &id.to_string())
+            .await
+            .unwrap(),
+        3
+    );
+}
+
+async fn a_hamlet_has_its_own_schedule_page() {
+    let app = spawn_app().await;
+    let (office, csrf) = app.login("vhxh").await;
+    let next_week = (today() + chrono::Days::new(7))
+        .format("%Y-%m-%d")
+        .to_string();
+    for (topic, hamlet) in [
+        ("Học VNeID ở xóm đầu", app.hamlets[0]),
+        ("Học VNeID ở xóm sau", app.hamlets[1]),
+    ] {
+        let r = app
+            .post(
+                &office,
+                "/lop",
+                &[
+                    ("csrf", &csrf),
+                    ("chu_de", topic),
+                    ("nhiem_vu", "III.2"),
+                    ("dia_diem", "Nhà văn hóa"),
+                    ("ngay", &next_week),
+                    ("gio", "08:00"),
+                    ("xom", &hamlet.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let anyone = client();
+    let (_, all) = app.get(&anyone, "/lich-hoc").await;
+    assert!(all.contains("ở xóm đầu") && all.contains("ở xóm sau"));
+    assert!(all.contains(&format!("/lich-hoc?xom={}", app.hamlets[0])));
+    let (status, one) = app
+        .get(&anyone, &format!("/lich-hoc?xom={}", app.hamlets[0]))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        one.contains("ở xóm đầu") && !one.contains("ở xóm sau"),
+        "{one}"
+    );
+    assert_eq!(
+        app.get(&anyone, "/lich-hoc?xom=987654").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&anyone, "/lich-hoc?xom=abc").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn a_visit_place_is_recorded_only_when_the_office_turns_it_on() {
+    let app = spawn_app().await;
+    let (team, team_csrf) = app.login("tocnscd").await;
+    let pack = pack_of(&app).await;
+    let mut body = batch(&pack, "vitri-tat");
+    for r in body["records"].as_array_mut().unwrap() {
+        r["location"] = json!({"lat": 21.601234, "lon": 105.834567});
+    }
+    let (_, p) = app.get(&team, "/api/thuc-dia/xom").await;
+    assert!(p.contains("\"record_location\":false"), "off by default");
+    send(&app, &team, &body).await;
+    // Only the office turns it on.
+    let r = app
+        .post(
+            &team,
+            "/thiet-lap/vi-tri",
+            &[("csrf", &team_csrf), ("vi_tri", "bat")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (office, csrf) = app.login("vhxh").await;
+    let r = app
+        .post(
+            &office,
+            "/thiet-lap/vi-tri",
+            &[("csrf", &csrf), ("vi_tri", "bat")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, setup) = app.get(&office, "/thiet-lap?xong=vi-tri-bat").await;
+    assert!(setup.contains("đang bật") && setup.contains("Đã bật"));
+    let (_, p) = app.get(&team, "/api/thuc-dia/xom").await;
+    assert!(p.contains("\"record_location\":true"));
+    let mut body = batch(&pack, "vitri-bat");
+    for r in body["records"].as_array_mut().unwrap() {
+        r["location"] = json!({"lat": 21.601234, "lon": 105.834567});
+    }
+    send(&app, &team, &body).await;
+    let rows = app
+        .store
+        .visits_of_hamlet(app.hamlets[0], 50)
+        .await
+        .unwrap();
+    for v in &rows {
+        let want = v
+            .client_id
+            .starts_with("vitri-bat")
+            .then_some("21.6012,105.8346");
+        assert_eq!(v.location.as_deref(), want, "{}", v.client_id);
+    }
+    // The office sees the places behind the report; the team (no access
+    // to sensitive fields) does not.
+    let records = format!("/thuc-dia/so-lieu?xom={}&quy=2026Q2", app.hamlets[0]);
+    let (_, page) = app.get(&office, &records).await;
+    assert!(page.contains("<th>Vị trí</th>") && page.contains("21.6012,105.8346"));
+    let (_, page) = app.get(&team, &records).await;
+    assert!(page.contains("Các lần thăm (6)") && !page.contains("21.6012"));
+    // A place that is not one is refused with the reason.
+    let mut body = batch(&pack, "vitri-sai");
+    body["records"][0]["location"] = json!({"lat": 200.0, "lon": 105.8});
+    let (_, reply) = send(&app, &team, &body).await;
+    assert_eq!(statuses(&reply)[0], "bi_tu_choi");
+    // Neither chosen: refused, nothing changed. Turned off: nothing more
+    // is kept.
+    let r = app
+        .post(&office, "/thiet-lap/vi-tri", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(app.store.field_location_on().await.unwrap());
+    let r = app
+        .post(
+            &office,
+            "/thiet-lap/vi-tri",
+            &[("csrf", &csrf), ("vi_tri", "tat")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(!app.store.field_location_on().await.unwrap());
+    app.store.audit().flush().await;
+    assert_eq!(
+        app.store
+            .count_audit("sua", "cai_dat", "field_location")
+            .await
+            .unwrap(),
+        2
+    );
+}
+
 async fn pdf(app: &TestApp, c: &reqwest::Client, path: &str) -> (StatusCode, Vec<u8>) {
     let r = c.get(app.url(path)).send().await.unwrap();
     let status = r.status();
@@ -590,6 +945,9 @@ async fn a_resident_says_which_milestones_they_reached() {
 }
 
 on_both_engines!(
+    the_desk_enters_a_paper_sheet_and_a_walk_in_from_another_hamlet,
+    a_hamlet_has_its_own_schedule_page,
+    a_visit_place_is_recorded_only_when_the_office_turns_it_on,
     a_resident_says_which_milestones_they_reached,
     cards_sheets_and_the_worklist_print_as_pdf,
     a_class_is_added_listed_and_its_attendance_synced,
