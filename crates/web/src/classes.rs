@@ -65,6 +65,9 @@ struct AddForm {
     nhiem_vu: String,
     #[serde(default)]
     don_vi: String,
+    /// A course of the learning section the class teaches (optional).
+    #[serde(default)]
+    khoa_hoc: String,
 }
 
 /// A class as lists show it (also the records behind a hamlet's report,
@@ -121,6 +124,8 @@ struct ListPage {
     tasks: Vec<(&'static str, &'static str)>,
     /// (id, name, chosen): the active units; the hamlet's own team chosen.
     units: Vec<(i64, String, bool)>,
+    /// (id, title): the courses a class may teach.
+    courses: Vec<(String, String)>,
     error: Option<String>,
     form_day: String,
 }
@@ -217,6 +222,12 @@ async fn render_list(
             .map(|t| (t.code(), t.label()))
             .collect(),
         units,
+        courses: state
+            .catalog
+            .courses
+            .iter()
+            .map(|c| (c.id.clone(), c.title.clone()))
+            .collect(),
         error,
         form_day: day.format("%Y-%m-%d").to_string(),
     }
@@ -233,7 +244,25 @@ async fn list(
 }
 
 /// The form read into a session, or what to fix.
-fn session_of(f: &AddForm, scope: &ResidentScope) -> Result<NewSession, String> {
+fn session_of(
+    f: &AddForm,
+    scope: &ResidentScope,
+    catalog: &hocvuso_learning::Catalog,
+) -> Result<NewSession, String> {
+    // A course chosen: the class teaches it, and its title is the topic
+    // unless one was written.
+    let course = match f.khoa_hoc.trim() {
+        "" => None,
+        id => Some(
+            catalog
+                .course(id)
+                .ok_or("Khóa học đã chọn không có: hãy chọn lại trong danh sách")?,
+        ),
+    };
+    let topic = match course {
+        Some(c) if f.chu_de.trim().is_empty() => c.title.clone(),
+        _ => f.chu_de.clone(),
+    };
     let day = NaiveDate::parse_from_str(f.ngay.trim(), "%Y-%m-%d")
         .map_err(|_| "Chọn ngày học".to_string())?;
     let time = NaiveTime::parse_from_str(f.gio.trim(), "%H:%M")
@@ -257,8 +286,8 @@ fn session_of(f: &AddForm, scope: &ResidentScope) -> Result<NewSession, String> 
         ),
     };
     NewSession {
-        topic: f.chu_de.clone(),
-        course_id: None,
+        topic,
+        course_id: course.map(|c| c.id.clone()),
         group,
         hamlet_id,
         place: f.dia_diem.clone(),
@@ -284,7 +313,7 @@ async fn add(
         tuan: Some(f.ngay.clone()),
         xom: None,
     };
-    let session = match session_of(&f, &scope) {
+    let session = match session_of(&f, &scope, &state.catalog) {
         Ok(s) => s,
         Err(m) => return render_list(&state, &user, &back, Some(m)).await,
     };
@@ -325,6 +354,8 @@ struct ShowPage {
     session: SessionView,
     trainers: String,
     unit: String,
+    /// (id, title) of the course the class teaches.
+    course: Option<(String, String)>,
     attendees: Vec<AttendeeView>,
     field_link: String,
     /// The desk's form: ticks of a paper sheet, walk-ins found by name.
@@ -543,6 +574,11 @@ async fn show(
         nav: Some(Nav::of(&user)),
         trainers: s.trainers.clone(),
         unit: s.unit.clone().unwrap_or_default(),
+        course: s
+            .course_id
+            .as_deref()
+            .and_then(|id| state.catalog.course(id))
+            .map(|c| (c.id.clone(), c.title.clone())),
         field_link: s
             .hamlet_id
             .map(|h| format!("/thuc-dia?xom={h}"))

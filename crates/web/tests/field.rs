@@ -497,6 +497,48 @@ async fn the_desk_enters_a_paper_sheet_and_a_walk_in_from_another_hamlet() {
     let (_, page) = app.get(&team, &path).await;
     assert!(page.contains("Đơn vị tổ chức") && page.contains(&own_team.name));
 
+    // A class that teaches a course of the learning section: its title is
+    // the topic unless one is written; a course that does not exist is
+    // refused with what to fix, nothing written.
+    let catalog = hocvuso_learning::Catalog::embedded().unwrap();
+    let course = &catalog.courses[0];
+    let class_of = |course_id: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("khoa_hoc", course_id.to_string()),
+            ("chu_de", String::new()),
+            ("nhiem_vu", "III.2".to_string()),
+            ("dia_diem", "Nhà văn hóa xóm".to_string()),
+            ("ngay", "2026-06-06".to_string()),
+            ("gio", "08:00".to_string()),
+        ]
+    };
+    let form = class_of("khong-co-khoa-nay");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post(&team, "/lop", &form).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Khóa học đã chọn không có"));
+    let form = class_of(&course.id);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post(&team, "/lop", &form).await;
+    let taught = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = app.get(&team, &taught).await;
+    assert!(page.contains(&format!("<a href=\"/hoc/{}\">", course.id)));
+    let s = app
+        .store
+        .session(taught.trim_start_matches("/lop/").parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (s.topic.as_str(), s.course_id.as_deref()),
+        (course.title.as_str(), Some(course.id.as_str()))
+    );
+
     // The paper sheet's list, as printed: the hamlet's adults.
     let (status, sheet) = app.get(&team, &format!("{path}?phieu=1")).await;
     assert_eq!(status, StatusCode::OK);
