@@ -113,6 +113,17 @@ enum Command {
         #[command(subcommand)]
         action: Option<CoursesAction>,
     },
+    /// Kế hoạch của xã: các nhiệm vụ (mục III) với tình trạng tính từ dữ liệu và lý do, trách nhiệm các đơn vị (mục V); `plan check TỆP` kiểm tra một tệp kế hoạch.
+    Plan {
+        /// In dạng JSON.
+        #[arg(long)]
+        json: bool,
+        /// Tính tình trạng vào ngày cuối của quý này, ví dụ 2026Q3 (mặc định: hôm nay).
+        #[arg(long)]
+        quarter: Option<String>,
+        #[command(subcommand)]
+        action: Option<PlanAction>,
+    },
     /// Tạo xã mẫu (hoặc dữ liệu cỡ tỉnh với --scale) mà không chạy web.
     Demo {
         /// Số cư dân của bộ dữ liệu đo hiệu năng (ví dụ 2000000); mặc định: xã mẫu.
@@ -247,6 +258,15 @@ enum Command {
 pub enum AuditCommand {
     /// Kiểm tra chuỗi mã băm của nhật ký; in số mục, mã của mục cuối và các chỗ đứt.
     Verify,
+}
+
+#[derive(Subcommand)]
+pub enum PlanAction {
+    /// Kiểm tra một tệp kế hoạch (TOML); in mọi lỗi kèm tệp, dòng và cách sửa.
+    Check {
+        /// Tệp kế hoạch, ví dụ ke-hoach-2027.toml.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -499,6 +519,14 @@ async fn main() {
             out,
             commune,
         } => reporting::report(db, quarter, format, out, commune).await,
+        Command::Plan {
+            json,
+            quarter,
+            action,
+        } => match action {
+            Some(PlanAction::Check { file }) => reporting::plan_check(&db, &file),
+            None => reporting::plan(db, json, quarter).await,
+        },
         Command::Courses { json, action } => {
             let check = action.map(|CoursesAction::Check { dir }| dir);
             courses::run(db, check, json)

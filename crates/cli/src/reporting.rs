@@ -368,3 +368,94 @@ pub async fn bench(
     }
     Ok(())
 }
+
+/// `hocvuso plan check FILE`: every error with file, line and how to fix it.
+pub fn plan_check(db: &DbArgs, file: &std::path::Path) -> Result<()> {
+    let catalog = crate::courses::load(db)?;
+    let defs = load_definitions(db, &catalog)?;
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("không đọc được {}", file.display()))?;
+    match hocvuso_reporting::plan::parse(&file.display().to_string(), &text, Some(&defs)) {
+        Ok(plan) => {
+            println!(
+                "{}: hợp lệ: {} nhiệm vụ, {} mục trách nhiệm của đơn vị, {} mục tiêu.",
+                file.display(),
+                plan.tasks.len(),
+                plan.duties.len(),
+                plan.targets.len()
+            );
+            Ok(())
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            Err(anyhow!(
+                "{} lỗi: sửa rồi chạy lại `hocvuso plan check`",
+                errors.len()
+            ))
+        }
+    }
+}
+
+/// `hocvuso plan`: each task with its status and why, then the units' duties.
+pub async fn plan(db: DbArgs, json: bool, q: Option<String>) -> Result<()> {
+    let catalog = crate::courses::load(&db)?;
+    let defs = load_definitions(&db, &catalog)?;
+    let plan = hocvuso_reporting::plan::embedded(&defs).map_err(|e| anyhow!(e.join("\n")))?;
+    let day = match q {
+        Some(q) => Quarter::parse(&q).map_err(|e| anyhow!(e))?.last_day(),
+        None => today(),
+    };
+    let store = open(&db).await?;
+    let tasks = hocvuso_reporting::plan::progress(&store, &plan, day).await?;
+    if json {
+        let out = serde_json::json!({
+            "day": day,
+            "year": plan.year,
+            "title": plan.title,
+            "tasks": tasks,
+            "duties": plan.duties,
+            "report_before_day": plan.report_before_day,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    println!(
+        "{} (tình trạng ngày {})",
+        plan.title,
+        day.format("%d/%m/%Y")
+    );
+    for t in &tasks {
+        let units = |types: &[hocvuso_domain::units::UnitType]| {
+            types
+                .iter()
+                .map(|u| u.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!("\n{}. {}", t.task.code, t.task.title);
+        println!("   Thực hiện: {}", units(&t.task.lead));
+        if !t.task.coordinating.is_empty() {
+            println!("   Phối hợp: {}", units(&t.task.coordinating));
+        }
+        println!("   Thời gian: {}", t.task.period_text);
+        let counted: Vec<String> = t
+            .by_source
+            .iter()
+            .map(|(s, n)| format!("{n} {}", s.noun()))
+            .collect();
+        if !counted.is_empty() {
+            println!("   Đã ghi nhận: {}", counted.join(", "));
+        }
+        println!("   Tình trạng: {}", t.assessed.rule);
+    }
+    println!("\nTrách nhiệm của các đơn vị (mục V):");
+    for d in &plan.duties {
+        println!("{}. {} (nhiệm vụ: {})", d.code, d.unit, d.tasks.join(", "));
+        for i in &d.items {
+            println!("   - {i}");
+        }
+    }
+    Ok(())
+}

@@ -16,6 +16,7 @@ pub mod groups;
 pub mod hamlet_name;
 pub mod numbers;
 pub mod person;
+pub mod plan;
 pub mod policy;
 pub mod privacy;
 pub mod quarter;

@@ -12,6 +12,7 @@
 pub mod definitions;
 pub mod demo;
 pub mod models;
+pub mod plan;
 mod report;
 mod xlsx;
 

@@ -41,6 +41,7 @@ mod imports;
 mod indicators;
 mod learning;
 mod people;
+mod plan;
 mod registry;
 mod resident_file;
 mod resident_times;
@@ -75,6 +76,7 @@ pub use learning::{
     new_certificate_code, valid_client_id, AttemptOutcome, CertificateRow, CourseProgress,
     DemoPassRow, LearnerSummary, LearningMode, MilestoneReached, NewAttempt, NewCertificate,
 };
+pub use plan::Activity;
 pub use resident_file::ResidentFile;
 pub use students::{Enrolment, Student};
 pub use subject::{

@@ -159,9 +159,120 @@ pub fn trend(points: &[(String, Option<f64>)], target: Option<f64>, title: &str)
     s
 }
 
+/// One row of the plan's timeline: a task, its phases and its status.
+pub struct TimelineRow {
+    pub code: String,
+    pub title: String,
+    /// (first day, last day, label) of each phase.
+    pub phases: Vec<(chrono::NaiveDate, chrono::NaiveDate, String)>,
+    pub status: hocvuso_domain::plan::TaskStatus,
+}
+
+/// The plan's timeline: the year's quarters across, tasks down, each phase
+/// a bar coloured by the task's status, and today as a red line.
+pub fn timeline(year: i32, rows: &[TimelineRow], today: chrono::NaiveDate) -> String {
+    use chrono::NaiveDate;
+    use hocvuso_domain::plan::TaskStatus;
+    let (left, width, row_h, top) = (44.0, 290.0, 30.0, 22.0);
+    let h = top + rows.len() as f64 * row_h + 4.0;
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or_default();
+    let days = (end - start).num_days().max(1) as f64;
+    let x_of = |d: NaiveDate| left + ((d - start).num_days() as f64 / days).clamp(0.0, 1.0) * width;
+    let spoken: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{} {}: {}", r.code, r.title, r.status.label()))
+        .collect();
+    let mut s = format!(
+        r##"<svg class="chart" viewBox="0 0 340 {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="11">"##,
+        esc(&format!(
+            "Tiến độ kế hoạch năm {year}: {}",
+            spoken.join("; ")
+        ))
+    );
+    for (i, name) in ["Quý I", "Quý II", "Quý III", "Quý IV"].iter().enumerate() {
+        let q0 = NaiveDate::from_ymd_opt(year, i as u32 * 3 + 1, 1).unwrap_or_default();
+        let x = x_of(q0);
+        let _ = write!(
+            s,
+            r##"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{h}" stroke="#ccc"/><text x="{:.1}" y="14" fill="#222">{name}</text>"##,
+            top - 4.0,
+            x + 4.0
+        );
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + i as f64 * row_h;
+        let _ = write!(
+            s,
+            r##"<text x="0" y="{:.1}" fill="#222">{}</text>"##,
+            y + 18.0,
+            esc(&r.code)
+        );
+        let color = match r.status {
+            TaskStatus::Behind => "#b00020",
+            TaskStatus::Done => "#2e7d32",
+            TaskStatus::OnTrack => "#0b5394",
+            TaskStatus::NotStarted | TaskStatus::NotTracked => "#8a8a8a",
+        };
+        let n = r.phases.len().max(1) as f64;
+        for (j, (from, to, label)) in r.phases.iter().enumerate() {
+            let (x0, x1) = (x_of(*from), x_of(*to + chrono::Days::new(1)));
+            let band = (row_h - 8.0) / n;
+            let _ = write!(
+                s,
+                r##"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{color}" opacity="{}"><title>{}</title></rect>"##,
+                y + 4.0 + j as f64 * band,
+                (x1 - x0).max(2.0),
+                (band - 1.0).max(2.0),
+                if j == 0 { "0.9" } else { "0.6" },
+                esc(label)
+            );
+        }
+    }
+    if today >= start && today < end {
+        let x = x_of(today);
+        let _ = write!(
+            s,
+            r##"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{h}" stroke="#b00020" stroke-width="2"/><text x="{:.1}" y="{}" fill="#b00020" font-size="10">Hôm nay</text>"##,
+            top - 2.0,
+            (x - 20.0).clamp(left, 300.0),
+            h - 1.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_timeline_draws_a_bar_per_phase_and_today_only_within_the_year() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        let rows = vec![
+            TimelineRow {
+                code: "III.2".into(),
+                title: "Phổ cập <kỹ năng>".into(),
+                phases: vec![
+                    (d(1, 1), d(12, 31), "Thực hiện".into()),
+                    (d(4, 1), d(9, 30), "Cao điểm".into()),
+                ],
+                status: hocvuso_domain::plan::TaskStatus::Behind,
+            },
+            TimelineRow {
+                code: "III.6".into(),
+                title: "AI".into(),
+                phases: vec![(d(7, 1), d(9, 30), "Tại các xóm".into())],
+                status: hocvuso_domain::plan::TaskStatus::NotStarted,
+            },
+        ];
+        let svg = timeline(2026, &rows, d(6, 1));
+        assert_eq!(svg.matches("<rect").count(), 3);
+        assert_eq!(svg.matches("fill=\"#b00020\" opacity").count(), 2, "the late task's bars are red");
+        assert!(svg.contains("Hôm nay") && svg.contains("Phổ cập &lt;kỹ năng&gt;: Chậm"));
+        assert!(!timeline(2026, &rows, d(1, 1) + chrono::Days::new(400)).contains("Hôm nay"));
+    }
 
     #[test]
     fn charts_are_small_escaped_svg() {

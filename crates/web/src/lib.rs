@@ -22,6 +22,7 @@ mod indicators;
 pub(crate) mod learning;
 pub mod llm;
 mod pages;
+mod plan;
 mod privacy;
 pub mod refusal;
 mod registry;
@@ -75,6 +76,7 @@ pub fn app(state: AppState) -> Router {
         .merge(field::router().layer(body_limit(field::BODY_LIMIT)))
         .merge(classes::router().layer(form_limit()))
         .merge(indicators::router())
+        .merge(plan::router())
         .merge(reports::router().layer(body_limit(REPORT_BODY_LIMIT)))
         .merge(auth::router().layer(form_limit()))
         .merge(registry::router().layer(form_limit()))

@@ -91,6 +91,8 @@ pub enum Object {
     RosterJob,
     /// A class (training session) of a hamlet (`/lop/{id}`).
     Class,
+    /// A task of the plan (`/ke-hoach/{code}`).
+    PlanTask,
 }
 
 /// How a role without any right to the route is answered.
@@ -436,6 +438,9 @@ pub const ROUTES: &[Route] = {
         // the desk's attendance: nobody chosen is refused, nothing written
         post("/lop/{id}/diem-danh", change(FieldWork)).of(&[Object::Class]).hidden()
             .form(&[("ma", "policy-walk-0001")]).answers(BAD_REQUEST),
+        // the plan: tasks with status, one task (an unknown code: not found)
+        get("/ke-hoach", see(Indicators)),
+        get("/ke-hoach/{code}", see(Indicators)).of(&[Object::PlanTask]),
         // setup
         get("/thiet-lap", see(Setup)),
         post("/thiet-lap/xa", change(Setup)).form(&[("commune", ""), ("province", "")])

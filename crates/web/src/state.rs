@@ -47,6 +47,9 @@ pub struct AppState {
     pub catalog: Arc<hocvuso_learning::Catalog>,
     /// What the indicators count (built in, or the office's own file).
     pub indicator_defs: Arc<hocvuso_reporting::Definitions>,
+    /// The plan (`hocvuso_reporting::plan`); `None` when its file has an
+    /// error (logged at start; the plan pages say so).
+    pub plan: Option<Arc<hocvuso_domain::plan::Plan>>,
     /// Computed indicators, kept until data changes (see `indicators.rs`).
     pub(crate) indicator_cache: Arc<crate::indicators::IndicatorCache>,
 }
@@ -65,8 +68,18 @@ impl AppState {
                 indicators: Vec::new(),
             }
         });
+        let plan = match hocvuso_reporting::plan::embedded(&defs) {
+            Ok(p) => Some(Arc::new(p)),
+            Err(errors) => {
+                for e in errors {
+                    tracing::error!("kế hoạch lỗi: {e}");
+                }
+                None
+            }
+        };
         Self {
             store,
+            plan,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
             imports: Arc::new(ImportJobs::default()),

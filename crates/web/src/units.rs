@@ -361,6 +361,10 @@ struct UnitPage {
     classes: Option<Vec<ClassView>>,
     /// Students on a school's lists, all grades.
     students: usize,
+    /// Its duties under section V of the plan: (code, heading, items).
+    duties: Vec<(String, String, Vec<String>)>,
+    /// The plan's tasks it carries out (true) or helps with: (code, title, leads).
+    tasks: Vec<(String, String, bool)>,
 }
 
 /// One class of a school, with its students.
@@ -527,6 +531,26 @@ async fn render_unit(
         error,
         classes,
         students,
+        duties: state
+            .plan
+            .as_deref()
+            .map(|p| {
+                p.duties_of(unit.unit.unit_type)
+                    .into_iter()
+                    .map(|d| (d.code.clone(), d.unit.clone(), d.items.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        tasks: state
+            .plan
+            .as_deref()
+            .map(|p| {
+                p.tasks_of(unit.unit.unit_type)
+                    .into_iter()
+                    .map(|(t, leads)| (t.code.clone(), t.title.clone(), leads))
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     Ok(Html(page.render()?))
 }

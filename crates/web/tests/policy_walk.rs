@@ -1103,6 +1103,7 @@ async fn world() -> World {
         (Object::ImportJob, imports),
         (Object::RosterJob, rosters),
         (Object::Class, classes),
+        (Object::PlanTask, vec![Filler::plain("III.6")]),
     ];
     World {
         app,

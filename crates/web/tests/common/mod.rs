@@ -288,6 +288,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(llm: Option<hocvuso_web::llm::LlmConfig>) -> TestApp {
+    spawn_app_at(llm, today()).await
+}
+
+/// The app with its clock on `day` (the demo data still made on `today()`).
+pub async fn spawn_app_on(day: NaiveDate) -> TestApp {
+    spawn_app_at(None, day).await
+}
+
+async fn spawn_app_at(llm: Option<hocvuso_web::llm::LlmConfig>, day: NaiveDate) -> TestApp {
     let (store, dir) = fresh_store().await;
     let demo = hocvuso_demo::generate(&hocvuso_demo::DemoOptions {
         seed: 11,
@@ -348,7 +357,7 @@ pub async fn spawn_app_with(llm: Option<hocvuso_web::llm::LlmConfig>) -> TestApp
         store.clone(),
         WebConfig {
             secure_cookies: false,
-            today: Some(today()),
+            today: Some(day),
             llm,
             ..Default::default()
         },

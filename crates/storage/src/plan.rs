@@ -1,0 +1,124 @@
+//! What the plan's tasks have done (issue 15): the activities of one
+//! source in a stretch of days, and the hamlets they reached. Each source
+//! is read from its own table; the rule that turns them into a status is
+//! `domain::plan::assess`. Written once for both engines.
+
+use crate::{PgStore, Result, SqliteStore, Store};
+use chrono::NaiveDate;
+use hocvuso_domain::plan::ActivitySource;
+use hocvuso_domain::quarter::Quarter;
+use hocvuso_domain::time::vn_midnight;
+use hocvuso_domain::units::UnitType;
+
+/// Activities of one source in a stretch of days.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Activity {
+    pub count: i64,
+    /// The hamlets with one (sources that belong to a hamlet).
+    pub hamlets: Vec<i64>,
+}
+
+/// Rows' hamlet ids as a count and the hamlets reached.
+fn activity_of(rows: Vec<Option<i64>>) -> Activity {
+    let mut hamlets: Vec<i64> = rows.iter().flatten().copied().collect();
+    hamlets.sort_unstable();
+    hamlets.dedup();
+    Activity {
+        count: rows.len() as i64,
+        hamlets,
+    }
+}
+
+macro_rules! plan_ops {
+    ($Store:ident, $DB:ty) => {
+        impl $Store {
+            async fn plan_activity(
+                &self,
+                source: ActivitySource,
+                task: &str,
+                units: &[UnitType],
+                from: NaiveDate,
+                to: NaiveDate,
+            ) -> Result<Activity> {
+                let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+                let after = to + chrono::Days::new(1);
+                match source {
+                    ActivitySource::Classes => {
+                        // starts_at is text 'YYYY-MM-DD HH:MM' on both engines.
+                        let rows = sqlx::query_scalar::<$DB, Option<i64>>(
+                            "SELECT hamlet_id FROM training_sessions WHERE starts_at >= $1 AND starts_at < $2 AND plan_task = $3",
+                        )
+                        .bind(day(from))
+                        .bind(day(after))
+                        .bind(task)
+                        .fetch_all(&self.read)
+                        .await?;
+                        Ok(activity_of(rows))
+                    }
+                    ActivitySource::Visits | ActivitySource::Models => {
+                        let sql = if source == ActivitySource::Visits {
+                            "SELECT h.hamlet_id FROM visits v JOIN households h ON h.id = v.household_id \
+                             WHERE v.visited_on >= $1 AND v.visited_on < $2"
+                        } else {
+                            "SELECT hamlet_id FROM pilot_models WHERE started_on >= $1 AND started_on < $2"
+                        };
+                        let rows = sqlx::query_scalar::<$DB, Option<i64>>(sql)
+                            .bind(from)
+                            .bind(after)
+                            .fetch_all(&self.read)
+                            .await?;
+                        Ok(activity_of(rows))
+                    }
+                    ActivitySource::Assistant => {
+                        let count = sqlx::query_scalar::<$DB, i64>(
+                            "SELECT COUNT(*) FROM assistant_questions WHERE at >= $1 AND at < $2",
+                        )
+                        .bind(vn_midnight(from))
+                        .bind(vn_midnight(after))
+                        .fetch_one(&self.read)
+                        .await?;
+                        Ok(Activity { count, hamlets: Vec::new() })
+                    }
+                    ActivitySource::UnitReports => {
+                        // Reports of the quarters the days fall in, by the
+                        // task's units, submitted.
+                        let rows = sqlx::query_as::<$DB, (String, String)>(
+                            "SELECT r.quarter, u.unit_type FROM unit_reports r JOIN units u ON u.id = r.unit_id \
+                             WHERE r.state = 'da_nop'",
+                        )
+                        .fetch_all(&self.read)
+                        .await?;
+                        let (first, last) = (Quarter::containing(from), Quarter::containing(to));
+                        let count = rows
+                            .iter()
+                            .filter(|(q, t)| {
+                                Quarter::parse(q).is_ok_and(|q| q >= first && q <= last)
+                                    && UnitType::from_code(t).is_some_and(|t| units.contains(&t))
+                            })
+                            .count() as i64;
+                        Ok(Activity { count, hamlets: Vec::new() })
+                    }
+                }
+            }
+        }
+    };
+}
+
+plan_ops!(SqliteStore, sqlx::Sqlite);
+plan_ops!(PgStore, sqlx::Postgres);
+
+impl Store {
+    /// What `source` recorded for plan task `task` (classes are linked to
+    /// their task; unit reports count for `units`) from `from` to `to`,
+    /// both included.
+    pub async fn plan_activity(
+        &self,
+        source: ActivitySource,
+        task: &str,
+        units: &[UnitType],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Activity> {
+        dispatch!(self, s => s.plan_activity(source, task, units, from, to).await)
+    }
+}

@@ -1,0 +1,146 @@
+//! The plan as data (issue 15): the six tasks and eight units' duties of
+//! the seed are shown with a status computed from the records; moving the
+//! clock past a period with nothing recorded marks the task behind, and
+//! recording the activities puts it back on track.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
+mod common;
+use common::*;
+
+use chrono::NaiveDate;
+use hocvuso_domain::classes::{NewSession, PlanTask};
+use reqwest::StatusCode;
+
+fn day(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+}
+
+/// The status tag and rule of one task on `/ke-hoach`.
+fn row_of<'a>(page: &'a str, code: &str) -> &'a str {
+    let start = page
+        .find(&format!("href=\"/ke-hoach/{code}\""))
+        .unwrap_or_else(|| panic!("{code} is not listed"));
+    let rest = &page[start..];
+    &rest[..rest.find("</tr>").unwrap()]
+}
+
+async fn the_plan_lists_its_tasks_duties_and_a_timeline() {
+    let app = spawn_app().await;
+    let (office, _) = app.login("vhxh").await;
+    let (status, page) = app.get(&office, "/ke-hoach").await;
+    assert_eq!(status, StatusCode::OK);
+    for code in ["III.1", "III.2", "III.3", "III.4", "III.5", "III.6"] {
+        row_of(&page, code);
+    }
+    for code in [
+        "V.1.", "V.2.", "V.3.", "V.4.", "V.5.", "V.6.", "V.7.", "V.8.",
+    ] {
+        assert!(page.contains(&format!("<h3>{code} ")), "{code}");
+    }
+    assert!(page.contains("<svg class=\"chart\"") && page.contains("Hôm nay"));
+    assert!(
+        page.contains("href=\"/chi-tieu/6a\""),
+        "targets link their indicators"
+    );
+    // On 1 June (the tests' clock) the AI training of Q3 has not started.
+    assert!(row_of(&page, "III.6").contains("Chưa bắt đầu"));
+    // One task, and one that does not exist.
+    let (status, task) = app.get(&office, "/ke-hoach/III.6").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(task.contains("Người dân trưởng thành tại các xóm") && task.contains("V.8"));
+    assert_eq!(
+        app.get(&office, "/ke-hoach/III.9").await.0,
+        StatusCode::NOT_FOUND
+    );
+    // A resident has no plan pages; the team's unit page lists its duties.
+    let (resident, _) = app.login("nguoidan").await;
+    assert_eq!(
+        app.get(&resident, "/ke-hoach").await.0,
+        StatusCode::FORBIDDEN
+    );
+    let team = app
+        .store
+        .list_units()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.unit_type == hocvuso_domain::UnitType::DigitalTeam)
+        .unwrap();
+    let (_, unit) = app.get(&office, &format!("/don-vi/{}", team.id)).await;
+    assert!(unit.contains("V.8. Các xóm trên địa bàn xã, Tổ công nghệ số cộng đồng"));
+    assert!(unit.contains("đi từng ngõ, gõ từng nhà"));
+}
+
+async fn a_task_with_nothing_recorded_is_behind_once_its_period_has_run() {
+    // Mid-August: six weeks of Q3 gone, no AI class in any hamlet.
+    let app = spawn_app_on(day(8, 15)).await;
+    let (office, _) = app.login("vhxh").await;
+    let (_, page) = app.get(&office, "/ke-hoach").await;
+    let row = row_of(&page, "III.6");
+    let hamlets = app.hamlets.len();
+    assert!(row.contains("status-cham"), "{row}");
+    assert!(
+        row.contains(&format!(
+            "đã qua 6 tuần, {hamlets}/{hamlets} xóm chưa có buổi học"
+        )),
+        "{row}"
+    );
+    // An AI class in every hamlet but one: still behind, one missing.
+    for (i, h) in app.hamlets.iter().enumerate() {
+        if i + 1 == hamlets {
+            break;
+        }
+        let s = NewSession {
+            topic: "Bình dân học AI".into(),
+            course_id: None,
+            group: None,
+            hamlet_id: Some(*h),
+            place: "Nhà văn hóa".into(),
+            starts_at: day(7, 20).and_hms_opt(14, 0, 0).unwrap(),
+            trainers: String::new(),
+            unit_id: None,
+            task: PlanTask::AiInEveryHamlet,
+        };
+        app.store
+            .add_session(&s.checked().unwrap(), None)
+            .await
+            .unwrap();
+    }
+    let (_, task) = app.get(&office, "/ke-hoach/III.6").await;
+    assert!(
+        task.contains(&format!("1/{hamlets} xóm chưa có buổi học")),
+        "{task}"
+    );
+    assert!(task.contains(&format!("{}/{hamlets} xóm", hamlets - 1)));
+    // The last hamlet too: on track.
+    let s = NewSession {
+        topic: "Bình dân học AI".into(),
+        course_id: None,
+        group: None,
+        hamlet_id: app.hamlets.last().copied(),
+        place: "Nhà văn hóa".into(),
+        starts_at: day(8, 1).and_hms_opt(8, 0, 0).unwrap(),
+        trainers: String::new(),
+        unit_id: None,
+        task: PlanTask::AiInEveryHamlet,
+    };
+    app.store
+        .add_session(&s.checked().unwrap(), None)
+        .await
+        .unwrap();
+    let (_, page) = app.get(&office, "/ke-hoach").await;
+    let row = row_of(&page, "III.6");
+    assert!(
+        row.contains("status-dung_tien_do") && row.contains("đã ghi nhận 3"),
+        "{row}"
+    );
+    // A class of another task does not count for this one.
+    let (_, task) = app.get(&office, "/ke-hoach/III.2").await;
+    assert!(task.contains("<li>0 buổi học</li>"), "{task}");
+}
+
+on_both_engines!(
+    the_plan_lists_its_tasks_duties_and_a_timeline,
+    a_task_with_nothing_recorded_is_behind_once_its_period_has_run,
+);
