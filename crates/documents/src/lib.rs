@@ -16,11 +16,13 @@ mod docx;
 mod field_sheets;
 mod pdf;
 mod personal_data;
+mod poster;
 mod report;
 
 pub use certificate::{certificate_pdf, CertificateData};
 pub use field_sheets::{learner_cards_pdf, name_list_pdf, LearnerCard, NameList};
 pub use personal_data::{personal_data_pdf, DataSection, PersonalDataDocument};
+pub use poster::{poster_pdf, Poster};
 pub use report::{report_docx, report_pdf, CommuneReport, ReportSection, ReportTable};
 
 #[derive(Debug, thiserror::Error)]

@@ -162,11 +162,13 @@ pub enum AuditObject {
     Breach,
     /// A class (training session, `/lop`).
     Class,
+    /// An outreach campaign (`/chien-dich`).
+    Campaign,
     Cli,
 }
 
 impl AuditObject {
-    pub const ALL: [AuditObject; 14] = [
+    pub const ALL: [AuditObject; 15] = [
         Self::Resident,
         Self::Household,
         Self::Registry,
@@ -180,6 +182,7 @@ impl AuditObject {
         Self::Setting,
         Self::Breach,
         Self::Class,
+        Self::Campaign,
         Self::Cli,
     ];
 
@@ -198,6 +201,7 @@ impl AuditObject {
             Self::Setting => "cai_dat",
             Self::Breach => "su_co",
             Self::Class => "lop_hoc",
+            Self::Campaign => "chien_dich",
             Self::Cli => "cli",
         }
     }
@@ -217,6 +221,7 @@ impl AuditObject {
             Self::Setting => "Cài đặt",
             Self::Breach => "Sự cố dữ liệu cá nhân",
             Self::Class => "Buổi học",
+            Self::Campaign => "Chiến dịch tuyên truyền",
             Self::Cli => "Dòng lệnh",
         }
     }

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod breach;
+pub mod campaigns;
 pub mod classes;
 pub mod exchange;
 pub mod field;

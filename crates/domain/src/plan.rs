@@ -33,15 +33,19 @@ pub enum ActivitySource {
     /// Quarterly reports submitted by the task's units.
     #[serde(rename = "bao_cao")]
     UnitReports,
+    /// Outreach campaigns started (task III.1).
+    #[serde(rename = "chien_dich")]
+    Campaigns,
 }
 
 impl ActivitySource {
-    pub const ALL: [ActivitySource; 5] = [
+    pub const ALL: [ActivitySource; 6] = [
         ActivitySource::Classes,
         ActivitySource::Visits,
         ActivitySource::Models,
         ActivitySource::Assistant,
         ActivitySource::UnitReports,
+        ActivitySource::Campaigns,
     ];
 
     pub fn code(self) -> &'static str {
@@ -51,6 +55,7 @@ impl ActivitySource {
             ActivitySource::Models => "mo_hinh",
             ActivitySource::Assistant => "tro_ly",
             ActivitySource::UnitReports => "bao_cao",
+            ActivitySource::Campaigns => "chien_dich",
         }
     }
 
@@ -66,6 +71,7 @@ impl ActivitySource {
             ActivitySource::Models => "mô hình",
             ActivitySource::Assistant => "câu hỏi gửi trợ lý ảo",
             ActivitySource::UnitReports => "báo cáo quý đã nộp",
+            ActivitySource::Campaigns => "chiến dịch tuyên truyền",
         }
     }
 

@@ -90,10 +90,14 @@ pub enum Resource {
     /// resident says which they reached themself (`/cu-dan/{id}/moc`).
     /// The teams record them in the field app (FieldWork).
     Milestones,
+    /// Outreach campaigns of task III.1 and their materials (`/chien-dich`):
+    /// staff see them to relay them; the office makes them. Their public
+    /// pages and short links need no login.
+    Campaigns,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 24] = [
+    pub const ALL: [Resource; 25] = [
         Resource::Registry,
         Resource::Residents,
         Resource::Households,
@@ -118,6 +122,7 @@ impl Resource {
         Resource::Breaches,
         Resource::FieldWork,
         Resource::Milestones,
+        Resource::Campaigns,
     ];
 }
 
@@ -231,6 +236,8 @@ pub const POLICY: &[(Resource, Action, [Reach; 6])] = {
         (FieldWork,       Change, [Commune, Commune, No,      Hamlet,  Hamlet,  No]),
         (Milestones,      See,    [Commune, Commune, Unit,    Hamlet,  Hamlet,  Own]),
         (Milestones,      Change, [No,      No,      No,      No,      No,      Own]),
+        (Campaigns,       See,    [Commune, Commune, Commune, Commune, Commune, No]),
+        (Campaigns,       Change, [Commune, Commune, No,      No,      No,      No]),
     ]
 };
 

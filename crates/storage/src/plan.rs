@@ -69,6 +69,26 @@ macro_rules! plan_ops {
                             .await?;
                         Ok(activity_of(rows))
                     }
+                    ActivitySource::Campaigns => {
+                        // A campaign for the whole commune reaches no one
+                        // hamlet in particular.
+                        let count = sqlx::query_scalar::<$DB, i64>(
+                            "SELECT COUNT(*) FROM campaigns WHERE starts_on >= $1 AND starts_on < $2",
+                        )
+                        .bind(from)
+                        .bind(after)
+                        .fetch_one(&self.read)
+                        .await?;
+                        let hamlets = sqlx::query_scalar::<$DB, i64>(
+                            "SELECT DISTINCT ch.hamlet_id FROM campaign_hamlets ch JOIN campaigns c ON c.id = ch.campaign_id \
+                             WHERE c.starts_on >= $1 AND c.starts_on < $2",
+                        )
+                        .bind(from)
+                        .bind(after)
+                        .fetch_all(&self.read)
+                        .await?;
+                        Ok(Activity { count, hamlets })
+                    }
                     ActivitySource::Assistant => {
                         let count = sqlx::query_scalar::<$DB, i64>(
                             "SELECT COUNT(*) FROM assistant_questions WHERE at >= $1 AND at < $2",

@@ -269,7 +269,11 @@ mod tests {
         ];
         let svg = timeline(2026, &rows, d(6, 1));
         assert_eq!(svg.matches("<rect").count(), 3);
-        assert_eq!(svg.matches("fill=\"#b00020\" opacity").count(), 2, "the late task's bars are red");
+        assert_eq!(
+            svg.matches("fill=\"#b00020\" opacity").count(),
+            2,
+            "the late task's bars are red"
+        );
         assert!(svg.contains("Hôm nay") && svg.contains("Phổ cập &lt;kỹ năng&gt;: Chậm"));
         assert!(!timeline(2026, &rows, d(1, 1) + chrono::Days::new(400)).contains("Hôm nay"));
     }

@@ -620,7 +620,7 @@ async fn submit_quiz(
 }
 
 /// The public address of this server, as the request reached it.
-fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn public_base(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())

@@ -8,6 +8,7 @@ mod accounts;
 pub mod assistant;
 pub mod auth;
 mod breach;
+mod campaigns;
 mod charts;
 mod classes;
 mod consent;
@@ -77,6 +78,7 @@ pub fn app(state: AppState) -> Router {
         .merge(classes::router().layer(form_limit()))
         .merge(indicators::router())
         .merge(plan::router())
+        .merge(campaigns::router().layer(form_limit()))
         .merge(reports::router().layer(body_limit(REPORT_BODY_LIMIT)))
         .merge(auth::router().layer(form_limit()))
         .merge(registry::router().layer(form_limit()))

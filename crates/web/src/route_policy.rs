@@ -93,6 +93,8 @@ pub enum Object {
     Class,
     /// A task of the plan (`/ke-hoach/{code}`).
     PlanTask,
+    /// An outreach campaign's short link code (`/chien-dich/{code}`).
+    Campaign,
 }
 
 /// How a role without any right to the route is answered.
@@ -441,6 +443,15 @@ pub const ROUTES: &[Route] = {
         // the plan: tasks with status, one task (an unknown code: not found)
         get("/ke-hoach", see(Indicators)),
         get("/ke-hoach/{code}", see(Indicators)).of(&[Object::PlanTask]),
+        // outreach campaigns: the list and the form (no title: the page
+        // again with the message), the materials; the public page and the
+        // short link need no login
+        get("/chien-dich", see(Campaigns)),
+        post("/chien-dich", change(Campaigns)).form(&[("ten", "")]).answers(StatusCode::OK),
+        get("/chien-dich/{code}/loa.txt", see(Campaigns)).of(&[Object::Campaign]),
+        get("/chien-dich/{code}/ap-phich.pdf", see(Campaigns)).of(&[Object::Campaign]),
+        get("/chien-dich/{code}", Public).of(&[Object::Campaign]),
+        get("/l/{code}", Public).of(&[Object::Campaign]).any_answer(),
         // setup
         get("/thiet-lap", see(Setup)),
         post("/thiet-lap/xa", change(Setup)).form(&[("commune", ""), ("province", "")])

@@ -1065,6 +1065,25 @@ async fn world() -> World {
             unit: None,
         });
     }
+    // A campaign for the whole commune.
+    let campaign = hocvuso_domain::campaigns::NewCampaign {
+        title: "Tuần lễ VNeID".into(),
+        message: "Mang căn cước đến nhà văn hóa.".into(),
+        channels: vec![hocvuso_domain::campaigns::Channel::Zalo],
+        hamlets: vec![],
+        starts_on: today(),
+        ends_on: today(),
+        unit_id: None,
+    };
+    app.store
+        .add_campaign(
+            &campaign.checked().unwrap(),
+            "wabkcdez",
+            None,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
     let fillers = vec![
         (Object::Resident, residents),
         (Object::Household, households),
@@ -1104,6 +1123,7 @@ async fn world() -> World {
         (Object::RosterJob, rosters),
         (Object::Class, classes),
         (Object::PlanTask, vec![Filler::plain("III.6")]),
+        (Object::Campaign, vec![Filler::plain("wabkcdez")]),
     ];
     World {
         app,
