@@ -42,6 +42,7 @@ import {
   writeAxeReport,
 } from './lib.mjs';
 import { fieldApp } from './field.mjs';
+import { planAndPublic } from './plan.mjs';
 
 const ARTIFACTS = join(HERE, 'artifacts');
 const PAGE_BUDGET = 100 * 1024; // bytes per page load, compressed transfer
@@ -576,6 +577,10 @@ async function main() {
     // ------------------------------------------------ 12. field app: visits offline, synced once
     console.log('# 12. field app: a team member records visits offline; they arrive once');
     if (server) await fieldApp(base, dataDir, serverErrors);
+
+    // ------------------------------------------------ 13. the plan, a campaign, the public pages
+    console.log('# 13. the plan and its timeline; a campaign; a resident walks the public pages');
+    if (server) await planAndPublic(browser, base, 'admin', NEW_PASSWORD, serverErrors);
 
     await step(null, 'no server errors (5xx) during the run', async () => {
       assert(serverErrors.length === 0, serverErrors.join(', '));
