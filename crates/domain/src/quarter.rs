@@ -8,6 +8,21 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// "Trước ngày 15 của tháng cuối quý" (the plan, section V): the day
+/// before which units report, unless the commune sets another
+/// ([`REPORT_DAY_SETTING`]).
+pub const DEFAULT_REPORT_BEFORE_DAY: u32 = 15;
+/// The commune's setting of that day (1–28).
+pub const REPORT_DAY_SETTING: &str = "report_before_day";
+
+/// The day the setting's stored value names, or the plan's.
+pub fn report_before_day(value: Option<&str>) -> u32 {
+    value
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|d| (1..=28).contains(d))
+        .unwrap_or(DEFAULT_REPORT_BEFORE_DAY)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Quarter {
     pub year: i32,
@@ -76,9 +91,17 @@ impl Quarter {
         crate::time::vn_midnight(self.next().first_day())
     }
 
-    /// Units report before the 15th of the last month of the quarter.
+    /// Units report before the 15th of the last month of the quarter (the
+    /// plan's day; [`Quarter::due`] for the commune's own).
     pub fn deadline(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, u32::from(self.q) * 3, 15).unwrap_or_default()
+        self.due(DEFAULT_REPORT_BEFORE_DAY)
+    }
+
+    /// The day of the quarter's last month before which reports are due:
+    /// one submitted on it is late.
+    pub fn due(self, before_day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, u32::from(self.q) * 3, before_day.clamp(1, 28))
+            .unwrap_or_default()
     }
 
     pub fn next(self) -> Quarter {
@@ -181,20 +204,19 @@ impl StoredState {
 
 impl ReportStatus {
     /// `stored`: None when the unit has not started. `submitted_on`: the
-    /// date (in Vietnam) it was submitted. "Before the 15th" is read as "by
-    /// the end of the 15th".
+    /// date (in Vietnam) it was submitted. `due`: the day reports must come
+    /// *before* ([`Quarter::due`]): "trước ngày 15" is on time by the 14th,
+    /// and from the 15th a report not in is overdue.
     pub fn of(
         stored: Option<StoredState>,
         submitted_on: Option<NaiveDate>,
-        deadline: NaiveDate,
+        due: NaiveDate,
         today: NaiveDate,
     ) -> ReportStatus {
         match (stored, submitted_on) {
-            (Some(StoredState::Submitted), Some(d)) if d <= deadline => {
-                ReportStatus::SubmittedOnTime
-            }
+            (Some(StoredState::Submitted), Some(d)) if d < due => ReportStatus::SubmittedOnTime,
             (Some(StoredState::Submitted), _) => ReportStatus::SubmittedLate,
-            _ if today > deadline => ReportStatus::Overdue,
+            _ if today >= due => ReportStatus::Overdue,
             (Some(StoredState::Returned), _) => ReportStatus::Returned,
             (Some(StoredState::Draft), _) => ReportStatus::Draft,
             (None, _) => ReportStatus::NotStarted,
@@ -274,6 +296,7 @@ mod tests {
     #[test]
     fn report_status_board() {
         let dl = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+        let eve = NaiveDate::from_ymd_opt(2026, 6, 14).unwrap();
         let before = NaiveDate::from_ymd_opt(2026, 6, 10).unwrap();
         let after = NaiveDate::from_ymd_opt(2026, 6, 16).unwrap();
         use ReportStatus as R;
@@ -285,9 +308,24 @@ mod tests {
             ReportStatus::of(Some(S::Draft), None, dl, after),
             R::Overdue
         );
+        // "Trước ngày 15": the 14th is on time, the 15th is late, and
+        // from the 15th a report not in is overdue.
+        assert_eq!(
+            ReportStatus::of(Some(S::Submitted), Some(eve), dl, after),
+            R::SubmittedOnTime
+        );
         assert_eq!(
             ReportStatus::of(Some(S::Submitted), Some(dl), dl, after),
-            R::SubmittedOnTime
+            R::SubmittedLate
+        );
+        assert_eq!(ReportStatus::of(Some(S::Draft), None, dl, eve), R::Draft);
+        assert_eq!(ReportStatus::of(Some(S::Draft), None, dl, dl), R::Overdue);
+        assert_eq!(report_before_day(None), 15);
+        assert_eq!(report_before_day(Some("10")), 10);
+        assert_eq!(report_before_day(Some("31")), 15);
+        assert_eq!(
+            Quarter::new(2026, 2).unwrap().due(10),
+            NaiveDate::from_ymd_opt(2026, 6, 10).unwrap()
         );
         assert_eq!(
             ReportStatus::of(Some(S::Submitted), Some(after), dl, after),

@@ -50,6 +50,7 @@ pub fn unit_statuses<'a>(
     units: &'a [hocvuso_domain::Unit],
     reports: &'a [hocvuso_storage::UnitReport],
     q: Quarter,
+    due: NaiveDate,
     today: NaiveDate,
 ) -> Vec<UnitStatus<'a>> {
     units
@@ -57,17 +58,18 @@ pub fn unit_statuses<'a>(
         .filter(|u| u.unit_type != hocvuso_domain::UnitType::DigitalTeam && u.reports_for(q))
         .map(|unit| {
             let report = reports.iter().find(|r| r.unit_id == unit.id);
-            UnitStatus::of(unit, report, q, today)
+            UnitStatus::of(unit, report, due, today)
         })
         .collect()
 }
 
 impl<'a> UnitStatus<'a> {
-    /// One unit's standing with its report of quarter `q` on `today`.
+    /// One unit's standing with its report on `today`, `due` being the
+    /// day reports must come before ([`Quarter::due`]).
     pub fn of(
         unit: &'a hocvuso_domain::Unit,
         report: Option<&'a hocvuso_storage::UnitReport>,
-        q: Quarter,
+        due: NaiveDate,
         today: NaiveDate,
     ) -> Self {
         let stored = report.and_then(|r| StoredState::from_code(&r.state));
@@ -79,7 +81,7 @@ impl<'a> UnitStatus<'a> {
             report,
             stored,
             submitted_on,
-            status: ReportStatus::of(stored, submitted_on, q.deadline(), today),
+            status: ReportStatus::of(stored, submitted_on, due, today),
         }
     }
 }
@@ -202,6 +204,7 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
 
     // III. The units' reports.
     let today = input.date;
+    let due = q.due(cx.store.report_before_day().await?);
     let mut status_rows = Vec::new();
     let mut narrative: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut missing = Vec::new();
@@ -211,7 +214,7 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
         stored,
         submitted_on,
         status,
-    } in unit_statuses(&units, &reports, q, today)
+    } in unit_statuses(&units, &reports, q, due, today)
     {
         status_rows.push(vec![
             u.name.clone(),
@@ -240,7 +243,7 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
     let submitted = status_rows.len() - missing.len();
     let mut paragraphs = vec![format!(
         "Hạn báo cáo quý: trước ngày {}. Đã nhận {submitted}/{} báo cáo.",
-        q.deadline().format("%d/%m/%Y"),
+        due.format("%d/%m/%Y"),
         status_rows.len()
     )];
     if !missing.is_empty() {

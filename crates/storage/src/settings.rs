@@ -85,3 +85,15 @@ impl Store {
         dispatch!(self, s => s.backup_to(path).await)
     }
 }
+
+impl Store {
+    /// The day of a quarter's last month before which units report: the
+    /// commune's setting, else the plan's 15
+    /// ([`hocvuso_domain::quarter::report_before_day`]).
+    pub async fn report_before_day(&self) -> Result<u32> {
+        let v = self
+            .get_setting(hocvuso_domain::quarter::REPORT_DAY_SETTING)
+            .await?;
+        Ok(hocvuso_domain::quarter::report_before_day(v.as_deref()))
+    }
+}

@@ -77,20 +77,21 @@ async fn board(
     let today = state.today();
     let reports = state.store.unit_reports(&quarter.to_string()).await?;
     let units = state.store.list_units().await?;
-    let rows: Vec<BoardRow> = hocvuso_reporting::unit_statuses(&units, &reports, quarter, today)
-        .into_iter()
-        .map(|s| BoardRow {
-            unit_id: s.unit.id,
-            name: s.unit.name.clone(),
-            kind: s.unit.unit_type.label().to_string(),
-            status: s.status,
-            submitted: s
-                .submitted_on
-                .map(|d| d.format("%d/%m/%Y").to_string())
-                .unwrap_or_default(),
-        })
-        .collect();
-    let deadline = quarter.deadline();
+    let deadline = quarter.due(state.store.report_before_day().await?);
+    let rows: Vec<BoardRow> =
+        hocvuso_reporting::unit_statuses(&units, &reports, quarter, deadline, today)
+            .into_iter()
+            .map(|s| BoardRow {
+                unit_id: s.unit.id,
+                name: s.unit.name.clone(),
+                kind: s.unit.unit_type.label().to_string(),
+                status: s.status,
+                submitted: s
+                    .submitted_on
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default(),
+            })
+            .collect();
     let pending: Vec<&str> = rows
         .iter()
         .filter(|r| r.status.needs_reminder())
@@ -241,8 +242,8 @@ async fn render_form(
         .store
         .unit_report(unit.id, &quarter.to_string())
         .await?;
-    let standing =
-        hocvuso_reporting::UnitStatus::of(&unit, report.as_ref(), quarter, state.today());
+    let due = quarter.due(state.store.report_before_day().await?);
+    let standing = hocvuso_reporting::UnitStatus::of(&unit, report.as_ref(), due, state.today());
     let (stored, status) = (standing.stored, standing.status);
     let numbers: BTreeMap<String, i64> = report
         .as_ref()
@@ -297,7 +298,7 @@ async fn render_form(
         quarter: quarter.to_string(),
         quarter_label: quarter.label(),
         quarter_label_text: quarter.label_in_text(),
-        deadline: quarter.deadline().format("%d/%m/%Y").to_string(),
+        deadline: due.format("%d/%m/%Y").to_string(),
         status,
         editable: stored != Some(StoredState::Submitted),
         return_note: report

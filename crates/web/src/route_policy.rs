@@ -458,5 +458,7 @@ pub const ROUTES: &[Route] = {
             .answers(BAD_REQUEST),
         // recording places of visits: neither on nor off chosen, nothing changed
         post("/thiet-lap/vi-tri", change(Setup)).answers(BAD_REQUEST),
+        // the report day: no day given, nothing changed
+        post("/thiet-lap/han-bao-cao", change(Setup)).answers(BAD_REQUEST),
     ]
 };

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/thiet-lap", get(show))
         .route("/thiet-lap/xa", post(save_commune))
         .route("/thiet-lap/vi-tri", post(save_location))
+        .route("/thiet-lap/han-bao-cao", post(save_report_day))
 }
 
 /// Where a step is done.
@@ -237,6 +238,8 @@ struct SetupPage {
     form: CommuneForm,
     /// Whether the field app records where visits take place.
     location_on: bool,
+    /// The day of a quarter's last month before which units report.
+    report_day: u32,
 }
 
 /// The office's pages: the admin and Phòng Văn hóa – Xã hội.
@@ -275,6 +278,7 @@ async fn render(
         error,
         form,
         location_on: state.store.field_location_on().await?,
+        report_day: state.store.report_before_day().await?,
     };
     Ok(Html(page.render()?))
 }
@@ -291,6 +295,7 @@ async fn show(
             "Đã bật: từ nay mỗi lần thăm hộ ghi kèm vị trí, nếu người dùng điện thoại cho phép.",
         ),
         "vi-tri-tat" => Some("Đã tắt: các lần thăm hộ từ nay không ghi vị trí."),
+        "han-bao-cao" => Some("Đã lưu hạn báo cáo quý của các đơn vị."),
         _ => None,
     };
     render(&state, &user, message, None, None).await
@@ -423,6 +428,47 @@ async fn save_location(
     );
     let done = if on { "vi-tri-bat" } else { "vi-tri-tat" };
     Ok(Redirect::to(&format!("/thiet-lap?xong={done}#vi-tri")).into_response())
+}
+
+#[derive(Deserialize)]
+struct ReportDayForm {
+    csrf: String,
+    #[serde(default)]
+    ngay: String,
+}
+
+/// The day of the quarter's last month before which units report (the
+/// plan's 15 unless the commune sets another).
+async fn save_report_day(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<ReportDayForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    require_office(&user, Action::Change)?;
+    let day = match f.ngay.trim().parse::<u32>() {
+        Ok(d) if (1..=28).contains(&d) => d,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Ngày hạn báo cáo là một số từ 1 đến 28 (Kế hoạch: trước ngày 15 của tháng cuối quý). Chưa thay đổi gì.".into(),
+            ))
+        }
+    };
+    state
+        .store
+        .set_setting(
+            hocvuso_domain::quarter::REPORT_DAY_SETTING,
+            &day.to_string(),
+        )
+        .await?;
+    user.audit(
+        &state,
+        AuditAction::Edit,
+        AuditObject::Setting,
+        hocvuso_domain::quarter::REPORT_DAY_SETTING,
+        format!("hạn báo cáo quý: trước ngày {day} của tháng cuối quý"),
+    );
+    Ok(Redirect::to("/thiet-lap?xong=han-bao-cao#han-bao-cao").into_response())
 }
 
 // ------------------------------------------------------------ the menu link

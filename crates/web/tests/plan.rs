@@ -140,7 +140,65 @@ async fn a_task_with_nothing_recorded_is_behind_once_its_period_has_run() {
     assert!(task.contains("<li>0 buổi học</li>"), "{task}");
 }
 
+/// The board's status cell of a unit.
+fn board_status(board: &str, unit: i64) -> &str {
+    let start = board
+        .find(&format!("href=\"/bao-cao/don-vi/{unit}?"))
+        .unwrap_or_else(|| panic!("unit {unit} is not on the board"));
+    let rest = &board[start..];
+    let cell = &rest[rest.find("class=\"status-").unwrap()..];
+    &cell[..cell.find("</td>").unwrap()]
+}
+
+async fn a_report_is_on_time_before_the_day_and_the_commune_sets_the_day() {
+    // 15 June: "trước ngày 15" means by the 14th.
+    let app = spawn_app_on(day(6, 15)).await;
+    let units = app.store.list_units().await.unwrap();
+    let of = |t: hocvuso_domain::UnitType| units.iter().find(|u| u.unit_type == t).unwrap().id;
+    let (centre, health) = (
+        of(hocvuso_domain::UnitType::PublicServiceCentre),
+        of(hocvuso_domain::UnitType::HealthStation),
+    );
+    // 10:00 in Vietnam on the 14th and on the 15th.
+    let at = |d: u32| day(6, d).and_hms_opt(3, 0, 0).unwrap().and_utc();
+    for (unit, d) in [(centre, 14), (health, 15)] {
+        app.store
+            .save_unit_report(unit, "2026Q2", "{}", "{}", None, true, at(d))
+            .await
+            .unwrap();
+    }
+    let (office, csrf) = app.login("vhxh").await;
+    let (_, board) = app.get(&office, "/bao-cao?quy=2026Q2").await;
+    assert!(board.contains("trước ngày 15/06/2026"), "the plan's day");
+    assert!(board_status(&board, centre).contains("Đã nộp đúng hạn"));
+    assert!(board_status(&board, health).contains("Nộp muộn"));
+    // The commune sets the 20th: the 15th is on time; a bad day changes nothing.
+    let r = app
+        .post(
+            &office,
+            "/thiet-lap/han-bao-cao",
+            &[("csrf", &csrf), ("ngay", "31")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.store.report_before_day().await.unwrap(), 15);
+    let r = app
+        .post(
+            &office,
+            "/thiet-lap/han-bao-cao",
+            &[("csrf", &csrf), ("ngay", "20")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, board) = app.get(&office, "/bao-cao?quy=2026Q2").await;
+    assert!(board.contains("trước ngày 20/06/2026"));
+    assert!(board_status(&board, health).contains("Đã nộp đúng hạn"));
+    let (_, setup) = app.get(&office, "/thiet-lap").await;
+    assert!(setup.contains("trước ngày 20</strong>"));
+}
+
 on_both_engines!(
+    a_report_is_on_time_before_the_day_and_the_commune_sets_the_day,
     the_plan_lists_its_tasks_duties_and_a_timeline,
     a_task_with_nothing_recorded_is_behind_once_its_period_has_run,
 );
