@@ -350,45 +350,64 @@ pub async fn progress(
     let hamlets = store.list_hamlets().await?.len();
     let mut out = Vec::with_capacity(plan.tasks.len());
     for task in &plan.tasks {
-        let mut phases = Vec::with_capacity(task.phases.len());
-        let mut by_source: Vec<(ActivitySource, i64)> =
-            task.counts.iter().map(|s| (*s, 0)).collect();
-        for phase in &task.phases {
-            // Only what has happened so far counts.
-            let to = phase.end().min(today);
-            let mut p = PhaseProgress {
-                hamlets,
-                ..PhaseProgress::default()
-            };
-            let mut reached = std::collections::BTreeSet::new();
-            if phase.start() <= to {
-                let units: Vec<UnitType> = task
-                    .lead
-                    .iter()
-                    .chain(&task.coordinating)
-                    .copied()
-                    .collect();
-                for (source, total) in by_source.iter_mut() {
-                    let a = store
-                        .plan_activity(*source, &task.code, &units, phase.start(), to)
-                        .await?;
-                    p.activities += a.count;
-                    *total += a.count;
-                    reached.extend(a.hamlets);
-                }
-            }
-            p.hamlets_reached = reached.len();
-            phases.push(p);
-        }
-        let assessed = assess(task, &phases, today);
-        out.push(TaskProgress {
-            task: task.clone(),
-            phases,
-            assessed,
-            by_source,
-        });
+        out.push(progress_with(store, task, hamlets, today).await?);
     }
     Ok(out)
+}
+
+/// One task's progress on `today` (a task's page needs no other).
+pub async fn task_progress(
+    store: &Store,
+    task: &Task,
+    today: NaiveDate,
+) -> hocvuso_storage::Result<TaskProgress> {
+    let hamlets = store.list_hamlets().await?.len();
+    progress_with(store, task, hamlets, today).await
+}
+
+/// A task's progress, the commune having `hamlets` hamlets.
+async fn progress_with(
+    store: &Store,
+    task: &Task,
+    hamlets: usize,
+    today: NaiveDate,
+) -> hocvuso_storage::Result<TaskProgress> {
+    let mut phases = Vec::with_capacity(task.phases.len());
+    let mut by_source: Vec<(ActivitySource, i64)> = task.counts.iter().map(|s| (*s, 0)).collect();
+    let units: Vec<UnitType> = task
+        .lead
+        .iter()
+        .chain(&task.coordinating)
+        .copied()
+        .collect();
+    for phase in &task.phases {
+        // Only what has happened so far counts.
+        let to = phase.end().min(today);
+        let mut p = PhaseProgress {
+            hamlets,
+            ..PhaseProgress::default()
+        };
+        let mut reached = std::collections::BTreeSet::new();
+        if phase.start() <= to {
+            for (source, total) in by_source.iter_mut() {
+                let a = store
+                    .plan_activity(*source, &task.code, &units, phase.start(), to)
+                    .await?;
+                p.activities += a.count;
+                *total += a.count;
+                reached.extend(a.hamlets);
+            }
+        }
+        p.hamlets_reached = reached.len();
+        phases.push(p);
+    }
+    let assessed = assess(task, &phases, today);
+    Ok(TaskProgress {
+        task: task.clone(),
+        phases,
+        assessed,
+        by_source,
+    })
 }
 
 #[cfg(test)]

@@ -824,41 +824,22 @@ macro_rules! subject_ops {
                 if let Some(c) = citizen_id.filter(|c| !c.trim().is_empty()) {
                     secrets.push((c, "[số CCCD]"));
                 }
+                // The same replacement in each text that may hold them: the
+                // person's questions and requests, and a team member's notes
+                // of the visits that guided the person.
+                const TEXTS: [&str; 4] = [
+                    "UPDATE assistant_questions SET question = REPLACE(question, $2, $3) WHERE resident_id = $1",
+                    "UPDATE data_requests SET body = REPLACE(body, $2, $3), answer = REPLACE(answer, $2, $3) WHERE resident_id = $1",
+                    "UPDATE visits SET note = REPLACE(note, $2, $3), content = REPLACE(content, $2, $3) \
+                     WHERE id IN (SELECT visit_id FROM visit_people WHERE resident_id = $1)",
+                    "UPDATE sync_conflicts SET kept = REPLACE(kept, $2, $3), incoming = REPLACE(incoming, $2, $3) \
+                     WHERE kind = 'tham' AND client_id IN (SELECT v.client_id FROM visits v \
+                     JOIN visit_people p ON p.visit_id = v.id WHERE p.resident_id = $1)",
+                ];
                 for (secret, instead) in &secrets {
-                    sqlx::query::<$DB>("UPDATE assistant_questions SET question = REPLACE(question, $2, $3) WHERE resident_id = $1")
-                        .bind(id)
-                        .bind(secret)
-                        .bind(instead)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query::<$DB>(
-                        "UPDATE data_requests SET body = REPLACE(body, $2, $3), answer = REPLACE(answer, $2, $3) WHERE resident_id = $1",
-                    )
-                    .bind(id)
-                    .bind(secret)
-                    .bind(instead)
-                    .execute(&mut *tx)
-                    .await?;
-                    // A team member's note of a visit that guided the person.
-                    sqlx::query::<$DB>(
-                        "UPDATE visits SET note = REPLACE(note, $2, $3), content = REPLACE(content, $2, $3) \
-                         WHERE id IN (SELECT visit_id FROM visit_people WHERE resident_id = $1)",
-                    )
-                    .bind(id)
-                    .bind(secret)
-                    .bind(instead)
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query::<$DB>(
-                        "UPDATE sync_conflicts SET kept = REPLACE(kept, $2, $3), incoming = REPLACE(incoming, $2, $3) \
-                         WHERE kind = 'tham' AND client_id IN (SELECT v.client_id FROM visits v \
-                         JOIN visit_people p ON p.visit_id = v.id WHERE p.resident_id = $1)",
-                    )
-                    .bind(id)
-                    .bind(secret)
-                    .bind(instead)
-                    .execute(&mut *tx)
-                    .await?;
+                    for sql in TEXTS {
+                        sqlx::query::<$DB>(sql).bind(id).bind(secret).bind(instead).execute(&mut *tx).await?;
+                    }
                 }
                 // Where the visits took place is where the person lives.
                 sqlx::query::<$DB>("UPDATE visits SET location = NULL WHERE id IN (SELECT visit_id FROM visit_people WHERE resident_id = $1)")

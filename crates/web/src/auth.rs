@@ -145,6 +145,12 @@ impl CurrentUser {
         }
     }
 
+    /// [`CurrentUser::check_csrf`] for a form read as pairs (one with
+    /// repeated fields).
+    pub fn check_csrf_in(&self, form: &[(String, String)]) -> AppResult<()> {
+        self.check_csrf(form_field(form, "csrf"))
+    }
+
     /// Queue an audit row (page views and reads: written in batches).
     pub fn audit(
         &self,
@@ -852,6 +858,14 @@ async fn change_password(
         set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies),
     );
     Ok(resp)
+}
+
+/// The first value of `key` in a form read as pairs (a form with repeated
+/// fields, `Form<Vec<(String, String)>>`); empty when absent.
+pub(crate) fn form_field<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
 }
 
 #[cfg(test)]

@@ -71,6 +71,15 @@ fn when(c: &Campaign) -> String {
     )
 }
 
+/// "Hệ thống truyền thanh cơ sở, Nhóm Zalo".
+fn channels(c: &Campaign) -> String {
+    c.channels
+        .iter()
+        .map(|x| x.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn short_url(state: &AppState, headers: &HeaderMap, c: &Campaign) -> String {
     format!(
         "{}/l/{}",
@@ -79,10 +88,10 @@ fn short_url(state: &AppState, headers: &HeaderMap, c: &Campaign) -> String {
     )
 }
 
-async fn script_of(state: &AppState, headers: &HeaderMap, c: &Campaign) -> String {
+fn script_of(state: &AppState, headers: &HeaderMap, commune: &str, c: &Campaign) -> String {
     let hamlets: Vec<String> = c.hamlets.iter().map(|(_, n)| n.clone()).collect();
     loudspeaker_script(
-        &state.commune_name().await,
+        commune,
         &c.title,
         &c.message,
         &hamlets,
@@ -126,20 +135,16 @@ async fn render_list(
     error: Option<String>,
 ) -> AppResult<Response> {
     may(user, Action::See)?;
+    let commune = state.commune_name().await;
     let mut rows = Vec::new();
     for c in state.store.campaigns().await? {
-        let script = script_of(state, headers, &c).await;
+        let script = script_of(state, headers, &commune, &c);
         rows.push(Row {
             title: c.title.clone(),
             code: c.link_code.clone(),
             when: when(&c),
             whom: whom(&c),
-            channels: c
-                .channels
-                .iter()
-                .map(|x| x.label())
-                .collect::<Vec<_>>()
-                .join(", "),
+            channels: channels(&c),
             unit: c.unit.clone().unwrap_or_default(),
             link: short_url(state, headers, &c),
             opens: c.opens,
@@ -185,12 +190,7 @@ async fn list(
 
 /// The form read into a campaign, or what to fix.
 fn campaign_of(form: &[(String, String)]) -> Result<NewCampaign, String> {
-    let one = |k: &str| {
-        form.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let one = |k: &str| crate::auth::form_field(form, k).trim().to_string();
     let date = |k: &str, what: &str| {
         NaiveDate::parse_from_str(&one(k), "%Y-%m-%d").map_err(|_| format!("Chọn {what}"))
     };
@@ -242,12 +242,7 @@ async fn add(
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let csrf = form
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default();
-    user.check_csrf(csrf)?;
+    user.check_csrf_in(&form)?;
     may(&user, Action::Change)?;
     let c = match campaign_of(&form) {
         Ok(c) => c,
@@ -298,12 +293,7 @@ async fn public_page(
             .collect(),
         whom: whom(&c),
         when: when(&c),
-        channels: c
-            .channels
-            .iter()
-            .map(|x| x.label())
-            .collect::<Vec<_>>()
-            .join(", "),
+        channels: channels(&c),
         commune: state.commune_name().await,
         title: c.title,
     }
@@ -331,7 +321,7 @@ async fn script(
 ) -> AppResult<Response> {
     may(&user, Action::See)?;
     let c = by_code(&state, &code).await?;
-    let text = script_of(&state, &headers, &c).await;
+    let text = script_of(&state, &headers, &state.commune_name().await, &c);
     let head = format!(
         "(Đọc khoảng {}, ước tính với tốc độ {READ_SYLLABLES_PER_MINUTE} tiếng/phút.)\n\n",
         duration_text(read_aloud_seconds(&text))

@@ -495,13 +495,7 @@ async fn show(
     let sheet = q.phieu.is_some();
     let mut found = Vec::new();
     if can_enter && (sheet || !query.trim().is_empty()) {
-        let hamlets: std::collections::HashMap<i64, String> = state
-            .store
-            .list_hamlets()
-            .await?
-            .into_iter()
-            .map(|h| (h.id, h.name))
-            .collect();
+        let hamlets = crate::units::hamlet_names(&state).await?;
         let people = find_people(&state, &s, &query, sheet).await?;
         user.audit(
             &state,
@@ -607,18 +601,9 @@ async fn enter(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let csrf = form
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default();
-    user.check_csrf(csrf)?;
+    user.check_csrf_in(&form)?;
     let (_, scope) = reachable(&state, &user, Action::Change, id).await?;
-    let form_id = form
-        .iter()
-        .find(|(k, _)| k == "ma")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let form_id = crate::auth::form_field(&form, "ma");
     let mut ticks = Vec::new();
     for (k, v) in &form {
         if k != "nguoi" {

@@ -302,12 +302,7 @@ async fn declare(
         .get_resident(scope, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let csrf = form
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    user.check_csrf(csrf)?;
+    user.check_csrf_in(&form)?;
     let mut chosen = Vec::new();
     for (k, v) in &form {
         if k == "moc" {

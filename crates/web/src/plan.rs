@@ -17,7 +17,7 @@ use axum::Router;
 use hocvuso_domain::plan::{Plan, TaskStatus};
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::units::UnitType;
-use hocvuso_reporting::plan::{progress, TaskProgress};
+use hocvuso_reporting::plan::{progress, task_progress, TaskProgress};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -165,14 +165,8 @@ async fn task_page(
 ) -> AppResult<Response> {
     may_see(&user)?;
     let plan = plan_of(&state)?;
-    if plan.task(&code).is_none() {
-        return Err(AppError::NotFound);
-    }
-    let all = progress(&state.store, plan, state.today()).await?;
-    let p = all
-        .into_iter()
-        .find(|p| p.task.code == code)
-        .ok_or(AppError::NotFound)?;
+    let task = plan.task(&code).ok_or(AppError::NotFound)?;
+    let p = task_progress(&state.store, task, state.today()).await?;
     let units = state
         .store
         .list_units()

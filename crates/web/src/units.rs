@@ -71,7 +71,7 @@ fn place_of(u: &UnitOverview, hamlets: &HashMap<i64, String>) -> String {
     }
 }
 
-async fn hamlet_names(state: &AppState) -> AppResult<HashMap<i64, String>> {
+pub(crate) async fn hamlet_names(state: &AppState) -> AppResult<HashMap<i64, String>> {
     Ok(state
         .store
         .list_hamlets()
