@@ -1,7 +1,9 @@
 // Section 13 of run.mjs (issue 15): the office opens the plan and its
 // timeline, adds an outreach campaign; then a resident's phone, not logged
 // in, opens the campaign's short link and walks the public pages: the
-// campaign, the class schedule, the courses and the assistant.
+// campaign, the class schedule, the courses, the assistant and who to ask
+// in a hamlet; then, with the network gone, the pages visited still open
+// (the service worker keeps them).
 
 import { VIEWPORT, step, assert, login, pathIs, navLink, axeStep } from './lib.mjs';
 
@@ -73,6 +75,40 @@ export async function planAndPublic(browser, base, username, password, serverErr
         const h1 = await p.getByRole('heading', { level: 1 }).first().innerText();
         assert(heading.test(h1), h1);
         return h1;
+      });
+    }
+    let hamletPath = null;
+    const asked = await step(p, 'from the campaign page, "Hỏi ai khi cần giúp" lists the hamlets; one hamlet shows its team', async () => {
+      await p.goto(new URL(campaignPath, base).href);
+      await Promise.all([p.waitForURL(pathIs('/hoi-ai')), p.getByRole('link', { name: 'Hỏi ai khi cần giúp' }).first().click()]);
+      const first = p.locator('main ul li a').first();
+      const name = await first.innerText();
+      await Promise.all([p.waitForURL((u) => u.pathname === '/hoi-ai' && u.search.startsWith('?xom=')), first.click()]);
+      hamletPath = new URL(p.url()).pathname + new URL(p.url()).search;
+      const h1 = await p.getByRole('heading', { level: 1 }).innerText();
+      assert(h1.includes(name), h1);
+      const helpers = await p.locator('ul.helpers li').count();
+      assert(helpers > 0, 'no team members listed');
+      return `${name}: ${helpers} người`;
+    });
+    if (asked) await axeStep(p, 'who to ask in a hamlet', null);
+    if (asked) {
+      await step(p, 'with the network gone, the campaign, the schedule and who to ask still open (kept by the service worker)', async () => {
+        await p.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+        // Visit each once with the worker in charge, so that it keeps them.
+        for (const path of [campaignPath, '/lich-hoc', hamletPath]) {
+          await p.goto(new URL(path, base).href);
+        }
+        await phone.setOffline(true);
+        const seen = [];
+        for (const path of [campaignPath, '/lich-hoc', hamletPath]) {
+          await p.goto(new URL(path, base).href);
+          const h1 = await p.getByRole('heading', { level: 1 }).first().innerText();
+          assert(!/Không có mạng/.test(h1), `${path} not kept: ${h1}`);
+          seen.push(h1);
+        }
+        await phone.setOffline(false);
+        return seen.join(' | ');
       });
     }
   } finally {

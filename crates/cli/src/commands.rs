@@ -139,15 +139,13 @@ async fn first_admin(store: &Store, demo: bool) -> Result<Option<String>> {
     }
 }
 
-pub async fn serve(
-    db: DbArgs,
-    demo: bool,
-    bind: String,
-    secure_cookies: bool,
-    llm: Option<hocvuso_web::llm::LlmConfig>,
-    commune: String,
-    snapshot_minutes: u64,
-) -> Result<()> {
+/// `web`: the server's settings from the command line (its `today` unset:
+/// the real date).
+pub async fn serve(db: DbArgs, demo: bool, bind: String, web: WebConfig) -> Result<()> {
+    if let Some(smtp) = &web.smtp {
+        // A wrong address or sender stops the start, with what to fix.
+        hocvuso_web::mail::Mailer::new(smtp).map_err(|e| anyhow::anyhow!(e))?;
+    }
     let catalog = crate::courses::load(&db)?;
     let defs = crate::reporting::load_definitions(&db, &catalog)?;
     let store = open(&db).await?;
@@ -169,19 +167,9 @@ pub async fn serve(
     if empty_registry {
         println!("Sổ dân cư đang trống: đăng nhập rồi làm theo «Bắt đầu với xã thật» trong README (thêm xóm, nhập danh sách cư dân, đơn vị, cán bộ).");
     }
-    let state = AppState::new(
-        store,
-        WebConfig {
-            secure_cookies,
-            today: None,
-            llm,
-            commune,
-            snapshot_minutes,
-            assistant_unlimited: false,
-        },
-    )
-    .with_catalog(catalog)
-    .with_definitions(defs);
+    let state = AppState::new(store, web)
+        .with_catalog(catalog)
+        .with_definitions(defs);
     hocvuso_web::serve(state, listener).await?;
     Ok(())
 }

@@ -77,6 +77,12 @@ enum Command {
         /// Cỡ tỉnh: tổng hợp chỉ tiêu chạy nền mỗi N phút, bảng chỉ tiêu đọc bản tổng hợp (0: tính khi xem).
         #[arg(long, env = "HOCVUSO_SNAPSHOT_MINUTES", default_value_t = 0)]
         snapshot_minutes: u64,
+        /// Máy chủ thư để gửi email nhắc báo cáo quý, ví dụ smtps://tên:mật-khẩu@mail.thainguyen.gov.vn hoặc smtp://tên:mật-khẩu@máy:587?tls=required (không có: chỉ nhắc qua Zalo).
+        #[arg(long, env = "HOCVUSO_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// Người gửi thư nhắc, ví dụ "UBND xã Dân Tiến <vhxh.dantien@thainguyen.gov.vn>".
+        #[arg(long, env = "HOCVUSO_SMTP_FROM", default_value = "")]
+        smtp_from: String,
     },
     /// Các chỉ tiêu của Kế hoạch, tính từ dữ liệu (mặc định: quý hiện tại).
     Indicators {
@@ -381,22 +387,27 @@ async fn main() {
             llm_model,
             commune,
             snapshot_minutes,
+            smtp_url,
+            smtp_from,
         } => {
             let llm = llm_url.map(|base_url| hocvuso_web::llm::LlmConfig {
                 base_url,
                 model: llm_model,
                 timeout: std::time::Duration::from_secs(20),
             });
-            commands::serve(
-                db,
-                demo,
-                bind,
+            let smtp = smtp_url.map(|url| hocvuso_web::mail::SmtpConfig {
+                url,
+                from: smtp_from,
+            });
+            let web = hocvuso_web::WebConfig {
                 secure_cookies,
                 llm,
                 commune,
                 snapshot_minutes,
-            )
-            .await
+                smtp,
+                ..Default::default()
+            };
+            commands::serve(db, demo, bind, web).await
         }
         Command::Demo { scale, seed } => commands::demo(db, scale, seed).await,
         Command::Import {

@@ -99,6 +99,8 @@ pub async fn report(
     };
     let format = hocvuso_reporting::ReportFormat::parse(&format)
         .ok_or_else(|| anyhow!("định dạng `{format}` không có; dùng docx, xlsx hoặc pdf"))?;
+    // A plan file with an error leaves the tasks' section saying so.
+    let plan = hocvuso_reporting::plan::embedded(&defs).ok();
     let bytes = hocvuso_reporting::render(
         cx,
         format,
@@ -106,6 +108,7 @@ pub async fn report(
             commune: &commune,
             quarter: q,
             date: today(),
+            plan: plan.as_ref(),
         },
     )
     .await?;

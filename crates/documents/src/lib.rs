@@ -23,7 +23,9 @@ pub use certificate::{certificate_pdf, CertificateData};
 pub use field_sheets::{learner_cards_pdf, name_list_pdf, LearnerCard, NameList};
 pub use personal_data::{personal_data_pdf, DataSection, PersonalDataDocument};
 pub use poster::{poster_pdf, Poster};
-pub use report::{report_docx, report_pdf, CommuneReport, ReportSection, ReportTable};
+pub use report::{
+    heading as section_heading, report_docx, report_pdf, CommuneReport, ReportSection, ReportTable,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {

@@ -161,7 +161,8 @@ pub(crate) fn roman(mut n: usize) -> String {
 }
 
 /// The numbered heading of section `i` (from 0).
-pub(crate) fn heading(i: usize, section: &ReportSection) -> String {
+/// A section's heading as the documents write it: "I. KẾT QUẢ …".
+pub fn heading(i: usize, section: &ReportSection) -> String {
     format!("{}. {}", roman(i + 1), section.heading.trim())
 }
 

@@ -36,16 +36,20 @@ pub enum ActivitySource {
     /// Outreach campaigns started (task III.1).
     #[serde(rename = "chien_dich")]
     Campaigns,
+    /// Pilot models taken to another hamlet or unit (task III.5, Q3–Q4).
+    #[serde(rename = "nhan_rong")]
+    Replications,
 }
 
 impl ActivitySource {
-    pub const ALL: [ActivitySource; 6] = [
+    pub const ALL: [ActivitySource; 7] = [
         ActivitySource::Classes,
         ActivitySource::Visits,
         ActivitySource::Models,
         ActivitySource::Assistant,
         ActivitySource::UnitReports,
         ActivitySource::Campaigns,
+        ActivitySource::Replications,
     ];
 
     pub fn code(self) -> &'static str {
@@ -56,6 +60,7 @@ impl ActivitySource {
             ActivitySource::Assistant => "tro_ly",
             ActivitySource::UnitReports => "bao_cao",
             ActivitySource::Campaigns => "chien_dich",
+            ActivitySource::Replications => "nhan_rong",
         }
     }
 
@@ -72,6 +77,7 @@ impl ActivitySource {
             ActivitySource::Assistant => "câu hỏi gửi trợ lý ảo",
             ActivitySource::UnitReports => "báo cáo quý đã nộp",
             ActivitySource::Campaigns => "chiến dịch tuyên truyền",
+            ActivitySource::Replications => "lần nhân rộng mô hình",
         }
     }
 
@@ -146,6 +152,9 @@ pub struct Task {
     pub phases: Vec<Phase>,
     /// What counts as its activity; empty: nothing the program records.
     pub counts: Vec<ActivitySource>,
+    /// The numbers of the units' quarterly reports that the commune's
+    /// report adds up under this task (keys of [`crate::reports::form_fields`]).
+    pub figures: Vec<String>,
 }
 
 /// A unit's duties under section V.
@@ -381,6 +390,7 @@ mod tests {
                 each_hamlet: true,
             }],
             counts: vec![ActivitySource::Classes],
+            figures: vec![],
         }
     }
 

@@ -153,6 +153,45 @@ pub fn form_fields(t: UnitType) -> Vec<ReportField> {
     f
 }
 
+/// Every number any unit's report asks for, each once, in form order.
+pub fn all_field_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = Vec::new();
+    for t in UnitType::ALL {
+        for f in form_fields(t) {
+            if !keys.contains(&f.key) {
+                keys.push(f.key);
+            }
+        }
+    }
+    keys
+}
+
+/// The label of a report's number, whatever unit type asks for it; `None`
+/// for a key no form has.
+pub fn field_label(key: &str) -> Option<&'static str> {
+    UnitType::ALL
+        .into_iter()
+        .flat_map(form_fields)
+        .find(|f| f.key == key)
+        .map(|f| f.label)
+}
+
+/// The units' numbers that the commune's quarterly report adds up, with the
+/// short heading of their column: (key, heading). The activities of the
+/// movement, not the sizes of the units (staff, pupils), which are not a
+/// quarter's work.
+pub const COMMUNE_FIGURES: [(&str, &str); 9] = [
+    ("so_buoi_tuyen_truyen", "Buổi tuyên truyền, tập huấn"),
+    ("so_luot_tham_gia", "Lượt người tham gia"),
+    ("so_ho_da_den", "Hộ được hướng dẫn tận nhà"),
+    ("so_nguoi_duoc_huong_dan", "Người được hướng dẫn"),
+    ("can_bo_da_tap_huan", "Cán bộ đã được bồi dưỡng"),
+    ("vneid_muc_2", "Người được hướng dẫn VNeID mức 2"),
+    (APPLICATIONS_ONLINE, "Hồ sơ nộp trực tuyến"),
+    (PAYMENTS_CASHLESS, "Giao dịch không dùng tiền mặt"),
+    ("dung_y_te_so", "Người được hướng dẫn dùng y tế số"),
+];
+
 /// The narrative parts of every report: (key, label).
 pub const NARRATIVE: [(&str, &str); 3] = [
     ("ket_qua", "Kết quả nổi bật trong quý"),
@@ -214,6 +253,19 @@ mod tests {
         assert!(form_fields(UnitType::PublicServiceCentre)
             .iter()
             .any(|f| f.key == APPLICATIONS_ONLINE));
+    }
+
+    #[test]
+    fn the_commune_adds_up_numbers_the_forms_ask_for() {
+        for (key, _) in COMMUNE_FIGURES {
+            assert!(field_label(key).is_some(), "{key} is on no form");
+        }
+        assert_eq!(
+            field_label("so_can_bo"),
+            Some("Số cán bộ, nhân viên của đơn vị")
+        );
+        assert_eq!(field_label("khong_co"), None);
+        assert!(all_field_keys().contains(&"vneid_muc_2"));
     }
 
     #[test]

@@ -133,7 +133,8 @@ pub async fn load_demo_extras(
     for m in &list {
         store.save_pilot_model(None, m).await?;
     }
-    // Reports: last quarter all submitted; this quarter a few drafts.
+    // Reports: last quarter and the one before all submitted; this quarter
+    // a few drafts.
     let this = Quarter::containing(today);
     let last = this.prev();
     let mut reports = 0;
@@ -189,6 +190,33 @@ pub async fn load_demo_extras(
                 None,
                 true,
                 submitted_at,
+            )
+            .await?;
+        reports += 1;
+        // The quarter before, smaller, so the report has something to
+        // compare with.
+        // (Online applications and cashless payments grew faster than the
+        // totals, as the plan wants: indicators 7a and 7b are met.)
+        let earlier: BTreeMap<String, i64> = numbers
+            .iter()
+            .map(|(k, v)| {
+                let grew_faster = k == APPLICATIONS_ONLINE || k == PAYMENTS_CASHLESS;
+                (k.clone(), if grew_faster { v / 2 } else { v * 2 / 3 })
+            })
+            .collect();
+        let earlier_at = (last.prev().deadline() - chrono::Duration::days(2))
+            .and_hms_opt(3, 0, 0)
+            .map(|t| t.and_utc())
+            .unwrap_or(now);
+        store
+            .save_unit_report(
+                u.id,
+                &last.prev().to_string(),
+                &serde_json::to_string(&earlier).unwrap_or_else(|_| "{}".into()),
+                &narrative.to_string(),
+                None,
+                true,
+                earlier_at,
             )
             .await?;
         reports += 1;

@@ -407,9 +407,8 @@ async fn people_indicator(
 fn sum_numbers(reports: &[hocvuso_storage::UnitReport], units: &[i64], key: &str) -> i64 {
     reports
         .iter()
-        .filter(|r| r.state == "da_nop" && units.contains(&r.unit_id))
-        .filter_map(|r| serde_json::from_str::<BTreeMap<String, i64>>(&r.numbers).ok())
-        .filter_map(|m| m.get(key).copied())
+        .filter(|r| r.is_submitted() && units.contains(&r.unit_id))
+        .filter_map(|r| r.figures().get(key).copied())
         .sum()
 }
 

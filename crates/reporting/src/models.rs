@@ -5,7 +5,8 @@ use hocvuso_domain::{Unit, UnitType};
 use hocvuso_storage::PilotModel;
 
 /// (code, label) of the kinds of pilot model the plan names.
-pub const KINDS: [(&str, &str); 4] = [
+pub const KINDS: [(&str, &str); 5] = [
+    ("binh_dan_hoc_vu_so", "Điểm «Bình dân học vụ số»"),
     ("binh_dan_hoc_ai", "Điểm «Bình dân học AI»"),
     ("gia_dinh_so", "Gia đình số"),
     ("cho_so", "Chợ số – Nông thôn số"),

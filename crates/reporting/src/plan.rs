@@ -64,6 +64,8 @@ struct RawTask {
     #[serde(default)]
     counts: Vec<Spanned<String>>,
     #[serde(default)]
+    figures: Vec<Spanned<String>>,
+    #[serde(default)]
     phase: Vec<RawPhase>,
 }
 
@@ -228,6 +230,18 @@ pub fn parse(
                 }
             }
         }
+        for f in &t.figures {
+            if hocvuso_domain::reports::field_label(f.get_ref()).is_none() {
+                c.error(
+                    f,
+                    format!(
+                        "số liệu `{}` không có trong mẫu báo cáo quý của đơn vị nào; dùng một trong: {}",
+                        f.get_ref(),
+                        hocvuso_domain::reports::all_field_keys().join(", ")
+                    ),
+                );
+            }
+        }
         let mut phases = Vec::new();
         if t.phase.is_empty() {
             c.error(
@@ -268,6 +282,7 @@ pub fn parse(
             period_text: t.period,
             phases,
             counts,
+            figures: t.figures.into_iter().map(Spanned::into_inner).collect(),
         });
     }
     let mut duties: Vec<Duty> = Vec::new();

@@ -6,8 +6,9 @@ use crate::{dashboard, models, Context, Result};
 use chrono::NaiveDate;
 use hocvuso_documents::{CommuneReport, ReportSection, ReportTable};
 use hocvuso_domain::numbers::integer;
-use hocvuso_domain::reports::NARRATIVE;
-use hocvuso_domain::{Quarter, ReportStatus, StoredState};
+use hocvuso_domain::plan::{Plan, TaskStatus};
+use hocvuso_domain::reports::{COMMUNE_FIGURES, NARRATIVE};
+use hocvuso_domain::{Quarter, ReportStatus, StoredState, Unit};
 use std::collections::BTreeMap;
 
 pub use hocvuso_documents::{report_docx, report_pdf};
@@ -20,6 +21,9 @@ pub struct ReportInput<'a> {
     pub quarter: Quarter,
     /// The date written on the report.
     pub date: NaiveDate,
+    /// The commune's plan, for the tasks' section and what is behind;
+    /// `None` when its file has an error (the report says so).
+    pub plan: Option<&'a Plan>,
 }
 
 use hocvuso_domain::numbers::percent_or_no_data as pct;
@@ -84,6 +88,71 @@ impl<'a> UnitStatus<'a> {
             status: ReportStatus::of(stored, submitted_on, due, today),
         }
     }
+}
+
+/// The numbers of the reports submitted for a quarter, per unit: what the
+/// commune's report adds up (a draft or returned report counts for
+/// nothing until it is submitted).
+pub struct Submitted<'a> {
+    pub units: Vec<(&'a Unit, BTreeMap<String, i64>)>,
+}
+
+impl<'a> Submitted<'a> {
+    pub fn of(units: &'a [Unit], reports: &[hocvuso_storage::UnitReport]) -> Self {
+        let units = units
+            .iter()
+            .filter_map(|u| {
+                let r = reports.iter().find(|r| r.unit_id == u.id)?;
+                r.is_submitted().then(|| (u, r.figures()))
+            })
+            .collect();
+        Submitted { units }
+    }
+
+    /// The sum of one number over the submitted reports.
+    pub fn total(&self, key: &str) -> i64 {
+        self.units.iter().filter_map(|(_, n)| n.get(key)).sum()
+    }
+
+    fn numbers_of(&self, unit_id: i64) -> Option<&BTreeMap<String, i64>> {
+        self.units
+            .iter()
+            .find(|(u, _)| u.id == unit_id)
+            .map(|(_, n)| n)
+    }
+}
+
+/// "12 (quý trước 8, tăng 4)", or "12" when last quarter has no report.
+fn with_previous(now: i64, before: Option<i64>) -> String {
+    match before {
+        None => integer(now),
+        Some(b) if b == now => format!("{} (bằng quý trước)", integer(now)),
+        Some(b) => format!(
+            "{} (quý trước {}, {} {})",
+            integer(now),
+            integer(b),
+            if now > b { "tăng" } else { "giảm" },
+            integer((now - b).abs())
+        ),
+    }
+}
+
+/// The columns of the per-unit table: the four numbers every unit or
+/// hamlet reports, then the others in one cell.
+const UNIT_COLUMNS: [&str; 4] = [
+    "so_buoi_tuyen_truyen",
+    "so_luot_tham_gia",
+    "so_ho_da_den",
+    "so_nguoi_duoc_huong_dan",
+];
+
+fn figure_heading(key: &str) -> &'static str {
+    COMMUNE_FIGURES
+        .iter()
+        .find(|f| f.0 == key)
+        .map(|f| f.1)
+        .or_else(|| hocvuso_domain::reports::field_label(key))
+        .unwrap_or("")
 }
 
 /// Assemble the report of a quarter.
@@ -202,9 +271,13 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
         });
     }
 
-    // III. The units' reports.
+    // The units' reports: where each stands, and their numbers added up.
     let today = input.date;
     let due = q.due(cx.store.report_before_day().await?);
+    let previous_reports = cx.store.unit_reports(&q.prev().to_string()).await?;
+    let this = Submitted::of(&units, &reports);
+    let before = Submitted::of(&units, &previous_reports);
+    let had_before = !before.units.is_empty();
     let mut status_rows = Vec::new();
     let mut narrative: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut missing = Vec::new();
@@ -216,13 +289,35 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
         status,
     } in unit_statuses(&units, &reports, q, due, today)
     {
-        status_rows.push(vec![
+        let numbers = this.numbers_of(u.id);
+        let mut row = vec![
             u.name.clone(),
             status.label().to_string(),
             submitted_on
                 .map(|d| d.format("%d/%m/%Y").to_string())
                 .unwrap_or_default(),
-        ]);
+        ];
+        for key in UNIT_COLUMNS {
+            row.push(
+                numbers
+                    .and_then(|n| n.get(key))
+                    .map(|v| integer(*v))
+                    .unwrap_or_default(),
+            );
+        }
+        let others: Vec<String> = numbers
+            .map(|n| {
+                COMMUNE_FIGURES
+                    .iter()
+                    .filter(|(k, _)| !UNIT_COLUMNS.contains(k))
+                    .filter_map(|(k, label)| {
+                        n.get(*k).map(|v| format!("{}: {}", label, integer(*v)))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        row.push(others.join("; "));
+        status_rows.push(row);
         if stored == Some(StoredState::Submitted) {
             if let Some(r) = r {
                 let texts: BTreeMap<String, String> =
@@ -240,38 +335,170 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
             missing.push(u.name.clone());
         }
     }
-    let submitted = status_rows.len() - missing.len();
+    let owed = status_rows.len();
+    let submitted = owed - missing.len();
+    let mut total_row = vec![
+        "Tổng cộng".to_string(),
+        format!("{submitted}/{owed} đã nộp"),
+        String::new(),
+    ];
+    total_row.extend(UNIT_COLUMNS.iter().map(|k| integer(this.total(k))));
+    total_row.push(String::new());
+    status_rows.push(total_row);
+
+    // III. The tasks of the plan, with the units' numbers under each.
+    let plan_day = today.min(q.last_day());
+    let progress = match input.plan {
+        Some(plan) => Some(crate::plan::progress(cx.store, plan, plan_day).await?),
+        None => None,
+    };
+    let figure_text = |key: &str| {
+        let now = this.total(key);
+        let b = had_before.then(|| before.total(key));
+        format!("{}: {}", figure_heading(key), with_previous(now, b))
+    };
+    match &progress {
+        Some(tasks) => {
+            let rows = tasks
+                .iter()
+                .map(|t| {
+                    let counted: Vec<String> = t
+                        .by_source
+                        .iter()
+                        .map(|(src, n)| format!("{} {}", integer(*n), src.noun()))
+                        .collect();
+                    let figures: Vec<String> =
+                        t.task.figures.iter().map(|k| figure_text(k)).collect();
+                    vec![
+                        format!("{}. {}", t.task.code, t.task.title),
+                        t.assessed.status.label().to_string(),
+                        counted.join("; "),
+                        figures.join("; "),
+                    ]
+                })
+                .collect();
+            let behind = tasks
+                .iter()
+                .filter(|t| t.assessed.status == TaskStatus::Behind)
+                .count();
+            sections.push(ReportSection {
+                heading: "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ".into(),
+                paragraphs: vec![format!(
+                    "Tình trạng các nhiệm vụ của Kế hoạch (mục III) tính đến ngày {} từ dữ liệu ghi nhận trên hệ thống: {}/{} nhiệm vụ chậm. Số liệu của các đơn vị cộng từ {} báo cáo đã nộp{}.",
+                    plan_day.format("%d/%m/%Y"),
+                    behind,
+                    tasks.len(),
+                    integer(this.units.len() as i64),
+                    if had_before {
+                        format!(", so với {} báo cáo {}", integer(before.units.len() as i64), q.prev().label_in_text())
+                    } else {
+                        format!("; {} chưa có báo cáo nào để so sánh", q.prev().label_in_text())
+                    }
+                )],
+                table: Some(ReportTable {
+                    header: vec![
+                        "Nhiệm vụ".into(),
+                        "Tình trạng".into(),
+                        "Hoạt động ghi nhận từ đầu kỳ".into(),
+                        "Số liệu các đơn vị báo cáo trong quý".into(),
+                    ],
+                    rows,
+                    widths: vec![30, 12, 22, 36],
+                }),
+            });
+        }
+        None => sections.push(ReportSection {
+            heading: "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ".into(),
+            paragraphs: vec!["Tệp kế hoạch của xã đang có lỗi nên chưa tính được tình trạng các nhiệm vụ; xem trang Kế hoạch.".into()],
+            table: None,
+        }),
+    }
+
+    // IV. The units' numbers added up, against last quarter.
+    sections.push(ReportSection {
+        heading: "SỐ LIỆU TỔNG HỢP TỪ BÁO CÁO CỦA CÁC ĐƠN VỊ".into(),
+        paragraphs: vec![format!(
+            "Cộng các số liệu trong {} báo cáo đã nộp {} (báo cáo chưa nộp hoặc bị trả lại chưa được cộng).",
+            integer(this.units.len() as i64),
+            q.label_in_text()
+        )],
+        table: Some(ReportTable {
+            header: vec![
+                "Số liệu".into(),
+                "Quý này".into(),
+                "Quý trước".into(),
+                "Tăng, giảm".into(),
+            ],
+            rows: COMMUNE_FIGURES
+                .iter()
+                .map(|(k, label)| {
+                    let now = this.total(k);
+                    let (b, change) = if had_before {
+                        let b = before.total(k);
+                        let d = now - b;
+                        (
+                            integer(b),
+                            match d.cmp(&0) {
+                                std::cmp::Ordering::Greater => format!("+{}", integer(d)),
+                                std::cmp::Ordering::Less => format!("-{}", integer(-d)),
+                                std::cmp::Ordering::Equal => "0".into(),
+                            },
+                        )
+                    } else {
+                        ("—".into(), "—".into())
+                    };
+                    vec![label.to_string(), integer(now), b, change]
+                })
+                .collect(),
+            widths: vec![46, 18, 18, 18],
+        }),
+    });
+
+    // V. Each unit: its report and its numbers.
     let mut paragraphs = vec![format!(
-        "Hạn báo cáo quý: trước ngày {}. Đã nhận {submitted}/{} báo cáo.",
+        "Hạn báo cáo quý: trước ngày {}. Đã nhận {submitted}/{owed} báo cáo.",
         due.format("%d/%m/%Y"),
-        status_rows.len()
     )];
     if !missing.is_empty() {
         paragraphs.push(format!("Chưa nộp: {}.", missing.join(", ")));
     }
     paragraphs.extend(narrative.remove("ket_qua").unwrap_or_default());
+    let mut header = vec![
+        "Cơ quan, đơn vị".to_string(),
+        "Tình trạng".into(),
+        "Ngày nộp".into(),
+    ];
+    header.extend(UNIT_COLUMNS.iter().map(|k| figure_heading(k).to_string()));
+    header.push("Số liệu khác".into());
     sections.push(ReportSection {
         heading: "BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ".into(),
         paragraphs,
         table: Some(ReportTable {
-            header: vec![
-                "Cơ quan, đơn vị".into(),
-                "Tình trạng".into(),
-                "Ngày nộp".into(),
-            ],
+            header,
             rows: status_rows,
-            widths: vec![55, 28, 17],
+            widths: vec![20, 11, 11, 9, 9, 9, 9, 22],
         }),
     });
 
-    // IV. Pilot models.
+    // The pilot models.
+    let notes = cx.store.all_model_notes().await?;
     let mut model_rows = Vec::new();
     for m in &models_list {
+        // Where it was taken to by the report's day.
+        let replicated = notes
+            .iter()
+            .filter(|n| {
+                n.model_id == m.id
+                    && n.kind() == Some(hocvuso_domain::pilot::NoteKind::Replication)
+                    && n.noted_on <= q.last_day().min(input.date)
+            })
+            .count();
         model_rows.push(vec![
             models::kind_label(&m.kind).to_string(),
             m.name.clone(),
             m.place.clone(),
             models::status_label(&m.status).to_string(),
+            integer(replicated as i64),
         ]);
     }
     sections.push(ReportSection {
@@ -287,18 +514,40 @@ pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<
                 "Tên mô hình".into(),
                 "Địa điểm".into(),
                 "Tình trạng".into(),
+                "Nơi nhân rộng".into(),
             ],
             rows: model_rows,
-            widths: vec![24, 34, 24, 18],
+            widths: vec![22, 30, 20, 16, 12],
         }),
     });
 
-    // V–VI. Difficulties and proposals, in the units' words.
+    // What is behind and why: the tasks' statuses with their rule, then the
+    // difficulties in the units' words; then their proposals.
+    let mut behind: Vec<String> = progress
+        .iter()
+        .flatten()
+        .filter(|t| t.assessed.status == TaskStatus::Behind)
+        .map(|t| {
+            format!(
+                "- Nhiệm vụ {} ({}): {}",
+                t.task.code, t.task.title, t.assessed.rule
+            )
+        })
+        .collect();
+    if progress.is_some() && behind.is_empty() {
+        behind.push("Không có nhiệm vụ nào chậm so với thời gian của Kế hoạch.".into());
+    }
     for (key, heading) in [
-        ("kho_khan", "KHÓ KHĂN, VƯỚNG MẮC"),
+        ("kho_khan", "NHỮNG VIỆC CÒN CHẬM, KHÓ KHĂN, VƯỚNG MẮC"),
         ("de_xuat", "ĐỀ XUẤT, KIẾN NGHỊ"),
     ] {
-        let items = narrative.remove(key).unwrap_or_default();
+        let mut items = narrative.remove(key).unwrap_or_default();
+        if key == "kho_khan" {
+            if !items.is_empty() {
+                items.insert(0, "Khó khăn, vướng mắc các đơn vị nêu:".into());
+            }
+            items.splice(0..0, std::mem::take(&mut behind));
+        }
         sections.push(ReportSection {
             heading: heading.into(),
             paragraphs: if items.is_empty() {
@@ -342,7 +591,8 @@ pub enum ReportFormat {
     Docx,
     /// The same report, to print or send as is.
     Pdf,
-    /// The indicator tables by hamlet, by group and by quarter.
+    /// The same report as a sheet (its tables' numbers as numbers), then
+    /// the indicator tables by hamlet, by group and by quarter.
     Xlsx,
 }
 
@@ -376,21 +626,17 @@ impl ReportFormat {
 }
 
 /// The commune's report of a quarter as a file: the one place that
-/// assembles it, for the web page and `hocvuso report` alike.
+/// assembles it, for the web page and `hocvuso report` alike. The three
+/// formats are drawn from one [`CommuneReport`], so they always agree.
 pub async fn render(
     cx: Context<'_>,
     format: ReportFormat,
     input: &ReportInput<'_>,
 ) -> Result<Vec<u8>> {
+    let report = commune_report(cx, input).await?;
     match format {
-        ReportFormat::Docx | ReportFormat::Pdf => {
-            let report = commune_report(cx, input).await?;
-            Ok(if format == ReportFormat::Docx {
-                report_docx(&report)?
-            } else {
-                report_pdf(&report)?
-            })
-        }
+        ReportFormat::Docx => Ok(report_docx(&report)?),
+        ReportFormat::Pdf => Ok(report_pdf(&report)?),
         ReportFormat::Xlsx => {
             let d = dashboard(cx, input.quarter).await?;
             let mut groups = BTreeMap::new();
@@ -400,7 +646,7 @@ pub async fn render(
                     crate::by_group(cx, def, input.quarter).await?,
                 );
             }
-            crate::indicators_xlsx(&d, &groups, input.commune)
+            crate::indicators_xlsx(&report, &d, &groups, input.commune)
         }
     }
 }

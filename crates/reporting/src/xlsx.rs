@@ -1,20 +1,105 @@
-//! The indicator tables as a spreadsheet: one sheet of all indicators, one
-//! by hamlet, one by quarter.
+//! The commune's report as a spreadsheet: first the report itself, drawn
+//! from the same model as its DOCX and PDF (so the three agree), then the
+//! indicator tables: all indicators, by hamlet, by quarter, by group.
 
 use crate::{Dashboard, Part, ReportingError, Result};
+use hocvuso_documents::CommuneReport;
 use rust_xlsxwriter::{Format, Workbook};
 
 fn err(e: rust_xlsxwriter::XlsxError) -> ReportingError {
     ReportingError::Invalid(format!("không tạo được tệp Excel: {e}"))
 }
 
-/// `groups`: indicator code → its breakdown by target group.
+/// A whole number as the report writes it ("1.250", "-3", "+4"), for the
+/// sheet to hold it as a number; anything else stays text.
+fn whole_number(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let groups: Vec<&str> = digits.split('.').collect();
+    let well_formed = !digits.is_empty()
+        && groups[0].len() <= 3
+        && groups
+            .iter()
+            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if !well_formed {
+        return None;
+    }
+    let n: f64 = groups.concat().parse().ok()?;
+    Some(if t.starts_with('-') { -n } else { n })
+}
+
+/// The report, section by section, on one sheet: headings, paragraphs and
+/// tables as in the DOCX.
+fn report_sheet(wb: &mut Workbook, report: &CommuneReport) -> Result<()> {
+    let bold = Format::new().set_bold();
+    let title = Format::new().set_bold().set_font_size(14);
+    let wrap = Format::new().set_text_wrap();
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let cell = Format::new()
+        .set_text_wrap()
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let s = wb.add_worksheet().set_name("Báo cáo").map_err(err)?;
+    s.write_with_format(0, 0, format!("{} – {}", report.kind, report.title), &title)
+        .map_err(err)?;
+    s.write(
+        1,
+        0,
+        format!("{}, ngày {}", report.place, report.date.format("%d/%m/%Y")),
+    )
+    .map_err(err)?;
+    let mut row = 3u32;
+    for (i, section) in report.sections.iter().enumerate() {
+        s.write_with_format(
+            row,
+            0,
+            hocvuso_documents::section_heading(i, section),
+            &bold,
+        )
+        .map_err(err)?;
+        row += 1;
+        for p in &section.paragraphs {
+            s.write_with_format(row, 0, p, &wrap).map_err(err)?;
+            row += 1;
+        }
+        if let Some(t) = &section.table {
+            for (c, h) in t.header.iter().enumerate() {
+                s.write_with_format(row, c as u16, h, &head).map_err(err)?;
+            }
+            row += 1;
+            for r in &t.rows {
+                for (c, v) in r.iter().enumerate() {
+                    match whole_number(v) {
+                        Some(n) => s.write_with_format(row, c as u16, n, &cell),
+                        None => s.write_with_format(row, c as u16, v, &cell),
+                    }
+                    .map_err(err)?;
+                }
+                row += 1;
+            }
+        }
+        row += 1;
+    }
+    s.set_column_width(0, 40).map_err(err)?;
+    for c in 1..8u16 {
+        s.set_column_width(c, 16).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// `report`: the commune's report, its first sheet; `groups`: indicator
+/// code → its breakdown by target group.
 pub fn indicators_xlsx(
+    report: &CommuneReport,
     d: &Dashboard,
     groups: &std::collections::BTreeMap<String, Vec<Part>>,
     commune: &str,
 ) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
+    report_sheet(&mut wb, report)?;
     let bold = Format::new().set_bold();
     let title = Format::new().set_bold().set_font_size(14);
     let pct = Format::new().set_num_format("0.0");
@@ -130,4 +215,29 @@ pub fn indicators_xlsx(
         &|r| groups.get(&r.code).cloned().unwrap_or_default(),
     )?;
     wb.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_number;
+
+    #[test]
+    fn the_report_s_numbers_become_numbers_and_nothing_else_does() {
+        assert_eq!(whole_number("1.250"), Some(1250.0));
+        assert_eq!(whole_number("12"), Some(12.0));
+        assert_eq!(whole_number("-3"), Some(-3.0));
+        assert_eq!(whole_number("+1.004"), Some(1004.0));
+        for text in [
+            "87,5%",
+            "12/15",
+            "1.25",
+            "",
+            "III.1",
+            "2026",
+            "12 (quý trước 8)",
+        ] {
+            assert_eq!(whole_number(text), None, "{text}");
+        }
+        assert_eq!(whole_number("1250.000"), None);
+    }
 }

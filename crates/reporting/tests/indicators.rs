@@ -244,6 +244,7 @@ async fn indicators_match_an_independent_count(store: Store) {
             commune: "xã Dân Tiến",
             quarter,
             date: today(),
+            plan: None,
         },
     )
     .await
@@ -275,7 +276,8 @@ async fn indicators_match_an_independent_count(store: Store) {
     );
     let docx = hocvuso_reporting::report_docx(&report).unwrap();
     assert!(docx.starts_with(b"PK"));
-    let xlsx = hocvuso_reporting::indicators_xlsx(&d, &BTreeMap::new(), "xã Dân Tiến").unwrap();
+    let xlsx =
+        hocvuso_reporting::indicators_xlsx(&report, &d, &BTreeMap::new(), "xã Dân Tiến").unwrap();
     assert!(xlsx.starts_with(b"PK"));
 
     // The counts are kept up to date, not recounted: later passes, a new

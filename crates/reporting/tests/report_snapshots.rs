@@ -46,8 +46,19 @@ async fn demo_store(dir: &std::path::Path) -> Store {
 
 /// The report in `format`, for xã Dân Tiến, quarter I of 2026, dated 10/04/2026.
 async fn report(store: &Store, format: ReportFormat) -> Vec<u8> {
+    report_of(
+        store,
+        format,
+        quarter(),
+        NaiveDate::from_ymd_opt(2026, 4, 10).unwrap(),
+    )
+    .await
+}
+
+async fn report_of(store: &Store, format: ReportFormat, q: Quarter, date: NaiveDate) -> Vec<u8> {
     let catalog = Catalog::embedded().unwrap();
     let defs = Definitions::embedded(&catalog).unwrap();
+    let plan = hocvuso_reporting::plan::embedded(&defs).unwrap();
     let cx = Context {
         store,
         catalog: &catalog,
@@ -58,8 +69,9 @@ async fn report(store: &Store, format: ReportFormat) -> Vec<u8> {
         format,
         &ReportInput {
             commune: "xã Dân Tiến",
-            quarter: quarter(),
-            date: NaiveDate::from_ymd_opt(2026, 4, 10).unwrap(),
+            quarter: q,
+            date,
+            plan: Some(&plan),
         },
     )
     .await
@@ -161,4 +173,142 @@ async fn the_commune_report_reads_as_before() {
 
     let xlsx = report(&store, ReportFormat::Xlsx).await;
     insta::assert_snapshot!("commune_report_xlsx", xlsx_text(&xlsx));
+}
+
+/// `pdftotext -layout` of a PDF (poppler-utils, installed by .ci/run).
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed by this test");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The demo's numbers summed by hand: what the units submitted for `q`.
+async fn submitted_sum(store: &Store, q: Quarter, key: &str) -> i64 {
+    store
+        .unit_reports(&q.to_string())
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.state == "da_nop")
+        .map(|r| {
+            serde_json::from_str::<std::collections::BTreeMap<String, i64>>(&r.numbers)
+                .unwrap()
+                .get(key)
+                .copied()
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn the_units_totals_are_the_sums_of_their_submitted_reports_in_all_three_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path()).await;
+    // Quarter II: the demo left a few drafts; two units submit, with
+    // numbers of their own; the drafts must count for nothing.
+    let q2 = Quarter::new(2026, 2).unwrap();
+    let units: Vec<_> = store
+        .list_units()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.unit_type != hocvuso_domain::UnitType::DigitalTeam)
+        .collect();
+    let drafts_before = store.unit_reports("2026Q2").await.unwrap();
+    assert!(
+        drafts_before.iter().any(|r| r.state != "da_nop"),
+        "the demo leaves drafts"
+    );
+    let at = NaiveDate::from_ymd_opt(2026, 6, 5)
+        .unwrap()
+        .and_hms_opt(3, 0, 0)
+        .unwrap()
+        .and_utc();
+    for (u, people) in [(&units[1], 40), (&units[2], 1_234)] {
+        let numbers = serde_json::json!({"so_luot_tham_gia": people, "so_buoi_tuyen_truyen": 3});
+        store
+            .save_unit_report(u.id, "2026Q2", &numbers.to_string(), "{}", None, true, at)
+            .await
+            .unwrap();
+    }
+    let people = submitted_sum(&store, q2, "so_luot_tham_gia").await;
+    assert_eq!(people, 1_274, "only the two submitted reports");
+    let before = submitted_sum(&store, quarter(), "so_luot_tham_gia").await;
+    assert!(before > 0);
+    let sessions = submitted_sum(&store, q2, "so_buoi_tuyen_truyen").await;
+    let fmt = hocvuso_domain::numbers::integer;
+    let change = if people >= before {
+        format!("+{}", fmt(people - before))
+    } else {
+        format!("-{}", fmt(before - people))
+    };
+    let date = NaiveDate::from_ymd_opt(2026, 6, 10).unwrap();
+
+    // DOCX: the totals' table against last quarter, and the units' table
+    // closing with the sums.
+    let docx = report_of(&store, ReportFormat::Docx, q2, date).await;
+    let text = docx_text(&zip_part(&docx, "word/document.xml"));
+    let totals_row = format!(
+        "| Lượt người tham gia | {} | {} | {change} |",
+        fmt(people),
+        fmt(before)
+    );
+    assert!(text.contains(&totals_row), "{totals_row} not in\n{text}");
+    let sum_row = format!(
+        "| Tổng cộng | 2/{} đã nộp |  | {} | {} |",
+        units.len(),
+        fmt(sessions),
+        fmt(people)
+    );
+    assert!(text.contains(&sum_row), "{sum_row} not in\n{text}");
+    for code in ["III.1", "III.2", "III.3", "III.4", "III.5", "III.6"] {
+        assert!(text.contains(&format!("| {code}. ")), "task {code} missing");
+    }
+    assert!(
+        text.contains(&format!(
+            "Lượt người tham gia: {} (quý trước {}",
+            fmt(people),
+            fmt(before)
+        )),
+        "task III.1 carries its figures against last quarter\n{text}"
+    );
+
+    // XLSX: the same rows, the numbers as numbers.
+    let xlsx = report_of(&store, ReportFormat::Xlsx, q2, date).await;
+    let cells = xlsx_text(&xlsx);
+    let sheet = cells
+        .split("== ")
+        .find(|s| s.starts_with("Báo cáo"))
+        .unwrap();
+    let xlsx_row = format!(
+        "| Lượt người tham gia | {people} | {before} | {} |",
+        people - before
+    );
+    assert!(sheet.contains(&xlsx_row), "{xlsx_row} not in\n{sheet}");
+    assert!(
+        sheet.contains(&format!(
+            "| Tổng cộng | 2/{} đã nộp |  | {sessions} | {people} |",
+            units.len()
+        )),
+        "{sheet}"
+    );
+
+    // PDF: the same figures, from the same model.
+    let pdf = report_of(&store, ReportFormat::Pdf, q2, date).await;
+    let words: String = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    // (A long label wraps onto lines of its own; the row's numbers stay together.)
+    assert!(
+        words.contains(&format!("{} {} {change}", fmt(people), fmt(before))),
+        "{words}"
+    );
+    assert!(words.contains("Lượt người tham gia"), "{words}");
 }

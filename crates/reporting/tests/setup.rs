@@ -176,6 +176,7 @@ async fn a_real_commune_counts_the_people_put_into_its_units(store: Store) {
                     commune: "xã Dân Tiến",
                     quarter,
                     date: today(),
+                    plan: None,
                 },
             )
             .await

@@ -410,6 +410,7 @@ macro_rules! hamlet_ops {
                             .rows_affected();
                         for sql in [
                             "UPDATE pilot_models SET unit_id = $1 WHERE unit_id = $2",
+                            "UPDATE pilot_model_notes SET unit_id = $1 WHERE unit_id = $2",
                             "UPDATE campaigns SET unit_id = $1 WHERE unit_id = $2",
                         ] {
                             sqlx::query::<$DB>(sql).bind(target).bind(old).execute(&mut *tx).await?;
@@ -437,11 +438,12 @@ macro_rules! hamlet_ops {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                sqlx::query::<$DB>("UPDATE pilot_models SET hamlet_id = $1 WHERE hamlet_id = $2")
-                    .bind(into)
-                    .bind(from)
-                    .execute(&mut *tx)
-                    .await?;
+                for sql in [
+                    "UPDATE pilot_models SET hamlet_id = $1 WHERE hamlet_id = $2",
+                    "UPDATE pilot_model_notes SET hamlet_id = $1 WHERE hamlet_id = $2",
+                ] {
+                    sqlx::query::<$DB>(sql).bind(into).bind(from).execute(&mut *tx).await?;
+                }
                 // Campaigns for the merged hamlet are for the other now.
                 sqlx::query::<$DB>(
                     "INSERT INTO campaign_hamlets (campaign_id, hamlet_id) SELECT campaign_id, $1 FROM campaign_hamlets \

@@ -123,6 +123,20 @@ pub struct UnitReport {
     pub submitted_at: Option<DateTime<Utc>>,
 }
 
+impl UnitReport {
+    /// Its numbers, key → number (stored JSON that does not read as one
+    /// gives none).
+    pub fn figures(&self) -> std::collections::BTreeMap<String, i64> {
+        serde_json::from_str(&self.numbers).unwrap_or_default()
+    }
+
+    /// Whether it was submitted (and not returned since).
+    pub fn is_submitted(&self) -> bool {
+        hocvuso_domain::StoredState::from_code(&self.state)
+            == Some(hocvuso_domain::StoredState::Submitted)
+    }
+}
+
 /// Residents noted as changed in `(after, upto]` of `indicator_dirty`.
 type Dirty = Option<(i64, i64)>;
 

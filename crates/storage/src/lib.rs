@@ -33,6 +33,7 @@ mod campaigns;
 mod classes;
 mod connect;
 mod consent;
+mod contacts;
 mod demo_load;
 mod error;
 mod field;
@@ -42,6 +43,7 @@ mod imports;
 mod indicators;
 mod learning;
 mod people;
+mod pilot_notes;
 mod plan;
 mod registry;
 mod resident_file;
@@ -62,6 +64,7 @@ pub use campaigns::Campaign;
 pub use classes::{Attendee, Session};
 pub use connect::{Engine, StoreOptions};
 pub use consent::{consent_given_in, in_force, ConsentRecord};
+pub use contacts::Helper;
 pub use demo_load::DemoLoadSummary;
 pub use error::StoreError;
 pub use field::{
@@ -78,6 +81,7 @@ pub use learning::{
     new_certificate_code, valid_client_id, AttemptOutcome, CertificateRow, CourseProgress,
     DemoPassRow, LearnerSummary, LearningMode, MilestoneReached, NewAttempt, NewCertificate,
 };
+pub use pilot_notes::ModelNote;
 pub use plan::Activity;
 pub use resident_file::ResidentFile;
 pub use students::{Enrolment, Student};

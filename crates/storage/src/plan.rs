@@ -55,12 +55,19 @@ macro_rules! plan_ops {
                         .await?;
                         Ok(activity_of(rows))
                     }
-                    ActivitySource::Visits | ActivitySource::Models => {
-                        let sql = if source == ActivitySource::Visits {
-                            "SELECT h.hamlet_id FROM visits v JOIN households h ON h.id = v.household_id \
-                             WHERE v.visited_on >= $1 AND v.visited_on < $2"
-                        } else {
-                            "SELECT hamlet_id FROM pilot_models WHERE started_on >= $1 AND started_on < $2"
+                    ActivitySource::Visits | ActivitySource::Models | ActivitySource::Replications => {
+                        let sql = match source {
+                            ActivitySource::Visits => {
+                                "SELECT h.hamlet_id FROM visits v JOIN households h ON h.id = v.household_id \
+                                 WHERE v.visited_on >= $1 AND v.visited_on < $2"
+                            }
+                            ActivitySource::Models => {
+                                "SELECT hamlet_id FROM pilot_models WHERE started_on >= $1 AND started_on < $2"
+                            }
+                            _ => {
+                                "SELECT hamlet_id FROM pilot_model_notes WHERE kind = 'nhan_rong' \
+                                 AND noted_on >= $1 AND noted_on < $2"
+                            }
                         };
                         let rows = sqlx::query_scalar::<$DB, Option<i64>>(sql)
                             .bind(from)

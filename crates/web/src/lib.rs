@@ -22,11 +22,14 @@ mod import;
 mod indicators;
 pub(crate) mod learning;
 pub mod llm;
+pub mod mail;
 mod pages;
 mod plan;
 mod privacy;
+mod public;
 pub mod refusal;
 mod registry;
+mod reminders;
 mod reports;
 mod roster;
 pub mod route_policy;
@@ -78,6 +81,8 @@ pub fn app(state: AppState) -> Router {
         .merge(classes::router().layer(form_limit()))
         .merge(indicators::router())
         .merge(plan::router())
+        .merge(public::router())
+        .merge(reminders::router().layer(form_limit()))
         .merge(campaigns::router().layer(form_limit()))
         .merge(reports::router().layer(body_limit(REPORT_BODY_LIMIT)))
         .merge(auth::router().layer(form_limit()))
@@ -115,6 +120,9 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
     let store = state.store.clone();
     if state.config.snapshot_minutes > 0 {
         tokio::spawn(indicators::refresh_snapshots_forever(state.clone()));
+    }
+    if state.mailer.is_some() {
+        tokio::spawn(reminders::email_reminders_forever(state.clone()));
     }
     // Build the assistant's index now, in the background, so the first citizen
     // who asks does not wait for it (seconds in a debug build).

@@ -15,6 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use hocvuso_domain::audit::{AuditAction, AuditObject};
+use hocvuso_domain::pilot::{NewNote, NoteKind};
 use hocvuso_domain::policy::{Action, Resource};
 use hocvuso_domain::reports::{check_numbers, form_fields, Prefill, NARRATIVE};
 use hocvuso_domain::{Quarter, ReportStatus, StoredState, Unit};
@@ -29,7 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/bao-cao/don-vi/{unit}/tra-lai", post(return_report))
         .route("/bao-cao/xa/{file}", get(commune_file))
         .route("/mo-hinh", get(models_page).post(save_model))
-        .route("/mo-hinh/{id}", post(update_model))
+        .route("/mo-hinh/{id}", get(model_page).post(update_model))
+        .route("/mo-hinh/{id}/ghi", post(add_note))
 }
 
 pub struct BoardRow {
@@ -53,6 +55,45 @@ struct BoardPage {
     reminder_count: usize,
     quarters: Vec<(String, String)>,
     done: usize,
+    /// The first day of reminders (dd/mm/yyyy) and whether today is in
+    /// their window.
+    remind_from: String,
+    remind_now: bool,
+    /// Whether email goes out (an SMTP server is configured).
+    mail_on: bool,
+    remind_days: i64,
+    /// Units still to report that have an address and were not emailed yet.
+    to_email: usize,
+    /// Units emailed this quarter: (name, day).
+    emailed: Vec<(String, String)>,
+    /// Units still to report without an address.
+    no_address: Vec<String>,
+    /// The outcome of "send now", from its redirect.
+    email_note: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct BoardQuery {
+    quy: Option<String>,
+    /// After "send now": `da-gui-N` or `loi-N`.
+    email: Option<String>,
+}
+
+fn email_note(code: Option<&str>) -> Option<String> {
+    let code = code?;
+    if let Some(n) = code
+        .strip_prefix("da-gui-")
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        return Some(if n == 0 {
+            "Không có thư nào phải gửi: các đơn vị chưa nộp đều đã được nhắc, hoặc chưa có địa chỉ email.".into()
+        } else {
+            format!("Đã gửi email nhắc tới {n} đơn vị.")
+        });
+    }
+    code.strip_prefix("loi-")
+        .and_then(|n| n.parse::<usize>().ok())
+        .map(|n| format!("{n} thư nhắc không gửi được (máy chủ thư không nhận); hệ thống sẽ thử lại sau một giờ. Hãy gửi tin nhắn Zalo cho các đơn vị này."))
 }
 
 async fn load_unit(state: &AppState, id: i64) -> AppResult<Unit> {
@@ -68,7 +109,7 @@ async fn load_unit(state: &AppState, id: i64) -> AppResult<Unit> {
 async fn board(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<QuarterQuery>,
+    Query(q): Query<BoardQuery>,
 ) -> AppResult<Html<String>> {
     if !user.role().allowed(Action::See, Resource::CommuneReport) {
         return Err(AppError::Forbidden);
@@ -92,22 +133,38 @@ async fn board(
                     .unwrap_or_default(),
             })
             .collect();
-    let pending: Vec<&str> = rows
-        .iter()
-        .filter(|r| r.status.needs_reminder())
-        .map(|r| r.name.as_str())
-        .collect();
+    let pending: Vec<&BoardRow> = rows.iter().filter(|r| r.status.needs_reminder()).collect();
+    let names: Vec<&str> = pending.iter().map(|r| r.name.as_str()).collect();
     // One message for all the units still to report (the board once had one
     // near-identical paragraph per unit); the office copies it to Zalo.
     let reminder_count = pending.len();
     let reminder = (!pending.is_empty()).then(|| {
-        format!(
-            "Kính gửi: {}.\nĐề nghị các đơn vị gửi báo cáo kết quả thực hiện Phong trào «Bình dân học vụ số» {} về UBND xã (qua Phòng Văn hóa – Xã hội) trước ngày {}.",
-            pending.join("; "),
-            quarter.label_in_text(),
-            deadline.format("%d/%m/%Y")
-        )
+        hocvuso_domain::contact::reminder_text(&names, &quarter.label_in_text(), deadline)
     });
+    let emails = state.store.unit_emails().await?;
+    let sent = state.store.reminders_sent(&quarter.to_string()).await?;
+    let emailed: Vec<(String, String)> = sent
+        .iter()
+        .filter_map(|(u, at)| {
+            let name = rows.iter().find(|r| r.unit_id == *u)?.name.clone();
+            Some((
+                name,
+                hocvuso_domain::time::vn_date(*at)
+                    .format("%d/%m/%Y")
+                    .to_string(),
+            ))
+        })
+        .collect();
+    let has_address = |id: i64| emails.iter().any(|(u, _)| *u == id);
+    let to_email = pending
+        .iter()
+        .filter(|r| has_address(r.unit_id) && !sent.iter().any(|(u, _)| *u == r.unit_id))
+        .count();
+    let no_address = pending
+        .iter()
+        .filter(|r| !has_address(r.unit_id))
+        .map(|r| r.name.clone())
+        .collect();
     let done = rows
         .iter()
         .filter(|r| {
@@ -130,6 +187,16 @@ async fn board(
             reminder_count,
             quarters,
             done,
+            remind_from: hocvuso_domain::contact::reminders_from(deadline)
+                .format("%d/%m/%Y")
+                .to_string(),
+            remind_now: hocvuso_domain::contact::reminders_due(deadline, today),
+            mail_on: state.mailer.is_some(),
+            remind_days: hocvuso_domain::contact::REMIND_DAYS_BEFORE,
+            to_email,
+            emailed,
+            no_address,
+            email_note: email_note(q.email.as_deref()),
         }
         .render()?,
     ))
@@ -247,7 +314,7 @@ async fn render_form(
     let (stored, status) = (standing.stored, standing.status);
     let numbers: BTreeMap<String, i64> = report
         .as_ref()
-        .and_then(|r| serde_json::from_str(&r.numbers).ok())
+        .map(hocvuso_storage::UnitReport::figures)
         .unwrap_or_default();
     let texts: BTreeMap<String, String> = report
         .as_ref()
@@ -490,6 +557,7 @@ async fn commune_file(
             commune: &commune,
             quarter,
             date: state.today(),
+            plan: state.plan.as_deref(),
         },
     )
     .await
@@ -526,6 +594,9 @@ pub struct ModelView {
     pub status: String,
     pub evidence: String,
     pub started: String,
+    /// Notes in its history, and of them replications.
+    pub notes: usize,
+    pub replications: usize,
 }
 
 #[derive(Template)]
@@ -550,12 +621,21 @@ async fn models_page(State(state): State<AppState>, user: CurrentUser) -> AppRes
             .map(|u| u.name.clone())
             .unwrap_or_default()
     };
+    let notes = state.store.all_model_notes().await?;
+    let count = |id: i64, kind: Option<NoteKind>| {
+        notes
+            .iter()
+            .filter(|n| n.model_id == id && (kind.is_none() || n.kind() == kind))
+            .count()
+    };
     let models = state
         .store
         .pilot_models()
         .await?
         .into_iter()
         .map(|m| ModelView {
+            notes: count(m.id, None),
+            replications: count(m.id, Some(NoteKind::Replication)),
             id: m.id,
             status_code: m.status.clone(),
             kind: kind_label(&m.kind).to_string(),
@@ -621,8 +701,21 @@ async fn update_model(
     let evidence = form
         .get("minh_chung")
         .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or(m.evidence);
+        .filter(|s| !s.is_empty());
+    let note = match &evidence {
+        Some(text) => Some(
+            NewNote::checked(
+                NoteKind::Evidence,
+                text,
+                None,
+                None,
+                state.today(),
+                state.today(),
+            )
+            .map_err(AppError::BadRequest)?,
+        ),
+        None => None,
+    };
     state
         .store
         .save_pilot_model(
@@ -635,11 +728,18 @@ async fn update_model(
                 hamlet_id: m.hamlet_id,
                 criteria: m.criteria,
                 status: status.clone(),
-                evidence,
+                evidence: m.evidence,
                 started_on: m.started_on,
             },
         )
         .await?;
+    // New evidence joins the history; the earlier stays.
+    if let Some(n) = note {
+        state
+            .store
+            .add_model_note(id, &n, Some(user.user.id), state.now())
+            .await?;
+    }
     user.audit(
         &state,
         AuditAction::Edit,
@@ -648,6 +748,197 @@ async fn update_model(
         status,
     );
     Ok(Redirect::to("/mo-hinh").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "model.html")]
+struct ModelPage {
+    nav: Option<Nav>,
+    csrf: String,
+    model: ModelView,
+    notes: Vec<NoteView>,
+    kinds: Vec<(&'static str, &'static str)>,
+    hamlets: Vec<(i64, String)>,
+    units: Vec<(i64, String)>,
+    can_edit: bool,
+    error: Option<String>,
+    today: String,
+}
+
+pub struct NoteView {
+    pub kind: &'static str,
+    pub text: String,
+    pub place: String,
+    pub day: String,
+    pub by: String,
+}
+
+/// One model with its history (evidence, reviews, replications) and the
+/// form that adds to it.
+async fn model_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    render_model(&state, &user, id, None).await
+}
+
+async fn render_model(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    error: Option<String>,
+) -> AppResult<Html<String>> {
+    if !user.role().allowed(Action::See, Resource::Models) {
+        return Err(AppError::Forbidden);
+    }
+    let m = state
+        .store
+        .pilot_models()
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or(AppError::NotFound)?;
+    let units = state.store.list_units().await?;
+    let notes = state.store.model_notes(id).await?;
+    let unit = m
+        .unit_id
+        .and_then(|u| units.iter().find(|x| x.id == u))
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let replications = notes
+        .iter()
+        .filter(|n| n.kind() == Some(NoteKind::Replication))
+        .count();
+    let model = ModelView {
+        id: m.id,
+        status_code: m.status.clone(),
+        kind: kind_label(&m.kind).to_string(),
+        status: status_label(&m.status).to_string(),
+        unit,
+        started: m
+            .started_on
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
+        name: m.name,
+        place: m.place,
+        criteria: m.criteria,
+        evidence: m.evidence,
+        notes: notes.len(),
+        replications,
+    };
+    let page = ModelPage {
+        nav: Some(Nav::of(user)),
+        csrf: user.csrf_token.clone(),
+        model,
+        notes: notes
+            .into_iter()
+            .map(|n| NoteView {
+                kind: n.kind().map_or("", NoteKind::label),
+                day: n.noted_on.format("%d/%m/%Y").to_string(),
+                place: n.place.unwrap_or_default(),
+                by: n.by.unwrap_or_default(),
+                text: n.text,
+            })
+            .collect(),
+        kinds: NoteKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        hamlets: state
+            .store
+            .list_hamlets()
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h.name))
+            .collect(),
+        units: units.iter().map(|u| (u.id, u.name.clone())).collect(),
+        can_edit: user.role().allowed(Action::Change, Resource::Models),
+        error,
+        today: state.today().to_string(),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// The model's page again with what to fix; nothing written.
+async fn refuse_note(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    e: String,
+) -> AppResult<Response> {
+    let page = render_model(state, user, id, Some(format!("{e} Chưa ghi."))).await?;
+    Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
+}
+
+/// Add an evidence item, a review or a replication to a model's history.
+async fn add_note(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> AppResult<Response> {
+    user.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    if !user.role().allowed(Action::Change, Resource::Models) {
+        return Err(AppError::Forbidden);
+    }
+    let field = |k: &str| form.get(k).map(|s| s.trim()).unwrap_or("");
+    let Some(kind) = NoteKind::from_code(field("loai")) else {
+        return refuse_note(
+            &state,
+            &user,
+            id,
+            "Hãy chọn loại: minh chứng, sơ kết đánh giá hay nhân rộng.".into(),
+        )
+        .await;
+    };
+    let id_of = |k: &str| field(k).parse::<i64>().ok();
+    let day = match field("ngay") {
+        "" => state.today(),
+        d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => {
+                return refuse_note(
+                    &state,
+                    &user,
+                    id,
+                    "Ngày không đúng dạng ngày/tháng/năm.".into(),
+                )
+                .await
+            }
+        },
+    };
+    let note = match NewNote::checked(
+        kind,
+        field("noi_dung"),
+        id_of("xom"),
+        id_of("don_vi"),
+        day,
+        state.today(),
+    ) {
+        Ok(n) => n,
+        Err(e) => return refuse_note(&state, &user, id, e).await,
+    };
+    match state
+        .store
+        .add_model_note(id, &note, Some(user.user.id), state.now())
+        .await
+    {
+        Ok(_) => {}
+        Err(hocvuso_storage::StoreError::NotFound(_)) => return Err(AppError::NotFound),
+        Err(hocvuso_storage::StoreError::Invalid(e)) => {
+            return refuse_note(&state, &user, id, e).await
+        }
+        Err(e) => return Err(e.into()),
+    }
+    user.audit(
+        &state,
+        AuditAction::Edit,
+        AuditObject::PilotModel,
+        id,
+        kind.label(),
+    );
+    Ok(Redirect::to(&format!("/mo-hinh/{id}#lich-su")).into_response())
 }
 
 async fn save_model(
@@ -707,11 +998,26 @@ async fn save_model(
                 hamlet_id: unit.and_then(|u| u.hamlet_id),
                 criteria: get("tieu_chi"),
                 status,
-                evidence: get("minh_chung"),
+                evidence: String::new(),
                 started_on,
             },
         )
         .await?;
+    // Its first evidence starts its history.
+    let evidence = get("minh_chung");
+    if let Ok(n) = NewNote::checked(
+        NoteKind::Evidence,
+        &evidence,
+        None,
+        None,
+        state.today(),
+        state.today(),
+    ) {
+        state
+            .store
+            .add_model_note(id, &n, Some(user.user.id), state.now())
+            .await?;
+    }
     user.audit(
         &state,
         AuditAction::Create,

@@ -311,10 +311,16 @@ pub const ROUTES: &[Route] = {
         post("/bao-cao/don-vi/{unit}/tra-lai", change(CommuneReport)).of(&[Unit])
             .form(&[("quy", "2026Q2"), ("ly_do", "")]).answers(BAD_REQUEST),
         get("/bao-cao/xa/{file}", see(CommuneReport)).of(&[ReportFile]).query("quy=2026Q2"),
+        // emailing the reminders now: no quarter, nothing sent
+        post("/bao-cao/nhac-email", change(CommuneReport)).form(&[("quy", "")]).answers(BAD_REQUEST),
         get("/mo-hinh", see(Models)),
         post("/mo-hinh", change(Models)).form(&[("loai", "")]).answers(BAD_REQUEST),
         post("/mo-hinh/{id}", change(Models)).of(&[PilotModel])
             .form(&[("tinh_trang", "")]).answers(BAD_REQUEST),
+        // one model's history; a note of no kind: the page again, nothing written
+        get("/mo-hinh/{id}", see(Models)).of(&[PilotModel]),
+        post("/mo-hinh/{id}/ghi", change(Models)).of(&[PilotModel])
+            .form(&[("loai", "")]).answers(BAD_REQUEST),
         // registry
         get("/so-dan-cu", see(Registry)),
         get("/cu-dan/moi", change(Residents)),
@@ -378,6 +384,12 @@ pub const ROUTES: &[Route] = {
         get("/don-vi/{id}", see(Units)).of(&[Unit]).hidden(),
         post("/don-vi/{id}/ten", change(Units)).of(&[Unit]).hidden().answers(BAD_REQUEST),
         post("/don-vi/{id}/hoat-dong", change(Units)).of(&[Unit]).hidden().answers(BAD_REQUEST),
+        // the reminder address: one that is none is refused, nothing saved
+        post("/don-vi/{id}/email", change(Units)).of(&[Unit]).hidden()
+            .form(&[("email", "khong-phai-email")]).answers(BAD_REQUEST),
+        // a member's consent to publish their number: neither chosen, nothing changed
+        post("/don-vi/{id}/thanh-vien/{resident}/cong-khai", change(Units)).of(&[Unit, Resident]).hidden()
+            .answers(BAD_REQUEST),
         post("/don-vi/{id}/thanh-vien", change(Units)).of(&[Unit]).hidden().answers(BAD_REQUEST),
         // The walk's people are not members of the unit they are paired
         // with: "not found" even for the office.
@@ -432,6 +444,10 @@ pub const ROUTES: &[Route] = {
         // found"), adding one (no topic: the page again with the message),
         // one class with who attended
         get("/lich-hoc", Public),
+        // who to ask in a hamlet (an unknown hamlet: not found)
+        get("/hoi-ai", Public),
+        get("/hoi-ai", Public).with("xom", Hamlet),
+        get("/static/ngoai-tuyen.js", Public),
         get("/lop", see(FieldWork)),
         get("/lop", see(FieldWork)).with("xom", Hamlet),
         post("/lop", change(FieldWork)).form(&[("chu_de", "")]).answers(StatusCode::OK),

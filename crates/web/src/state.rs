@@ -23,6 +23,9 @@ pub struct WebConfig {
     /// process to measure the assistant API; no flag or variable of
     /// `serve` reaches it.
     pub assistant_unlimited: bool,
+    /// The SMTP server that report reminders are emailed through; `None`:
+    /// no email, the reminder is only the text to paste into Zalo.
+    pub smtp: Option<crate::mail::SmtpConfig>,
 }
 
 impl WebConfig {
@@ -50,6 +53,8 @@ pub struct AppState {
     /// The plan (`hocvuso_reporting::plan`); `None` when its file has an
     /// error (logged at start; the plan pages say so).
     pub plan: Option<Arc<hocvuso_domain::plan::Plan>>,
+    /// Email out, when the commune configured an SMTP server.
+    pub(crate) mailer: Option<Arc<crate::mail::Mailer>>,
     /// Computed indicators, kept until data changes (see `indicators.rs`).
     pub(crate) indicator_cache: Arc<crate::indicators::IndicatorCache>,
 }
@@ -77,9 +82,20 @@ impl AppState {
                 None
             }
         };
+        let mailer = config
+            .smtp
+            .as_ref()
+            .and_then(|c| match crate::mail::Mailer::new(c) {
+                Ok(m) => Some(Arc::new(m)),
+                Err(e) => {
+                    tracing::error!("máy chủ thư: {e}");
+                    None
+                }
+            });
         Self {
             store,
             plan,
+            mailer,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
             imports: Arc::new(ImportJobs::default()),

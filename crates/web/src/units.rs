@@ -27,6 +27,11 @@ pub fn router() -> Router<AppState> {
         .route("/don-vi/{id}", get(show))
         .route("/don-vi/{id}/ten", post(rename))
         .route("/don-vi/{id}/hoat-dong", post(set_active))
+        .route("/don-vi/{id}/email", post(set_email))
+        .route(
+            "/don-vi/{id}/thanh-vien/{resident}/cong-khai",
+            post(set_publish),
+        )
         .route("/don-vi/{id}/thanh-vien", post(add_member))
         .route(
             "/don-vi/{id}/thanh-vien/{resident}/bot",
@@ -323,6 +328,8 @@ pub struct MemberView {
     pub full_name: String,
     pub position: String,
     pub category: &'static str,
+    /// Agreed to have their phone number on the public "who to ask" page.
+    pub publish: bool,
 }
 
 /// A person found by the search, with the form that puts them in the unit.
@@ -365,6 +372,13 @@ struct UnitPage {
     duties: Vec<(String, String, Vec<String>)>,
     /// The plan's tasks it carries out (true) or helps with: (code, title, leads).
     tasks: Vec<(String, String, bool)>,
+    /// Where its report reminders are emailed ('' for none).
+    email: String,
+    remind_days: i64,
+    /// A hamlet's community digital team: its members are on the hamlet's
+    /// public "who to ask" page.
+    public_team: bool,
+    hamlet_id: i64,
 }
 
 /// One class of a school, with its students.
@@ -408,6 +422,8 @@ fn done_message(code: &str) -> Option<&'static str> {
         "mo" => "Đơn vị đã hoạt động trở lại.",
         "them" => "Đã ghi người này vào đơn vị.",
         "bot" => "Đã bớt một người khỏi đơn vị.",
+        "email" => "Đã lưu địa chỉ email nhận nhắc báo cáo.",
+        "cong-khai" => "Đã ghi lựa chọn công khai số điện thoại.",
         "nhap-can-bo" => "Đã ghi danh sách cán bộ từ Excel vào đơn vị (người không có trong sổ dân cư không được ghi).",
         "nhap-hoc-sinh" => "Đã ghi danh sách học sinh từ Excel vào trường (người không có trong sổ dân cư không được ghi).",
         _ => return None,
@@ -441,6 +457,15 @@ async fn render_unit(
 ) -> AppResult<Html<String>> {
     let hamlets = hamlet_names(state).await?;
     let members = state.store.members_of(unit.unit.id).await?;
+    let published = state.store.published_phones(unit.unit.id).await?;
+    let email = state
+        .store
+        .unit_emails()
+        .await?
+        .into_iter()
+        .find(|(u, _)| *u == unit.unit.id)
+        .map(|(_, e)| e)
+        .unwrap_or_default();
     let q = input.q.trim().to_string();
     let mut error = input.error;
     let mut matched = 0;
@@ -516,6 +541,7 @@ async fn render_unit(
         members: members
             .into_iter()
             .map(|m| MemberView {
+                publish: published.contains(&m.resident_id),
                 resident_id: m.resident_id,
                 full_name: m.full_name,
                 position: m.position,
@@ -551,6 +577,10 @@ async fn render_unit(
                     .collect()
             })
             .unwrap_or_default(),
+        email,
+        remind_days: hocvuso_domain::contact::REMIND_DAYS_BEFORE,
+        public_team: unit.unit.unit_type == UnitType::DigitalTeam && unit.unit.hamlet_id.is_some(),
+        hamlet_id: unit.unit.hamlet_id.unwrap_or_default(),
     };
     Ok(Html(page.render()?))
 }
@@ -658,6 +688,98 @@ async fn rename(
         format!("đổi tên: {} → {name}", unit.unit.name),
     );
     Ok(back_to(id, "ten", "doi-ten"))
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// The address the unit's report reminders are emailed to; empty: none.
+async fn set_email(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<EmailForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    require_office_for_unit(&user)?;
+    let unit = find_unit(&state, id).await?;
+    let email = match hocvuso_domain::contact::email(&f.email) {
+        Ok(e) => e,
+        Err(m) => {
+            let m = format!("{} Chưa lưu.", sentence(&m));
+            return refuse(&state, &user, &unit, m, String::new(), None).await;
+        }
+    };
+    state.store.set_unit_email(id, email.as_deref()).await?;
+    user.audit(
+        &state,
+        AuditAction::Edit,
+        AuditObject::Unit,
+        id,
+        if email.is_some() {
+            "đặt email nhận nhắc báo cáo"
+        } else {
+            "bỏ email nhận nhắc báo cáo"
+        },
+    );
+    Ok(back_to(id, "email", "email"))
+}
+
+#[derive(Deserialize)]
+struct PublishForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    bat: String,
+}
+
+/// A team member agreed (or no longer agrees) to have their phone number
+/// on the hamlet's public "who to ask" page.
+async fn set_publish(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, resident)): Path<(i64, i64)>,
+    Form(f): Form<PublishForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    require_office_for_unit(&user)?;
+    let on = match f.bat.trim() {
+        "1" => true,
+        "0" => false,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Biểu mẫu thiếu lựa chọn công khai hay không: hãy tải lại trang rồi bấm lại."
+                    .into(),
+            ))
+        }
+    };
+    let unit = find_unit(&state, id).await?;
+    if unit.unit.unit_type != UnitType::DigitalTeam {
+        return Err(AppError::NotFound);
+    }
+    if !state.store.set_publish_phone(id, resident, on).await? {
+        return Err(AppError::NotFound);
+    }
+    user.audit(
+        &state,
+        AuditAction::Edit,
+        AuditObject::Unit,
+        id,
+        format!(
+            "thành viên {resident}: {}",
+            if on {
+                "đồng ý công khai số điện thoại"
+            } else {
+                "thôi công khai số điện thoại"
+            }
+        ),
+    );
+    Ok(back_to(id, "cong-khai", "thanh-vien"))
 }
 
 #[derive(Deserialize)]

@@ -1,5 +1,7 @@
-// hocvuso service worker: lessons readable without a network, and the
-// field app (/thuc-dia) openable without one.
+// hocvuso service worker: lessons readable without a network, the field
+// app (/thuc-dia) openable without one, and the public pages for residents
+// (the schedule, who to ask, the campaigns, the assistant's page) readable
+// once visited. A page marked no-store (anyone logged in) is never kept.
 // Pages under /hoc and the static files are fetched from the network first
 // and kept in a cache; when the network fails, the cached copy is served.
 // "Lưu cả khóa" asks this worker to fetch a whole course into the cache.
@@ -10,7 +12,8 @@ self.addEventListener('install', function () { self.skipWaiting(); });
 self.addEventListener('activate', function (e) { e.waitUntil(self.clients.claim()); });
 
 function keep(request, response) {
-  if (response.ok && !response.redirected && response.type === 'basic') {
+  var cc = response.headers.get('Cache-Control') || '';
+  if (response.ok && !response.redirected && response.type === 'basic' && cc.indexOf('no-store') < 0) {
     var copy = response.clone();
     caches.open(CACHE).then(function (c) { return c.put(request, copy); });
   }
@@ -33,8 +36,9 @@ self.addEventListener('fetch', function (e) {
   var url = new URL(req.url);
   if (url.origin !== self.location.origin) { return; }
   // The field app's page (a shell: the hamlet's list is in IndexedDB) too.
-  if (!(url.pathname === '/hoc' || url.pathname.indexOf('/hoc/') === 0 || url.pathname.indexOf('/static/') === 0 ||
-        url.pathname === '/thuc-dia')) { return; }
+  var p = url.pathname;
+  if (!(p === '/hoc' || p.indexOf('/hoc/') === 0 || p.indexOf('/static/') === 0 || p === '/thuc-dia' ||
+        p === '/lich-hoc' || p === '/hoi-ai' || p === '/tro-ly' || p.indexOf('/chien-dich/') === 0)) { return; }
   if (url.pathname.indexOf('/chung-chi') > 0) { return; }
   e.respondWith(
     fetch(req).then(function (res) { return keep(req, res); }).catch(function () {

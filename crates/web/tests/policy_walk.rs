@@ -945,6 +945,20 @@ async fn world() -> World {
     let certificate = first("SELECT code FROM certificates ORDER BY code LIMIT 1")
         .await
         .unwrap_or_else(|| "KHONGCO".into());
+    // A pilot model, so that its page and history have something to show.
+    app.store
+        .save_pilot_model(
+            None,
+            &hocvuso_storage::NewPilotModel {
+                kind: "binh_dan_hoc_vu_so".into(),
+                name: "Mô hình của lượt đi".into(),
+                place: "Nhà văn hóa".into(),
+                status: "dang_xay_dung".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     let model = first("SELECT CAST(id AS TEXT) FROM pilot_models ORDER BY id LIMIT 1")
         .await
         .unwrap_or_else(|| "1".into());

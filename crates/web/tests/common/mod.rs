@@ -297,6 +297,17 @@ pub async fn spawn_app_on(day: NaiveDate) -> TestApp {
 }
 
 async fn spawn_app_at(llm: Option<hocvuso_web::llm::LlmConfig>, day: NaiveDate) -> TestApp {
+    spawn_app_config(WebConfig {
+        llm,
+        today: Some(day),
+        ..Default::default()
+    })
+    .await
+}
+
+/// The app with these settings (`today` should be set: the demo data is
+/// made on `today()`).
+pub async fn spawn_app_config(config: WebConfig) -> TestApp {
     let (store, dir) = fresh_store().await;
     let demo = hocvuso_demo::generate(&hocvuso_demo::DemoOptions {
         seed: 11,
@@ -353,15 +364,7 @@ async fn spawn_app_at(llm: Option<hocvuso_web::llm::LlmConfig>, day: NaiveDate) 
     )
     .await;
     add_user(&store, "moi", Role::CultureOffice, true).await;
-    let state = AppState::new(
-        store.clone(),
-        WebConfig {
-            secure_cookies: false,
-            today: Some(day),
-            llm,
-            ..Default::default()
-        },
-    );
+    let state = AppState::new(store.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -501,4 +504,69 @@ pub fn pdf_text(bytes: &[u8]) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A mail server for tests: speaks just enough SMTP to take messages, and
+/// keeps each one's text (headers and body) for the test to read.
+pub struct FakeSmtp {
+    pub url: String,
+    pub messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl FakeSmtp {
+    pub async fn start() -> FakeSmtp {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let keep = messages.clone();
+        tokio::spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                let keep = keep.clone();
+                tokio::spawn(async move {
+                    let (r, mut w) = sock.into_split();
+                    let mut lines = BufReader::new(r).lines();
+                    let _ = w.write_all(b"220 fake ESMTP\r\n").await;
+                    let mut data: Option<String> = None;
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        if let Some(text) = data.as_mut() {
+                            if line == "." {
+                                keep.lock().expect("lock").push(std::mem::take(text));
+                                data = None;
+                                let _ = w.write_all(b"250 kept\r\n").await;
+                            } else {
+                                text.push_str(&line);
+                                text.push('\n');
+                            }
+                            continue;
+                        }
+                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                        let reply: &[u8] = match verb.as_str() {
+                            "EHLO" | "HELO" => b"250-fake\r\n250 8BITMIME\r\n",
+                            "DATA" => {
+                                data = Some(String::new());
+                                b"354 go on\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = w.write_all(b"221 bye\r\n").await;
+                                break;
+                            }
+                            _ => b"250 ok\r\n",
+                        };
+                        let _ = w.write_all(reply).await;
+                    }
+                });
+            }
+        });
+        FakeSmtp {
+            url: format!("smtp://127.0.0.1:{port}"),
+            messages,
+        }
+    }
+
+    pub fn taken(&self) -> Vec<String> {
+        self.messages.lock().expect("lock").clone()
+    }
 }
