@@ -99,8 +99,11 @@ pub async fn report(
     };
     let format = hocvuso_reporting::ReportFormat::parse(&format)
         .ok_or_else(|| anyhow!("định dạng `{format}` không có; dùng docx, xlsx hoặc pdf"))?;
-    // A plan file with an error leaves the tasks' section saying so.
-    let plan = hocvuso_reporting::plan::embedded(&defs).ok();
+    // The plan in force that year (the office's own if it saved one); one
+    // with an error leaves the tasks' section saying so.
+    let plan = hocvuso_reporting::plan::in_force(&store, &defs, q.year)
+        .await?
+        .ok();
     let bytes = hocvuso_reporting::render(
         cx,
         format,
@@ -405,13 +408,17 @@ pub fn plan_check(db: &DbArgs, file: &std::path::Path) -> Result<()> {
 pub async fn plan(db: DbArgs, json: bool, q: Option<String>) -> Result<()> {
     let catalog = crate::courses::load(&db)?;
     let defs = load_definitions(&db, &catalog)?;
-    let plan = hocvuso_reporting::plan::embedded(&defs).map_err(|e| anyhow!(e.join("\n")))?;
     let day = match q {
         Some(q) => Quarter::parse(&q).map_err(|e| anyhow!(e))?.last_day(),
         None => today(),
     };
     let store = open(&db).await?;
+    let plan = hocvuso_reporting::plan::in_force(&store, &defs, chrono::Datelike::year(&day))
+        .await?
+        .map_err(|e| anyhow!(e.join("\n")))?;
     let tasks = hocvuso_reporting::plan::progress(&store, &plan, day).await?;
+    let units = store.list_units().await?;
+    let records = store.unit_records().await?;
     if json {
         let out = serde_json::json!({
             "day": day,
@@ -419,6 +426,17 @@ pub async fn plan(db: DbArgs, json: bool, q: Option<String>) -> Result<()> {
             "title": plan.title,
             "tasks": tasks,
             "duties": plan.duties,
+            // What each unit has recorded against its duties.
+            "units": units
+                .iter()
+                .filter(|u| u.active)
+                .map(|u| serde_json::json!({
+                    "id": u.id,
+                    "name": u.name,
+                    "unit_type": u.unit_type.code(),
+                    "recorded": records.iter().find(|r| r.unit_id == u.id).cloned().unwrap_or_default(),
+                }))
+                .collect::<Vec<_>>(),
             "report_before_day": plan.report_before_day,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -458,6 +476,17 @@ pub async fn plan(db: DbArgs, json: bool, q: Option<String>) -> Result<()> {
         println!("{}. {} (nhiệm vụ: {})", d.code, d.unit, d.tasks.join(", "));
         for i in &d.items {
             println!("   - {i}");
+        }
+        for u in units
+            .iter()
+            .filter(|u| u.active && d.unit_types.contains(&u.unit_type))
+        {
+            let r = records
+                .iter()
+                .find(|r| r.unit_id == u.id)
+                .cloned()
+                .unwrap_or_default();
+            println!("   Đã ghi nhận ({}): {}", u.name, r.text());
         }
     }
     Ok(())

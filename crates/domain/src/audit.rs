@@ -164,11 +164,13 @@ pub enum AuditObject {
     Class,
     /// An outreach campaign (`/chien-dich`).
     Campaign,
+    /// The commune's plan of a year (`/ke-hoach/sua`).
+    Plan,
     Cli,
 }
 
 impl AuditObject {
-    pub const ALL: [AuditObject; 15] = [
+    pub const ALL: [AuditObject; 16] = [
         Self::Resident,
         Self::Household,
         Self::Registry,
@@ -183,6 +185,7 @@ impl AuditObject {
         Self::Breach,
         Self::Class,
         Self::Campaign,
+        Self::Plan,
         Self::Cli,
     ];
 
@@ -202,6 +205,7 @@ impl AuditObject {
             Self::Breach => "su_co",
             Self::Class => "lop_hoc",
             Self::Campaign => "chien_dich",
+            Self::Plan => "ke_hoach",
             Self::Cli => "cli",
         }
     }
@@ -222,6 +226,7 @@ impl AuditObject {
             Self::Breach => "Sự cố dữ liệu cá nhân",
             Self::Class => "Buổi học",
             Self::Campaign => "Chiến dịch tuyên truyền",
+            Self::Plan => "Kế hoạch",
             Self::Cli => "Dòng lệnh",
         }
     }

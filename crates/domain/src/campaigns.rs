@@ -232,3 +232,45 @@ mod tests {
         );
     }
 }
+
+/// The most people one hand report may say were reached (a commune's
+/// population, with room to spare).
+pub const REPORTED_PEOPLE_MAX: i64 = 100_000;
+/// The longest note of a hand report.
+pub const REPORT_NOTE_MAX: usize = 500;
+
+/// A hamlet's hand report of a campaign's reach, checked: a whole number of
+/// people above zero, a short note. The message says what to fix.
+pub fn checked_reach(people: &str, note: &str) -> Result<(i64, String), String> {
+    let n: i64 = people
+        .trim()
+        .replace('.', "")
+        .parse()
+        .map_err(|_| "Số người phải là một số nguyên, ví dụ 45.".to_string())?;
+    if !(1..=REPORTED_PEOPLE_MAX).contains(&n) {
+        return Err(format!("Số người phải từ 1 đến {REPORTED_PEOPLE_MAX}."));
+    }
+    let note = note.trim();
+    if note.chars().count() > REPORT_NOTE_MAX {
+        return Err(format!("Ghi chú dài quá {REPORT_NOTE_MAX} ký tự."));
+    }
+    Ok((n, note.to_string()))
+}
+
+#[cfg(test)]
+mod reach_tests {
+    use super::*;
+
+    #[test]
+    fn a_hand_report_is_a_whole_number_of_people() {
+        assert_eq!(
+            checked_reach(" 1.200 ", "Họp xóm"),
+            Ok((1200, "Họp xóm".into()))
+        );
+        assert!(checked_reach("0", "").is_err());
+        assert!(checked_reach("-5", "").is_err());
+        assert!(checked_reach("nhiều", "").is_err());
+        assert!(checked_reach("100001", "").is_err());
+        assert!(checked_reach("5", &"x".repeat(501)).is_err());
+    }
+}

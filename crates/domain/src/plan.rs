@@ -224,6 +224,28 @@ impl Plan {
     }
 }
 
+/// The longest plan file the office may save (the 2026 plan is about 16 KB).
+pub const PLAN_TEXT_MAX: usize = 64 * 1024;
+
+/// Next year's plan, started from this year's file: the year, every
+/// quarter ("2026Q3") and every "năm 2026" in the text move on a year; the
+/// rest (tasks, units, duties) stays for the office to edit.
+pub fn next_year_text(text: &str, year: i32) -> String {
+    let (this, next) = (year.to_string(), (year + 1).to_string());
+    text.lines()
+        .map(|line| {
+            if line.trim_start().starts_with("year") && line.contains('=') && line.contains(&this) {
+                return line.replacen(&this, &next, 1);
+            }
+            line.replace(&format!("\"{this}Q"), &format!("\"{next}Q"))
+                .replace(&format!("năm {this}"), &format!("năm {next}"))
+                .replace(&format!("Năm {this}"), &format!("Năm {next}"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if text.ends_with('\n') { "\n" } else { "" }
+}
+
 /// A task's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum TaskStatus {
@@ -392,6 +414,16 @@ mod tests {
             counts: vec![ActivitySource::Classes],
             figures: vec![],
         }
+    }
+
+    #[test]
+    fn next_years_plan_moves_the_year_and_its_quarters_only() {
+        let text = "year = 2026\ntitle = \"Kế hoạch năm 2026\"\n[[task.phase]]\nfrom = \"2026Q2\"\nto = \"2026Q3\"\nperiod = \"Quý III năm 2026.\"\nnote = \"Quyết định 2026/QĐ\"\n";
+        let next = next_year_text(text, 2026);
+        assert_eq!(
+            next,
+            "year = 2027\ntitle = \"Kế hoạch năm 2027\"\n[[task.phase]]\nfrom = \"2027Q2\"\nto = \"2027Q3\"\nperiod = \"Quý III năm 2027.\"\nnote = \"Quyết định 2026/QĐ\"\n"
+        );
     }
 
     fn reached(n: usize) -> Vec<PhaseProgress> {

@@ -345,6 +345,50 @@ pub fn embedded(definitions: &Definitions) -> Result<Plan, Vec<String>> {
     parse(EMBEDDED_NAME, EMBEDDED, Some(definitions))
 }
 
+/// The file a year's plan is read from, for the edit page and error
+/// messages: `ke-hoach-2027.toml`.
+pub fn file_name(year: i32) -> String {
+    format!("ke-hoach-{year}.toml")
+}
+
+/// The text of the plan in force in `year` and whether the office saved it:
+/// the year's own saved plan; else the latest saved before it, or the
+/// shipped one, whichever is of the later year.
+pub async fn text_for(store: &Store, year: i32) -> hocvuso_storage::Result<(i32, String, bool)> {
+    if let Some(text) = store.plan_text(year).await? {
+        return Ok((year, text, true));
+    }
+    let embedded_year = parse(EMBEDDED_NAME, EMBEDDED, None)
+        .map(|p| p.year)
+        .unwrap_or(year);
+    let earlier = store
+        .plan_years()
+        .await?
+        .into_iter()
+        .map(|(y, _)| y)
+        .filter(|y| *y < year && *y >= embedded_year)
+        .max();
+    match earlier {
+        Some(y) => Ok((y, store.plan_text(y).await?.unwrap_or_default(), true)),
+        None => Ok((embedded_year, EMBEDDED.to_string(), false)),
+    }
+}
+
+/// The plan in force in `year` ([`text_for`]), checked; a saved plan with
+/// an error (saved by an older version) gives its errors.
+pub async fn in_force(
+    store: &Store,
+    definitions: &Definitions,
+    year: i32,
+) -> hocvuso_storage::Result<Result<Plan, Vec<String>>> {
+    let (y, text, saved) = text_for(store, year).await?;
+    Ok(if saved {
+        parse(&file_name(y), &text, Some(definitions))
+    } else {
+        embedded(definitions)
+    })
+}
+
 /// A task as the plan pages and `hocvuso plan` show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskProgress {

@@ -23,6 +23,18 @@ pub struct Campaign {
     pub opens: i64,
 }
 
+/// What can honestly be counted of a campaign's reach, each kept apart:
+/// the classes held for it and their presences (from attendance), and what
+/// hamlets reported by hand. (The short link's opens are on the campaign.)
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Reach {
+    pub campaign_id: i64,
+    pub classes: i64,
+    pub presences: i64,
+    pub reported_people: i64,
+    pub reports: i64,
+}
+
 type CampaignTuple = (
     i64,
     String,
@@ -122,6 +134,70 @@ macro_rules! campaign_ops {
                     .collect())
             }
 
+            async fn campaign_reach(&self) -> Result<Vec<Reach>> {
+                let counted = sqlx::query_as::<$DB, (i64, i64, i64)>(
+                    "SELECT s.campaign_id, COUNT(DISTINCT s.id), COUNT(a.resident_id) FROM training_sessions s \
+                     LEFT JOIN attendance a ON a.session_id = s.id WHERE s.campaign_id IS NOT NULL GROUP BY s.campaign_id",
+                )
+                .fetch_all(&self.read)
+                .await?;
+                let reported = sqlx::query_as::<$DB, (i64, i64, i64)>(
+                    "SELECT campaign_id, CAST(SUM(people) AS BIGINT), COUNT(*) FROM campaign_reports GROUP BY campaign_id",
+                )
+                .fetch_all(&self.read)
+                .await?;
+                let mut out: Vec<Reach> = Vec::new();
+                for (id, classes, presences) in counted {
+                    out.push(Reach { campaign_id: id, classes, presences, ..Reach::default() });
+                }
+                for (id, people, reports) in reported {
+                    match out.iter_mut().find(|r| r.campaign_id == id) {
+                        Some(r) => {
+                            r.reported_people = people;
+                            r.reports = reports;
+                        }
+                        None => out.push(Reach { campaign_id: id, reported_people: people, reports, ..Reach::default() }),
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn link_class_campaign(&self, class_id: i64, campaign_id: i64) -> Result<bool> {
+                let n = sqlx::query::<$DB>("UPDATE training_sessions SET campaign_id = $1 WHERE id = $2")
+                    .bind(campaign_id)
+                    .bind(class_id)
+                    .execute(&self.write)
+                    .await?
+                    .rows_affected();
+                Ok(n == 1)
+            }
+
+            #[allow(clippy::too_many_arguments)]
+            async fn add_campaign_report(
+                &self,
+                campaign_id: i64,
+                hamlet_id: Option<i64>,
+                people: i64,
+                note: &str,
+                on: NaiveDate,
+                by: Option<i64>,
+                at: DateTime<Utc>,
+            ) -> Result<i64> {
+                Ok(sqlx::query_scalar::<$DB, i64>(
+                    "INSERT INTO campaign_reports (campaign_id, hamlet_id, people, note, reported_on, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(campaign_id)
+                .bind(hamlet_id)
+                .bind(people)
+                .bind(note)
+                .bind(on)
+                .bind(by)
+                .bind(at)
+                .fetch_one(&self.write)
+                .await?)
+            }
+
             async fn count_link_open(&self, code: &str) -> Result<bool> {
                 let n = sqlx::query::<$DB>("UPDATE campaigns SET opens = opens + 1 WHERE link_code = $1")
                     .bind(code)
@@ -172,6 +248,38 @@ impl Store {
         let found =
             dispatch!(self, s => s.campaigns_where("WHERE c.link_code = $1", Some(code)).await)?;
         Ok(found.into_iter().next())
+    }
+
+    /// Every campaign's reach ([`Reach`]); a campaign with none is absent.
+    pub async fn campaign_reach(&self) -> Result<Vec<Reach>> {
+        dispatch!(self, s => s.campaign_reach().await)
+    }
+
+    /// Record that a class is held for a campaign; false for no such class.
+    pub async fn link_class_campaign(&self, class_id: i64, campaign_id: i64) -> Result<bool> {
+        dispatch!(self, s => s.link_class_campaign(class_id, campaign_id).await)
+    }
+
+    /// A hamlet's hand report of how many people a campaign reached
+    /// (checked by `domain::campaigns::checked_reach`); an unknown hamlet is
+    /// refused.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_campaign_report(
+        &self,
+        campaign_id: i64,
+        hamlet_id: Option<i64>,
+        people: i64,
+        note: &str,
+        on: NaiveDate,
+        by: Option<i64>,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        if let Some(h) = hamlet_id {
+            if !self.list_hamlets().await?.iter().any(|x| x.id == h) {
+                return Err(StoreError::Invalid(format!("Không có xóm mã {h}")));
+            }
+        }
+        dispatch!(self, s => s.add_campaign_report(campaign_id, hamlet_id, people, note, on, by, at).await)
     }
 
     /// Count one opening of a short link; false for a code that is none.

@@ -441,6 +441,7 @@ macro_rules! hamlet_ops {
                 for sql in [
                     "UPDATE pilot_models SET hamlet_id = $1 WHERE hamlet_id = $2",
                     "UPDATE pilot_model_notes SET hamlet_id = $1 WHERE hamlet_id = $2",
+                    "UPDATE campaign_reports SET hamlet_id = $1 WHERE hamlet_id = $2",
                 ] {
                     sqlx::query::<$DB>(sql).bind(into).bind(from).execute(&mut *tx).await?;
                 }

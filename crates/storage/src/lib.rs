@@ -45,6 +45,7 @@ mod learning;
 mod people;
 mod pilot_notes;
 mod plan;
+mod plans;
 mod registry;
 mod resident_file;
 mod resident_times;
@@ -60,7 +61,7 @@ pub use accounts::{CreatedAccount, NewLinkedAccount};
 pub use assistant_log::{QuestionLog, QuestionRow};
 pub use audit::{AuditEvent, AuditWriter};
 pub use breaches::BreachRecord;
-pub use campaigns::Campaign;
+pub use campaigns::{Campaign, Reach};
 pub use classes::{Attendee, Session};
 pub use connect::{Engine, StoreOptions};
 pub use consent::{consent_given_in, in_force, ConsentRecord};
@@ -82,7 +83,7 @@ pub use learning::{
     DemoPassRow, LearnerSummary, LearningMode, MilestoneReached, NewAttempt, NewCertificate,
 };
 pub use pilot_notes::ModelNote;
-pub use plan::Activity;
+pub use plan::{Activity, UnitRecords};
 pub use resident_file::ResidentFile;
 pub use students::{Enrolment, Student};
 pub use subject::{

@@ -29,9 +29,73 @@ fn activity_of(rows: Vec<Option<i64>>) -> Activity {
     }
 }
 
+/// What a unit has recorded against its duties (section V): the classes it
+/// organised, the campaigns and pilot models it is responsible for, and
+/// the quarterly reports it submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct UnitRecords {
+    pub unit_id: i64,
+    pub classes: i64,
+    pub campaigns: i64,
+    pub models: i64,
+    pub reports: i64,
+}
+
+impl UnitRecords {
+    /// "2 buổi học đã tổ chức, 1 chiến dịch tuyên truyền…", or "chưa ghi nhận gì".
+    pub fn text(&self) -> String {
+        let parts: Vec<String> = [
+            (self.classes, "buổi học đã tổ chức"),
+            (self.campaigns, "chiến dịch tuyên truyền phụ trách"),
+            (self.models, "mô hình điểm phụ trách"),
+            (self.reports, "báo cáo quý đã nộp"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        if parts.is_empty() {
+            "chưa ghi nhận gì".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
 macro_rules! plan_ops {
     ($Store:ident, $DB:ty) => {
         impl $Store {
+            async fn unit_records(&self) -> Result<Vec<UnitRecords>> {
+                let mut out: Vec<UnitRecords> = Vec::new();
+                for (i, sql) in [
+                    "SELECT unit_id, COUNT(*) FROM training_sessions WHERE unit_id IS NOT NULL GROUP BY unit_id",
+                    "SELECT unit_id, COUNT(*) FROM campaigns WHERE unit_id IS NOT NULL GROUP BY unit_id",
+                    "SELECT unit_id, COUNT(*) FROM pilot_models WHERE unit_id IS NOT NULL GROUP BY unit_id",
+                    "SELECT unit_id, COUNT(*) FROM unit_reports WHERE state = 'da_nop' GROUP BY unit_id",
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    for (unit_id, n) in sqlx::query_as::<$DB, (i64, i64)>(sql).fetch_all(&self.read).await? {
+                        let pos = match out.iter().position(|r| r.unit_id == unit_id) {
+                            Some(p) => p,
+                            None => {
+                                out.push(UnitRecords { unit_id, ..UnitRecords::default() });
+                                out.len() - 1
+                            }
+                        };
+                        let r = &mut out[pos];
+                        match i {
+                            0 => r.classes = n,
+                            1 => r.campaigns = n,
+                            2 => r.models = n,
+                            _ => r.reports = n,
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
             async fn plan_activity(
                 &self,
                 source: ActivitySource,
@@ -135,6 +199,12 @@ plan_ops!(SqliteStore, sqlx::Sqlite);
 plan_ops!(PgStore, sqlx::Postgres);
 
 impl Store {
+    /// What each unit has recorded against its duties ([`UnitRecords`]);
+    /// a unit with nothing is absent.
+    pub async fn unit_records(&self) -> Result<Vec<UnitRecords>> {
+        dispatch!(self, s => s.unit_records().await)
+    }
+
     /// What `source` recorded for plan task `task` (classes are linked to
     /// their task; unit reports count for `units`) from `from` to `to`,
     /// both included.

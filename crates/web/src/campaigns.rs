@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use hocvuso_domain::audit::{AuditAction, AuditObject};
@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/chien-dich/{code}", get(public_page))
         .route("/chien-dich/{code}/loa.txt", get(script))
         .route("/chien-dich/{code}/ap-phich.pdf", get(poster))
+        .route("/chien-dich/{code}/bao-cao", post(add_report))
         .route("/l/{code}", get(short_link))
 }
 
@@ -111,6 +112,7 @@ struct Row {
     link: String,
     opens: i64,
     script_length: String,
+    reach: hocvuso_storage::Reach,
 }
 
 #[derive(Template)]
@@ -137,6 +139,7 @@ async fn render_list(
     may(user, Action::See)?;
     let commune = state.commune_name().await;
     let mut rows = Vec::new();
+    let reach = state.store.campaign_reach().await?;
     for c in state.store.campaigns().await? {
         let script = script_of(state, headers, &commune, &c);
         rows.push(Row {
@@ -149,6 +152,11 @@ async fn render_list(
             link: short_url(state, headers, &c),
             opens: c.opens,
             script_length: duration_text(read_aloud_seconds(&script)),
+            reach: reach
+                .iter()
+                .find(|r| r.campaign_id == c.id)
+                .cloned()
+                .unwrap_or_default(),
         });
     }
     let html = ListPage {
@@ -367,4 +375,69 @@ async fn poster(
         pdf,
         &format!("ap-phich-{code}.pdf"),
     ))
+}
+
+#[derive(serde::Deserialize)]
+struct ReportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    xom: String,
+    #[serde(default)]
+    so_nguoi: String,
+    #[serde(default)]
+    ghi_chu: String,
+}
+
+/// What a hamlet reports by hand of a campaign's reach (people at a
+/// meeting, by the loudspeaker): kept as reported, apart from what was
+/// counted.
+async fn add_report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Form(f): Form<ReportForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    may(&user, Action::Change)?;
+    let c = by_code(&state, &code).await?;
+    let hamlet = match f.xom.trim() {
+        "" => None,
+        s => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let (people, note) = match hocvuso_domain::campaigns::checked_reach(&f.so_nguoi, &f.ghi_chu) {
+        Ok(x) => x,
+        Err(m) => {
+            let m = format!("«{}»: {m} Chưa ghi.", c.title);
+            return render_list(&state, &user, &headers, Some(m)).await;
+        }
+    };
+    match state
+        .store
+        .add_campaign_report(
+            c.id,
+            hamlet,
+            people,
+            &note,
+            state.today(),
+            Some(user.user.id),
+            state.now(),
+        )
+        .await
+    {
+        Ok(_) => {}
+        Err(hocvuso_storage::StoreError::Invalid(m)) => {
+            return render_list(&state, &user, &headers, Some(format!("{m}. Chưa ghi."))).await
+        }
+        Err(e) => return Err(e.into()),
+    }
+    user.audit(
+        &state,
+        AuditAction::Edit,
+        AuditObject::Campaign,
+        c.id,
+        format!("xóm báo cáo {people} người"),
+    );
+    Ok(Redirect::to(&format!("/chien-dich#cd-{code}")).into_response())
 }

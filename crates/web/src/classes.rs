@@ -65,6 +65,9 @@ struct AddForm {
     nhiem_vu: String,
     #[serde(default)]
     don_vi: String,
+    /// The outreach campaign the class is held for (optional).
+    #[serde(default)]
+    chien_dich: String,
     /// A course of the learning section the class teaches (optional).
     #[serde(default)]
     khoa_hoc: String,
@@ -126,6 +129,8 @@ struct ListPage {
     units: Vec<(i64, String, bool)>,
     /// (id, title): the courses a class may teach.
     courses: Vec<(String, String)>,
+    /// (id, title): the campaigns still running or ended in the last 30 days.
+    campaigns: Vec<(i64, String)>,
     error: Option<String>,
     form_day: String,
 }
@@ -222,6 +227,14 @@ async fn render_list(
             .map(|t| (t.code(), t.label()))
             .collect(),
         units,
+        campaigns: state
+            .store
+            .campaigns()
+            .await?
+            .into_iter()
+            .filter(|c| c.ends_on + chrono::Days::new(30) >= state.today())
+            .map(|c| (c.id, c.title))
+            .collect(),
         courses: state
             .catalog
             .courses
@@ -317,6 +330,24 @@ async fn add(
         Ok(s) => s,
         Err(m) => return render_list(&state, &user, &back, Some(m)).await,
     };
+    // The campaign it is held for, checked before anything is written.
+    let campaign = match f.chien_dich.trim() {
+        "" => None,
+        s => {
+            let known = state.store.campaigns().await?;
+            match s
+                .parse::<i64>()
+                .ok()
+                .filter(|id| known.iter().any(|c| c.id == *id))
+            {
+                Some(id) => Some(id),
+                None => {
+                    let m = "Chọn chiến dịch trong danh sách (hoặc để trống).".to_string();
+                    return render_list(&state, &user, &back, Some(m)).await;
+                }
+            }
+        }
+    };
     let event = user.audit_event(
         AuditAction::Create,
         AuditObject::Class,
@@ -328,6 +359,9 @@ async fn add(
         .audited(event)
         .add_session(&session, Some(user.user.id))
         .await?;
+    if let Some(c) = campaign {
+        state.store.link_class_campaign(id, c).await?;
+    }
     Ok(Redirect::to(&format!("/lop/{id}")).into_response())
 }
 

@@ -80,7 +80,7 @@ pub fn app(state: AppState) -> Router {
         .merge(field::router().layer(body_limit(field::BODY_LIMIT)))
         .merge(classes::router().layer(form_limit()))
         .merge(indicators::router())
-        .merge(plan::router())
+        .merge(plan::router().layer(body_limit(plan::BODY_LIMIT)))
         .merge(public::router())
         .merge(reminders::router().layer(form_limit()))
         .merge(campaigns::router().layer(form_limit()))
@@ -118,6 +118,9 @@ pub fn app(state: AppState) -> Router {
 /// Bind and serve until Ctrl-C; flushes the audit log on the way out.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let store = state.store.clone();
+    if let Err(e) = state.load_plan().await {
+        tracing::error!(error = %e, "the plan saved by the office was not read");
+    }
     if state.config.snapshot_minutes > 0 {
         tokio::spawn(indicators::refresh_snapshots_forever(state.clone()));
     }

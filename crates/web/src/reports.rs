@@ -550,6 +550,7 @@ async fn commune_file(
     let cx = context(&state);
     let commune = state.commune_name().await;
     let format = hocvuso_reporting::ReportFormat::parse(&file).ok_or(AppError::NotFound)?;
+    let plan = state.plan();
     let bytes = hocvuso_reporting::render(
         cx,
         format,
@@ -557,7 +558,7 @@ async fn commune_file(
             commune: &commune,
             quarter,
             date: state.today(),
-            plan: state.plan.as_deref(),
+            plan: plan.as_deref(),
         },
     )
     .await

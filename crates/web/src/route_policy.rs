@@ -459,6 +459,12 @@ pub const ROUTES: &[Route] = {
         // the plan: tasks with status, one task (an unknown code: not found)
         get("/ke-hoach", see(Indicators)),
         get("/ke-hoach/{code}", see(Indicators)).of(&[Object::PlanTask]),
+        // editing the plan (an error: the page again, nothing saved) and
+        // starting next year's from it (a year out of range: not found)
+        get("/ke-hoach/sua", change(Setup)),
+        post("/ke-hoach/sua", change(Setup)).form(&[("nam", "2026"), ("noi_dung", "year = ")])
+            .answers(BAD_REQUEST),
+        post("/ke-hoach/nam-sau", change(Setup)).form(&[("nam", "1")]).answers(StatusCode::NOT_FOUND),
         // outreach campaigns: the list and the form (no title: the page
         // again with the message), the materials; the public page and the
         // short link need no login
@@ -466,6 +472,9 @@ pub const ROUTES: &[Route] = {
         post("/chien-dich", change(Campaigns)).form(&[("ten", "")]).answers(StatusCode::OK),
         get("/chien-dich/{code}/loa.txt", see(Campaigns)).of(&[Object::Campaign]),
         get("/chien-dich/{code}/ap-phich.pdf", see(Campaigns)).of(&[Object::Campaign]),
+        // a hamlet's hand report of a campaign's reach: no number, the page again, nothing written
+        post("/chien-dich/{code}/bao-cao", change(Campaigns)).of(&[Object::Campaign])
+            .form(&[("so_nguoi", "")]).answers(StatusCode::OK),
         get("/chien-dich/{code}", Public).of(&[Object::Campaign]),
         get("/l/{code}", Public).of(&[Object::Campaign]).any_answer(),
         // setup

@@ -50,9 +50,10 @@ pub struct AppState {
     pub catalog: Arc<hocvuso_learning::Catalog>,
     /// What the indicators count (built in, or the office's own file).
     pub indicator_defs: Arc<hocvuso_reporting::Definitions>,
-    /// The plan (`hocvuso_reporting::plan`); `None` when its file has an
-    /// error (logged at start; the plan pages say so).
-    pub plan: Option<Arc<hocvuso_domain::plan::Plan>>,
+    /// The plan in force (`hocvuso_reporting::plan`): the shipped one, or
+    /// the office's own once loaded (`load_plan`) or saved; `None` when its
+    /// file has an error (logged; the plan pages say so). Read with `plan()`.
+    plan: Arc<std::sync::RwLock<Option<Arc<hocvuso_domain::plan::Plan>>>>,
     /// Email out, when the commune configured an SMTP server.
     pub(crate) mailer: Option<Arc<crate::mail::Mailer>>,
     /// Computed indicators, kept until data changes (see `indicators.rs`).
@@ -94,7 +95,7 @@ impl AppState {
             });
         Self {
             store,
-            plan,
+            plan: Arc::new(std::sync::RwLock::new(plan)),
             mailer,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
@@ -144,6 +145,39 @@ impl AppState {
             Ok(Some(name)) => name,
             _ => self.config.commune_name().to_string(),
         }
+    }
+
+    /// The plan in force.
+    pub fn plan(&self) -> Option<Arc<hocvuso_domain::plan::Plan>> {
+        self.plan.read().map(|p| p.clone()).unwrap_or_default()
+    }
+
+    /// Put a plan in force (the office saved this year's).
+    pub fn set_plan(&self, plan: hocvuso_domain::plan::Plan) {
+        if let Ok(mut p) = self.plan.write() {
+            *p = Some(Arc::new(plan));
+        }
+    }
+
+    /// Read the plan in force this year from the store (the office's own,
+    /// when it saved one); at start, and by tests that restart.
+    pub async fn load_plan(&self) -> Result<(), hocvuso_storage::StoreError> {
+        use chrono::Datelike;
+        match hocvuso_reporting::plan::in_force(
+            &self.store,
+            &self.indicator_defs,
+            self.today().year(),
+        )
+        .await?
+        {
+            Ok(p) => self.set_plan(p),
+            Err(errors) => {
+                for e in errors {
+                    tracing::error!("kế hoạch lỗi: {e}");
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn today(&self) -> NaiveDate {

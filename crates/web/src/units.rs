@@ -372,6 +372,10 @@ struct UnitPage {
     duties: Vec<(String, String, Vec<String>)>,
     /// The plan's tasks it carries out (true) or helps with: (code, title, leads).
     tasks: Vec<(String, String, bool)>,
+    /// What it has recorded against its duties, in words.
+    recorded: String,
+    /// Its report of the current quarter: (quarter label, status label).
+    report_status: Option<(String, &'static str)>,
     /// Where its report reminders are emailed ('' for none).
     email: String,
     remind_days: i64,
@@ -466,6 +470,29 @@ async fn render_unit(
         .find(|(u, _)| *u == unit.unit.id)
         .map(|(_, e)| e)
         .unwrap_or_default();
+    let recorded = state
+        .store
+        .unit_records()
+        .await?
+        .into_iter()
+        .find(|r| r.unit_id == unit.unit.id)
+        .unwrap_or_default()
+        .text();
+    let report_status = {
+        let quarter = hocvuso_domain::Quarter::containing(state.today());
+        if unit.unit.unit_type == UnitType::DigitalTeam || !unit.unit.reports_for(quarter) {
+            None
+        } else {
+            let report = state
+                .store
+                .unit_report(unit.unit.id, &quarter.to_string())
+                .await?;
+            let due = quarter.due(state.store.report_before_day().await?);
+            let s =
+                hocvuso_reporting::UnitStatus::of(&unit.unit, report.as_ref(), due, state.today());
+            Some((quarter.label_in_text(), s.status.label()))
+        }
+    };
     let q = input.q.trim().to_string();
     let mut error = input.error;
     let mut matched = 0;
@@ -558,7 +585,7 @@ async fn render_unit(
         classes,
         students,
         duties: state
-            .plan
+            .plan()
             .as_deref()
             .map(|p| {
                 p.duties_of(unit.unit.unit_type)
@@ -568,7 +595,7 @@ async fn render_unit(
             })
             .unwrap_or_default(),
         tasks: state
-            .plan
+            .plan()
             .as_deref()
             .map(|p| {
                 p.tasks_of(unit.unit.unit_type)
@@ -578,6 +605,8 @@ async fn render_unit(
             })
             .unwrap_or_default(),
         email,
+        recorded,
+        report_status,
         remind_days: hocvuso_domain::contact::REMIND_DAYS_BEFORE,
         public_team: unit.unit.unit_type == UnitType::DigitalTeam && unit.unit.hamlet_id.is_some(),
         hamlet_id: unit.unit.hamlet_id.unwrap_or_default(),

@@ -187,4 +187,163 @@ async fn a_campaign_makes_its_materials_and_its_link_is_counted() {
     );
 }
 
-on_both_engines!(a_campaign_makes_its_materials_and_its_link_is_counted);
+/// A campaign's reach, each count shown as what it is: the short link's
+/// opens, presences at the classes held for it (from attendance), and what
+/// a hamlet reported by hand; a bad number is refused, nothing written.
+async fn a_campaigns_reach_is_counted_from_its_classes_and_the_hamlets_reports() {
+    let app = spawn_app().await;
+    let (office, csrf) = app.login("vhxh").await;
+    let hamlet = app.hamlets[0].to_string();
+    let r = app
+        .post(
+            &office,
+            "/chien-dich",
+            &[
+                ("csrf", csrf.as_str()),
+                ("ten", "Tuần lễ thanh toán không tiền mặt"),
+                (
+                    "noi_dung",
+                    "Ngân hàng hướng dẫn mở tài khoản tại nhà văn hóa.",
+                ),
+                ("kenh", "hop_xom"),
+                ("tu", "2026-06-01"),
+                ("den", "2026-06-30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let c = app.store.campaigns().await.unwrap().remove(0);
+    let day = (today() + chrono::Days::new(2)).to_string();
+    let cid = c.id.to_string();
+    let r = app
+        .post(
+            &office,
+            "/lop",
+            &[
+                ("csrf", csrf.as_str()),
+                ("chu_de", "Mở tài khoản ngân hàng trên điện thoại"),
+                ("nhiem_vu", "III.2"),
+                ("xom", hamlet.as_str()),
+                ("dia_diem", "Nhà văn hóa"),
+                ("ngay", day.as_str()),
+                ("gio", "08:00"),
+                ("chien_dich", cid.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{:?}", r.text().await);
+    let path = r.headers()["location"].to_str().unwrap().to_string();
+    let people = app
+        .store
+        .list_residents(
+            hocvuso_domain::ResidentScope::Hamlet(app.hamlets[0]),
+            &hocvuso_domain::ResidentFilter::default(),
+            1,
+            2,
+        )
+        .await
+        .unwrap()
+        .items;
+    let (a, b) = (
+        format!("phieu:{}", people[0].id),
+        format!("phieu:{}", people[1].id),
+    );
+    let r = app
+        .post(
+            &office,
+            &format!("{path}/diem-danh"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("ma", "reach0001form"),
+                ("nguoi", &a),
+                ("nguoi", &b),
+            ],
+        )
+        .await;
+    assert!(r.status().is_redirection());
+    // A class for a campaign that is none: refused, nothing written.
+    let before = app.store.campaign_reach().await.unwrap();
+    let r = app
+        .post(
+            &office,
+            "/lop",
+            &[
+                ("csrf", csrf.as_str()),
+                ("chu_de", "Buổi khác"),
+                ("nhiem_vu", "III.2"),
+                ("dia_diem", "Nhà văn hóa"),
+                ("ngay", day.as_str()),
+                ("gio", "09:00"),
+                ("chien_dich", "987654"),
+            ],
+        )
+        .await;
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Chọn chiến dịch trong danh sách"));
+    assert_eq!(app.store.campaign_reach().await.unwrap(), before);
+
+    // The hamlet's hand report; a number that is none is refused.
+    let report = format!("/chien-dich/{}/bao-cao", c.link_code);
+    let r = app
+        .post(
+            &office,
+            &report,
+            &[
+                ("csrf", csrf.as_str()),
+                ("xom", hamlet.as_str()),
+                ("so_nguoi", "nhiều"),
+            ],
+        )
+        .await;
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Số người phải là một số nguyên"));
+    let r = app
+        .post(
+            &office,
+            &report,
+            &[
+                ("csrf", csrf.as_str()),
+                ("xom", hamlet.as_str()),
+                ("so_nguoi", "45"),
+                ("ghi_chu", "Họp xóm tháng 6"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // One opening of the short link.
+    client()
+        .get(app.url(&format!("/l/{}", c.link_code)))
+        .send()
+        .await
+        .unwrap();
+
+    let reach = app.store.campaign_reach().await.unwrap();
+    assert_eq!(
+        (
+            reach[0].classes,
+            reach[0].presences,
+            reach[0].reported_people,
+            reach[0].reports
+        ),
+        (1, 2, 45, 1)
+    );
+    let (_, page) = app.get(&office, "/chien-dich").await;
+    for line in [
+        "<strong>1</strong> lượt mở đường dẫn ngắn (đếm số lần mở, không biết ai mở)",
+        "<strong>2</strong> lượt dự ở 1 buổi học thuộc chiến dịch (từ điểm danh)",
+        "<strong>45</strong> người theo 1 báo cáo của xóm (xóm tự báo cáo, chưa kiểm đếm)",
+    ] {
+        assert!(page.contains(line), "{line} missing:\n{page}");
+    }
+}
+
+on_both_engines!(
+    a_campaign_makes_its_materials_and_its_link_is_counted,
+    a_campaigns_reach_is_counted_from_its_classes_and_the_hamlets_reports,
+);

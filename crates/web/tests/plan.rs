@@ -70,6 +70,51 @@ async fn the_plan_lists_its_tasks_duties_and_a_timeline() {
     let (_, unit) = app.get(&office, &format!("/don-vi/{}", team.id)).await;
     assert!(unit.contains("V.8. Các xóm trên địa bàn xã, Tổ công nghệ số cộng đồng"));
     assert!(unit.contains("đi từng ngõ, gõ từng nhà"));
+    // What it recorded against them: nothing yet; then a class it organised.
+    assert!(
+        unit.contains("Đã ghi nhận của đơn vị: chưa ghi nhận gì."),
+        "{unit}"
+    );
+    let class = NewSession {
+        topic: "Dùng VNeID".into(),
+        course_id: None,
+        group: None,
+        hamlet_id: team.hamlet_id,
+        place: "Nhà văn hóa".into(),
+        starts_at: day(6, 3).and_hms_opt(8, 0, 0).unwrap(),
+        trainers: String::new(),
+        unit_id: Some(team.id),
+        task: PlanTask::SkillsForEveryGroup,
+    };
+    app.store
+        .add_session(&class.checked().unwrap(), None)
+        .await
+        .unwrap();
+    let (_, unit) = app.get(&office, &format!("/don-vi/{}", team.id)).await;
+    assert!(
+        unit.contains("Đã ghi nhận của đơn vị: 1 buổi học đã tổ chức."),
+        "{unit}"
+    );
+    // The task's page says by whom.
+    let (_, task) = app.get(&office, "/ke-hoach/III.2").await;
+    assert!(
+        task.contains(&format!(
+            "{}</a> (phối hợp): 1 buổi học đã tổ chức",
+            team.name
+        )),
+        "{task}"
+    );
+    // A unit that reports shows where its report of this quarter stands.
+    let police = app
+        .store
+        .list_units()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.unit_type == hocvuso_domain::UnitType::Police)
+        .unwrap();
+    let (_, page) = app.get(&office, &format!("/don-vi/{}", police.id)).await;
+    assert!(page.contains("Báo cáo quý II năm 2026: <strong>"), "{page}");
 }
 
 async fn a_task_with_nothing_recorded_is_behind_once_its_period_has_run() {
@@ -197,7 +242,151 @@ async fn a_report_is_on_time_before_the_day_and_the_commune_sets_the_day() {
     assert!(setup.contains("trước ngày 20</strong>"));
 }
 
+/// The office edits the plan in the browser: a file with an error is
+/// refused with its line and nothing saved; a good one is in force at once;
+/// next year's plan starts from this one, never overwriting one made.
+async fn the_office_edits_the_plan_and_starts_next_years_from_it() {
+    let app = spawn_app().await;
+    let (office, csrf) = app.login("vhxh").await;
+    let (status, page) = app.get(&office, "/ke-hoach/sua").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("year = 2026"), "{page}");
+    let text = hocvuso_reporting::plan::text_for(&app.store, 2026)
+        .await
+        .unwrap()
+        .1;
+
+    // An unknown unit type: refused, its line named, nothing saved.
+    let broken = text.replacen(
+        "lead = [\"phong_vhxh\", \"to_cnscd\", \"xom\"]",
+        "lead = [\"phong_van_hoa\"]",
+        1,
+    );
+    assert_ne!(broken, text);
+    let line = broken
+        .lines()
+        .position(|l| l.contains("phong_van_hoa"))
+        .unwrap()
+        + 1;
+    let r = app
+        .post(
+            &office,
+            "/ke-hoach/sua",
+            &[("csrf", &csrf), ("nam", "2026"), ("noi_dung", &broken)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains(&format!(
+            "ke-hoach-2026.toml:{line}: loại đơn vị `phong_van_hoa` không có"
+        )),
+        "{body}"
+    );
+    assert!(
+        body.contains("phong_van_hoa"),
+        "the text as sent stays to fix"
+    );
+    assert!(app.store.plan_years().await.unwrap().is_empty());
+
+    // A good edit: saved, and the plan page shows it at once.
+    let edited = text.replacen(
+        "Tiếp tục tổ chức tập huấn Phong trào “Bình dân học AI” tại các xóm",
+        "Tập huấn «Bình dân học AI» tại mọi xóm",
+        1,
+    );
+    let r = app
+        .post(
+            &office,
+            "/ke-hoach/sua",
+            &[("csrf", &csrf), ("nam", "2026"), ("noi_dung", &edited)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, plan) = app.get(&office, "/ke-hoach").await;
+    assert!(row_of(&plan, "III.6").contains("Tập huấn «Bình dân học AI» tại mọi xóm"));
+
+    // Next year's plan from this one.
+    let r = app
+        .post(
+            &office,
+            "/ke-hoach/nam-sau",
+            &[("csrf", &csrf), ("nam", "2026")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/ke-hoach/sua?nam=2027");
+    let next = app.store.plan_text(2027).await.unwrap().unwrap();
+    assert!(next.contains("year = 2027") && next.contains("from = \"2027Q3\""));
+    assert!(
+        next.contains("Tập huấn «Bình dân học AI» tại mọi xóm"),
+        "the edited plan is the start"
+    );
+    assert!(!next.contains("\"2026Q"));
+    // Asking again keeps what was made.
+    let changed = next.replacen(
+        "Tập huấn «Bình dân học AI» tại mọi xóm",
+        "Năm 2027: AI cho mọi hộ",
+        1,
+    );
+    app.post(
+        &office,
+        "/ke-hoach/sua",
+        &[("csrf", &csrf), ("nam", "2027"), ("noi_dung", &changed)],
+    )
+    .await;
+    app.post(
+        &office,
+        "/ke-hoach/nam-sau",
+        &[("csrf", &csrf), ("nam", "2026")],
+    )
+    .await;
+    assert!(app
+        .store
+        .plan_text(2027)
+        .await
+        .unwrap()
+        .unwrap()
+        .contains("Năm 2027: AI cho mọi hộ"));
+    // This year's plan stays in force; 2027's is in force in 2027.
+    let (_, plan) = app.get(&office, "/ke-hoach").await;
+    assert!(plan.contains("Kế hoạch năm 2026"));
+    let catalog = hocvuso_learning::Catalog::embedded().unwrap();
+    let defs = hocvuso_reporting::Definitions::embedded(&catalog).unwrap();
+    let in_2027 = hocvuso_reporting::plan::in_force(&app.store, &defs, 2027)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(in_2027.year, 2027);
+    assert_eq!(
+        in_2027.task("III.6").unwrap().title,
+        "Năm 2027: AI cho mọi hộ"
+    );
+
+    // The year in the file must be the year edited.
+    let r = app
+        .post(
+            &office,
+            "/ke-hoach/sua",
+            &[("csrf", &csrf), ("nam", "2028"), ("noi_dung", &changed)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Tệp ghi year = 2027 nhưng đang sửa kế hoạch năm 2028"));
+    // Only the office edits it.
+    let (head, _) = app.login("truongxom").await;
+    assert_eq!(
+        app.get(&head, "/ke-hoach/sua").await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
 on_both_engines!(
+    the_office_edits_the_plan_and_starts_next_years_from_it,
     a_report_is_on_time_before_the_day_and_the_commune_sets_the_day,
     the_plan_lists_its_tasks_duties_and_a_timeline,
     a_task_with_nothing_recorded_is_behind_once_its_period_has_run,
