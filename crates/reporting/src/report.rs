@@ -157,8 +157,17 @@ fn figure_heading(key: &str) -> &'static str {
 
 /// Assemble the report of a quarter.
 pub async fn commune_report(cx: Context<'_>, input: &ReportInput<'_>) -> Result<CommuneReport> {
+    let d = dashboard(cx, input.quarter).await?;
+    assemble(cx, input, &d).await
+}
+
+/// The report from the quarter's indicators `d` (computed once by the caller).
+async fn assemble(
+    cx: Context<'_>,
+    input: &ReportInput<'_>,
+    d: &crate::Dashboard,
+) -> Result<CommuneReport> {
     let q = input.quarter;
-    let d = dashboard(cx, q).await?;
     let units = cx.store.list_units().await?;
     let reports = cx.store.unit_reports(&q.to_string()).await?;
     let models_list = cx.store.pilot_models().await?;
@@ -633,12 +642,13 @@ pub async fn render(
     format: ReportFormat,
     input: &ReportInput<'_>,
 ) -> Result<Vec<u8>> {
-    let report = commune_report(cx, input).await?;
+    // The indicators once, for the report and the workbook's sheets.
+    let d = dashboard(cx, input.quarter).await?;
+    let report = assemble(cx, input, &d).await?;
     match format {
         ReportFormat::Docx => Ok(report_docx(&report)?),
         ReportFormat::Pdf => Ok(report_pdf(&report)?),
         ReportFormat::Xlsx => {
-            let d = dashboard(cx, input.quarter).await?;
             let mut groups = BTreeMap::new();
             for def in cx.defs.indicators.iter().filter(|d| d.population.is_some()) {
                 groups.insert(

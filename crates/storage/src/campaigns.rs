@@ -2,7 +2,7 @@
 //! found by their short link's code, and the link's openings counted (a
 //! number, no one's data). Written once for both engines.
 
-use crate::{PgStore, Result, SqliteStore, Store, StoreError};
+use crate::{PgStore, Result, SqliteStore, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use hocvuso_domain::campaigns::{Channel, NewCampaign};
 use serde::Serialize;
@@ -223,19 +223,8 @@ impl Store {
         by: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        let hamlets = self.list_hamlets().await?;
-        if let Some(h) = c
-            .hamlets
-            .iter()
-            .find(|h| !hamlets.iter().any(|x| x.id == **h))
-        {
-            return Err(StoreError::Invalid(format!("Không có xóm mã {h}")));
-        }
-        if let Some(u) = c.unit_id {
-            if !self.list_units().await?.iter().any(|x| x.id == u) {
-                return Err(StoreError::Invalid("Không có đơn vị này".into()));
-            }
-        }
+        self.ensure_places(c.hamlets.iter().copied(), c.unit_id)
+            .await?;
         dispatch!(self, s => s.add_campaign(c, link_code, by, now).await)
     }
 
@@ -274,11 +263,7 @@ impl Store {
         by: Option<i64>,
         at: DateTime<Utc>,
     ) -> Result<i64> {
-        if let Some(h) = hamlet_id {
-            if !self.list_hamlets().await?.iter().any(|x| x.id == h) {
-                return Err(StoreError::Invalid(format!("Không có xóm mã {h}")));
-            }
-        }
+        self.ensure_places(hamlet_id, None).await?;
         dispatch!(self, s => s.add_campaign_report(campaign_id, hamlet_id, people, note, on, by, at).await)
     }
 

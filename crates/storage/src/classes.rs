@@ -278,16 +278,7 @@ impl Store {
     /// Add a class (already checked by [`NewSession::checked`]); its id.
     /// A hamlet or unit that does not exist is refused.
     pub async fn add_session(&self, s: &NewSession, by: Option<i64>) -> Result<i64> {
-        if let Some(h) = s.hamlet_id {
-            if !self.list_hamlets().await?.iter().any(|x| x.id == h) {
-                return Err(StoreError::Invalid("Không có xóm này".into()));
-            }
-        }
-        if let Some(u) = s.unit_id {
-            if !self.list_units().await?.iter().any(|x| x.id == u) {
-                return Err(StoreError::Invalid("Không có đơn vị này".into()));
-            }
-        }
+        self.ensure_places(s.hamlet_id, s.unit_id).await?;
         dispatch!(self, st => st.add_session(s, by).await)
     }
 

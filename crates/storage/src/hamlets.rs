@@ -487,6 +487,29 @@ hamlet_ops!(SqliteStore, sqlx::Sqlite);
 hamlet_ops!(PgStore, sqlx::Postgres);
 
 impl Store {
+    /// Refuse a record that names a hamlet or a unit the commune does not
+    /// have (before anything is written): the one check behind classes,
+    /// campaigns, their reports and pilot models' notes.
+    pub(crate) async fn ensure_places(
+        &self,
+        hamlets: impl IntoIterator<Item = i64>,
+        unit: Option<i64>,
+    ) -> Result<()> {
+        let hamlets: Vec<i64> = hamlets.into_iter().collect();
+        if !hamlets.is_empty() {
+            let known = self.list_hamlets().await?;
+            if hamlets.iter().any(|h| !known.iter().any(|x| x.id == *h)) {
+                return Err(StoreError::Invalid("Không có xóm này".into()));
+            }
+        }
+        if let Some(u) = unit {
+            if !self.list_units().await?.iter().any(|x| x.id == u) {
+                return Err(StoreError::Invalid("Không có đơn vị này".into()));
+            }
+        }
+        Ok(())
+    }
+
     /// The hamlets, by name. Read on nearly every page, so kept in memory for
     /// a few seconds; this process's own changes clear it at once.
     pub async fn list_hamlets(&self) -> Result<Vec<Hamlet>> {

@@ -120,16 +120,7 @@ impl Store {
         if !self.pilot_models().await?.iter().any(|m| m.id == model_id) {
             return Err(StoreError::NotFound("mô hình".into()));
         }
-        if let Some(h) = n.hamlet_id {
-            if !self.list_hamlets().await?.iter().any(|x| x.id == h) {
-                return Err(StoreError::Invalid("Không có xóm này".into()));
-            }
-        }
-        if let Some(u) = n.unit_id {
-            if !self.list_units().await?.iter().any(|x| x.id == u) {
-                return Err(StoreError::Invalid("Không có đơn vị này".into()));
-            }
-        }
+        self.ensure_places(n.hamlet_id, n.unit_id).await?;
         dispatch!(self, s => s.add_model_note(model_id, n, by, at).await)
     }
 

@@ -600,6 +600,52 @@ pub struct ModelView {
     pub replications: usize,
 }
 
+impl ModelView {
+    /// A model as the list and its page show it: `units` to name its unit,
+    /// `notes` its history (or more: only its own are counted).
+    fn of(
+        m: hocvuso_storage::PilotModel,
+        units: &[Unit],
+        notes: &[hocvuso_storage::ModelNote],
+    ) -> Self {
+        let mine = || notes.iter().filter(|n| n.model_id == m.id);
+        ModelView {
+            notes: mine().count(),
+            replications: mine()
+                .filter(|n| n.kind() == Some(NoteKind::Replication))
+                .count(),
+            id: m.id,
+            status_code: m.status.clone(),
+            kind: kind_label(&m.kind).to_string(),
+            status: status_label(&m.status).to_string(),
+            unit: m
+                .unit_id
+                .and_then(|id| units.iter().find(|u| u.id == id))
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            started: m
+                .started_on
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+            name: m.name,
+            place: m.place,
+            criteria: m.criteria,
+            evidence: m.evidence,
+        }
+    }
+}
+
+/// A pilot model by its id; none is "not found".
+async fn find_model(state: &AppState, id: i64) -> AppResult<hocvuso_storage::PilotModel> {
+    state
+        .store
+        .pilot_models()
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or(AppError::NotFound)
+}
+
 #[derive(Template)]
 #[template(path = "models.html")]
 struct ModelsPage {
@@ -617,40 +663,13 @@ async fn models_page(State(state): State<AppState>, user: CurrentUser) -> AppRes
         return Err(AppError::Forbidden);
     }
     let units = state.store.list_units().await?;
-    let unit_name = |id: Option<i64>| {
-        id.and_then(|id| units.iter().find(|u| u.id == id))
-            .map(|u| u.name.clone())
-            .unwrap_or_default()
-    };
     let notes = state.store.all_model_notes().await?;
-    let count = |id: i64, kind: Option<NoteKind>| {
-        notes
-            .iter()
-            .filter(|n| n.model_id == id && (kind.is_none() || n.kind() == kind))
-            .count()
-    };
     let models = state
         .store
         .pilot_models()
         .await?
         .into_iter()
-        .map(|m| ModelView {
-            notes: count(m.id, None),
-            replications: count(m.id, Some(NoteKind::Replication)),
-            id: m.id,
-            status_code: m.status.clone(),
-            kind: kind_label(&m.kind).to_string(),
-            status: status_label(&m.status).to_string(),
-            unit: unit_name(m.unit_id),
-            started: m
-                .started_on
-                .map(|d| d.format("%d/%m/%Y").to_string())
-                .unwrap_or_default(),
-            name: m.name,
-            place: m.place,
-            criteria: m.criteria,
-            evidence: m.evidence,
-        })
+        .map(|m| ModelView::of(m, &units, &notes))
         .collect();
     Ok(Html(
         ModelsPage {
@@ -692,13 +711,7 @@ async fn update_model(
             "Hãy chọn tình trạng trong danh sách".into(),
         ));
     }
-    let m = state
-        .store
-        .pilot_models()
-        .await?
-        .into_iter()
-        .find(|m| m.id == id)
-        .ok_or(AppError::NotFound)?;
+    let m = find_model(&state, id).await?;
     let evidence = form
         .get("minh_chung")
         .map(|s| s.trim().to_string())
@@ -793,41 +806,10 @@ async fn render_model(
     if !user.role().allowed(Action::See, Resource::Models) {
         return Err(AppError::Forbidden);
     }
-    let m = state
-        .store
-        .pilot_models()
-        .await?
-        .into_iter()
-        .find(|m| m.id == id)
-        .ok_or(AppError::NotFound)?;
+    let m = find_model(state, id).await?;
     let units = state.store.list_units().await?;
     let notes = state.store.model_notes(id).await?;
-    let unit = m
-        .unit_id
-        .and_then(|u| units.iter().find(|x| x.id == u))
-        .map(|u| u.name.clone())
-        .unwrap_or_default();
-    let replications = notes
-        .iter()
-        .filter(|n| n.kind() == Some(NoteKind::Replication))
-        .count();
-    let model = ModelView {
-        id: m.id,
-        status_code: m.status.clone(),
-        kind: kind_label(&m.kind).to_string(),
-        status: status_label(&m.status).to_string(),
-        unit,
-        started: m
-            .started_on
-            .map(|d| d.format("%d/%m/%Y").to_string())
-            .unwrap_or_default(),
-        name: m.name,
-        place: m.place,
-        criteria: m.criteria,
-        evidence: m.evidence,
-        notes: notes.len(),
-        replications,
-    };
+    let model = ModelView::of(m, &units, &notes);
     let page = ModelPage {
         nav: Some(Nav::of(user)),
         csrf: user.csrf_token.clone(),

@@ -657,6 +657,18 @@ async fn refuse(
     Ok((StatusCode::BAD_REQUEST, page).into_response())
 }
 
+/// A form's yes/no switch ("1" or "0"); anything else is a form that lost
+/// its choice (`what`, e.g. "ngừng hay mở lại").
+fn switch(value: &str, what: &str) -> AppResult<bool> {
+    match value.trim() {
+        "1" => Ok(true),
+        "0" => Ok(false),
+        _ => Err(AppError::BadRequest(format!(
+            "Biểu mẫu thiếu lựa chọn {what}: hãy tải lại trang rồi bấm lại."
+        ))),
+    }
+}
+
 fn back_to(id: i64, done: &str, anchor: &str) -> Response {
     Redirect::to(&format!("/don-vi/{id}?xong={done}#{anchor}")).into_response()
 }
@@ -777,16 +789,7 @@ async fn set_publish(
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     require_office_for_unit(&user)?;
-    let on = match f.bat.trim() {
-        "1" => true,
-        "0" => false,
-        _ => {
-            return Err(AppError::BadRequest(
-                "Biểu mẫu thiếu lựa chọn công khai hay không: hãy tải lại trang rồi bấm lại."
-                    .into(),
-            ))
-        }
-    };
+    let on = switch(&f.bat, "công khai hay không")?;
     let unit = find_unit(&state, id).await?;
     if unit.unit.unit_type != UnitType::DigitalTeam {
         return Err(AppError::NotFound);
@@ -827,15 +830,7 @@ async fn set_active(
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     require_office_for_unit(&user)?;
-    let active = match f.active.trim() {
-        "1" => true,
-        "0" => false,
-        _ => {
-            return Err(AppError::BadRequest(
-                "Biểu mẫu thiếu lựa chọn ngừng hay mở lại: hãy tải lại trang rồi bấm lại.".into(),
-            ))
-        }
-    };
+    let active = switch(&f.active, "ngừng hay mở lại")?;
     find_unit(&state, id).await?;
     if !state.store.set_unit_active(id, active).await? {
         return Err(AppError::NotFound);
