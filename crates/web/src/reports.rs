@@ -969,6 +969,24 @@ async fn save_model(
                 .map_err(|_| AppError::BadRequest("Ngày bắt đầu viết dạng 15/04/2026".into()))?,
         ),
     };
+    // Its first evidence starts its history: checked before the model is
+    // made, so that none is made without it.
+    let evidence = get("minh_chung");
+    let first = if evidence.is_empty() {
+        None
+    } else {
+        Some(
+            NewNote::checked(
+                NoteKind::Evidence,
+                &evidence,
+                None,
+                None,
+                state.today(),
+                state.today(),
+            )
+            .map_err(AppError::BadRequest)?,
+        )
+    };
     let id = state
         .store
         .save_pilot_model(
@@ -986,16 +1004,7 @@ async fn save_model(
             },
         )
         .await?;
-    // Its first evidence starts its history.
-    let evidence = get("minh_chung");
-    if let Ok(n) = NewNote::checked(
-        NoteKind::Evidence,
-        &evidence,
-        None,
-        None,
-        state.today(),
-        state.today(),
-    ) {
+    if let Some(n) = first {
         state
             .store
             .add_model_note(id, &n, Some(user.user.id), state.now())

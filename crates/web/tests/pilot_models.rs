@@ -31,6 +31,31 @@ async fn a_models_evidence_reviews_and_replications_are_kept_as_a_history() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Evidence too long to keep: the model is refused, not made without it.
+    let long = "x".repeat(2001);
+    let r = app
+        .post(
+            &office,
+            "/mo-hinh",
+            &[
+                ("csrf", &csrf),
+                ("loai", "gia_dinh_so"),
+                ("ten", "Mô hình minh chứng dài"),
+                ("dia_diem", "Nhà văn hóa"),
+                ("tinh_trang", "dang_xay_dung"),
+                ("minh_chung", &long),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("dài quá 2000 ký tự"));
+    assert!(!app
+        .store
+        .pilot_models()
+        .await
+        .unwrap()
+        .iter()
+        .any(|m| m.name == "Mô hình minh chứng dài"));
     let id = app
         .store
         .pilot_models()
