@@ -2,7 +2,7 @@
 //! were asked first, then the official name, code and link, and who to ask.
 //! A field the record does not have is said to be unknown, never guessed.
 
-use crate::knowledge::{CatalogueEntry, ProcedureRecord};
+use crate::knowledge::{date, CatalogueEntry, ProcedureRecord, Source, SourceKind};
 
 fn unknown(what: &str) -> String {
     format!("{what}: chưa có trong dữ liệu của hệ thống (không tự đoán). Hãy hỏi Bộ phận Một cửa của xã.")
@@ -98,11 +98,14 @@ pub fn compose(
         fields.to_vec()
     };
     let mut out = format!("{} (mã {})", r.name, r.code);
-    for f in asked {
+    for &f in &asked {
         let s = section(r, f, province);
         if !s.is_empty() {
             out.push_str("\n\n");
             out.push_str(&s);
+            if let Some(why) = r.unverified(f) {
+                out.push_str(&format!("\n  (Chưa đối chiếu được với văn bản gốc: {why})"));
+            }
         }
     }
     if !fields.contains(&"legal_basis") {
@@ -118,12 +121,48 @@ pub fn compose(
     if let Some(e) = entry.filter(|e| !e.url.is_empty()) {
         out.push_str(&format!("\nXem trên Cổng Dịch vụ công quốc gia: {}", e.url));
     }
-    let checked = chrono::NaiveDate::parse_from_str(&r.last_checked, "%Y-%m-%d")
-        .map(|d| d.format("%d/%m/%Y").to_string())
-        .unwrap_or_else(|_| r.last_checked.clone());
-    out.push_str(&format!(
-        "\nThông tin kiểm tra ngày {checked}. Cần hỗ trợ: {contact}."
-    ));
+    out.push_str(&provenance(r, &asked));
+    out.push_str(&format!("\nCần hỗ trợ: {contact}."));
+    out
+}
+
+/// How many sources an answer names.
+const SOURCES_SHOWN: usize = 2;
+
+/// "Theo <nguồn> (<loại>), kiểm tra ngày …" for the sources behind the fields
+/// shown, official ones first, then the most recently read: each with the day
+/// it was read, never one date stamped on the whole record.
+fn provenance(r: &ProcedureRecord, fields: &[&str]) -> String {
+    let mut used: Vec<&Source> = Vec::new();
+    for f in fields.iter().copied().chain(["legal_basis"]) {
+        for s in r.sources_for(f) {
+            if !used.iter().any(|u| std::ptr::eq(*u, s)) {
+                used.push(s);
+            }
+        }
+    }
+    // Those that name a field shown first, then the primary text or the
+    // official portal, then the most recently read.
+    used.sort_by_key(|s| {
+        (
+            !s.covers.iter().any(|c| fields.contains(&c.as_str())),
+            s.kind() != SourceKind::Official,
+            std::cmp::Reverse(s.read_date()),
+        )
+    });
+    let mut out = String::new();
+    for s in used.into_iter().take(SOURCES_SHOWN) {
+        let mut line = format!("\nTheo {} ({}", s.title, s.kind().label());
+        if let Some(d) = date(&s.issued) {
+            line.push_str(&format!(", ngày {}", d.format("%d/%m/%Y")));
+        }
+        line.push(')');
+        match s.read_date() {
+            Some(d) => line.push_str(&format!(", kiểm tra ngày {}.", d.format("%d/%m/%Y"))),
+            None => line.push_str(", chưa đọc được bản gốc."),
+        }
+        out.push_str(&line);
+    }
     out
 }
 

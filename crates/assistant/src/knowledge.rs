@@ -61,6 +61,94 @@ pub struct Source {
     pub title: String,
     #[serde(default)]
     pub url: String,
+    /// The source's own date (the text's signing date, or the page's), YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub issued: String,
+    /// When someone read it for this record, YYYY-MM-DD. Empty: not read (the
+    /// primary text named but not reached; `note` says why).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub read_on: String,
+    /// The record's fields this source backs (`FIELDS`); empty: the whole record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covers: Vec<String>,
+    /// E.g. why the primary text could not be read.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// The fields of a record that a source can back or that can be unverified.
+pub const FIELDS: [&str; 11] = [
+    "name",
+    "agency",
+    "place",
+    "online",
+    "processing_time",
+    "result",
+    "conditions",
+    "steps",
+    "documents",
+    "fees",
+    "legal_basis",
+];
+
+/// Where a source stands: the primary text or the official portal, or a
+/// secondary page (press, law-firm or document-sharing sites).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Official,
+    Secondary,
+    /// No address: the text is named but was not reached from here.
+    Unlinked,
+}
+
+impl SourceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Official => "văn bản, cổng chính thức",
+            SourceKind::Secondary => "trang báo, trang thứ cấp",
+            SourceKind::Unlinked => "chưa có đường dẫn văn bản gốc",
+        }
+    }
+}
+
+impl Source {
+    /// Official when its host is a government one (`.gov.vn`) or the law
+    /// database (vbpl.vn); any other address is secondary.
+    pub fn kind(&self) -> SourceKind {
+        url_kind(&self.url)
+    }
+
+    /// The day it was read; none when it could not be read (its `note` says why).
+    pub fn read_date(&self) -> Option<chrono::NaiveDate> {
+        date(&self.read_on)
+    }
+}
+
+/// Official when the host is a government one (`.gov.vn`) or the law database
+/// (vbpl.vn); any other address is secondary; none is unlinked.
+pub fn url_kind(url: &str) -> SourceKind {
+    let rest = url
+        .trim()
+        .strip_prefix("https://")
+        .or_else(|| url.trim().strip_prefix("http://"));
+    let Some(rest) = rest else {
+        return SourceKind::Unlinked;
+    };
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if host.ends_with(".gov.vn") || host == "vbpl.vn" || host.ends_with(".vbpl.vn") {
+        SourceKind::Official
+    } else {
+        SourceKind::Secondary
+    }
+}
+
+/// A YYYY-MM-DD date.
+pub fn date(s: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
 /// A detailed procedure record, keyed by its national code.
@@ -101,8 +189,28 @@ pub struct ProcedureRecord {
     pub fees: Vec<Fee>,
     pub legal_basis: Vec<String>,
     pub sources: Vec<Source>,
-    /// YYYY-MM-DD.
+    /// When the office last reviewed the record as a whole, YYYY-MM-DD.
     pub last_checked: String,
+    /// Fields that could not be checked against the primary text, each with
+    /// the reason; an answer showing one says so.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub unverified: std::collections::BTreeMap<String, String>,
+}
+
+impl ProcedureRecord {
+    /// Why `field` could not be verified, if it could not.
+    pub fn unverified(&self, field: &str) -> Option<&str> {
+        self.unverified.get(field).map(String::as_str)
+    }
+
+    /// The sources behind `field`: those that name it in `covers`, then those
+    /// that back the whole record.
+    pub fn sources_for(&self, field: &str) -> Vec<&Source> {
+        let names = |s: &&Source| s.covers.iter().any(|c| c == field);
+        let mut out: Vec<&Source> = self.sources.iter().filter(names).collect();
+        out.extend(self.sources.iter().filter(|s| s.covers.is_empty()));
+        out
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -183,8 +291,46 @@ pub fn parse_procedure_file(
         if r.sources.is_empty() {
             return Err(at("sources", "cần ghi nguồn lấy thông tin"));
         }
-        if chrono::NaiveDate::parse_from_str(&r.last_checked, "%Y-%m-%d").is_err() {
+        if date(&r.last_checked).is_none() {
             return Err(at("last_checked", "ngày kiểm tra phải có dạng YYYY-MM-DD"));
+        }
+        for (j, s) in r.sources.iter().enumerate() {
+            for (key, value) in [("issued", &s.issued), ("read_on", &s.read_on)] {
+                if !value.is_empty() && date(value).is_none() {
+                    return Err(at(
+                        &format!("sources[{j}].{key}"),
+                        "ngày phải có dạng YYYY-MM-DD",
+                    ));
+                }
+            }
+            if let Some(c) = s.covers.iter().find(|c| !FIELDS.contains(&c.as_str())) {
+                return Err(at(
+                    &format!("sources[{j}].covers"),
+                    &format!(
+                        "không có trường `{c}`; dùng một trong: {}",
+                        FIELDS.join(", ")
+                    ),
+                ));
+            }
+        }
+        if let Some((k, _)) = r
+            .unverified
+            .iter()
+            .find(|(k, _)| !FIELDS.contains(&k.as_str()))
+        {
+            return Err(at(
+                "unverified",
+                &format!(
+                    "không có trường `{k}`; dùng một trong: {}",
+                    FIELDS.join(", ")
+                ),
+            ));
+        }
+        if let Some((k, _)) = r.unverified.iter().find(|(_, v)| v.trim().is_empty()) {
+            return Err(at(
+                &format!("unverified.{k}"),
+                "cần ghi lý do chưa xác minh được",
+            ));
         }
         for (j, d) in r.documents.iter().enumerate() {
             if d.name.trim().is_empty() {

@@ -9,6 +9,7 @@
 pub mod answer;
 pub mod engine;
 pub mod eval;
+pub mod freshness;
 pub mod history;
 mod index;
 pub mod knowledge;

@@ -73,3 +73,45 @@ fn check_dir(dir: &Path) -> Result<()> {
         Err(errors) => bail!(report(&errors)),
     }
 }
+
+/// `hocvuso knowledge check`: what to re-check in the shipped records and in
+/// the courses (built in and the office's own); errors make it fail.
+pub fn knowledge_check(db: &DbArgs, today: Option<&str>, brief: bool) -> Result<()> {
+    use hocvuso_assistant::freshness::Level;
+    let today = match today {
+        Some(t) => chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+            .map_err(|_| anyhow::anyhow!("ngày `{t}` phải có dạng YYYY-MM-DD, ví dụ 2027-01-15"))?,
+        None => hocvuso_domain::time::vn_today(),
+    };
+    let knowledge = hocvuso_assistant::load_embedded()?;
+    let catalog = load(db)?;
+    let findings = hocvuso_web::freshness::findings(&knowledge, &catalog, today)?;
+    let count = |l: Level| findings.iter().filter(|f| f.level == l).count();
+    let (errors, warnings, notes) = (
+        count(Level::Error),
+        count(Level::Warning),
+        count(Level::Note),
+    );
+    println!(
+        "Kiểm tra nội dung ngày {}: {} hồ sơ thủ tục, {} bài học — {errors} lỗi, {warnings} cần xem lại, {notes} lưu ý.",
+        today.format("%d/%m/%Y"),
+        knowledge.records.len(),
+        catalog.courses.iter().map(|c| c.lessons.len()).sum::<usize>(),
+    );
+    for f in findings
+        .iter()
+        .filter(|f| !(brief && f.level == Level::Note))
+    {
+        println!(
+            "{:<12} {:<40} {}: {}",
+            f.level.label(),
+            f.subject,
+            f.title,
+            f.message
+        );
+    }
+    if errors > 0 {
+        bail!("{errors} lỗi trong nội dung: sửa hồ sơ hoặc bài học nêu trên rồi kiểm tra lại");
+    }
+    Ok(())
+}

@@ -220,6 +220,11 @@ enum Command {
         #[arg(long)]
         failures: bool,
     },
+    /// Nội dung cần rà soát: `hocvuso knowledge check` liệt kê hồ sơ thủ tục và bài học còn trích văn bản đã bị thay thế, hồ sơ chưa kiểm tra lại trong 12 tháng, hồ sơ thiếu thời hạn, phí hoặc giấy tờ, văn bản sắp hết hiệu lực.
+    Knowledge {
+        #[command(subcommand)]
+        action: KnowledgeAction,
+    },
     /// Đơn vị của xã (trường, trạm y tế, các phòng, đoàn thể, xóm, Tổ công nghệ số) và thành viên.
     Unit {
         #[command(subcommand)]
@@ -272,6 +277,19 @@ pub enum PlanAction {
     Check {
         /// Tệp kế hoạch, ví dụ ke-hoach-2027.toml.
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KnowledgeAction {
+    /// Kiểm tra nội dung có sẵn (hồ sơ thủ tục, bài học) với bảng văn bản đã thay đổi; có lỗi thì thoát với mã 1.
+    Check {
+        /// Ngày kiểm tra (YYYY-MM-DD), mặc định hôm nay theo giờ Việt Nam: để xem trước điều gì sẽ đến hạn.
+        #[arg(long)]
+        today: Option<String>,
+        /// Chỉ in lỗi và mục cần xem lại, bỏ các lưu ý.
+        #[arg(long)]
+        brief: bool,
     },
 }
 
@@ -538,6 +556,9 @@ async fn main() {
             Some(PlanAction::Check { file }) => reporting::plan_check(&db, &file),
             None => reporting::plan(db, json, quarter).await,
         },
+        Command::Knowledge {
+            action: KnowledgeAction::Check { today, brief },
+        } => courses::knowledge_check(&db, today.as_deref(), brief),
         Command::Courses { json, action } => {
             let check = action.map(|CoursesAction::Check { dir }| dir);
             courses::run(db, check, json)

@@ -101,7 +101,17 @@ pub fn competence_name(number: u8) -> &'static str {
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub title: String,
+    /// Empty when the text is named but its address was not reached (`note` says why).
+    #[serde(default)]
     pub url: String,
+    /// The source's own date, YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub issued: String,
+    /// When it was read for this lesson, YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub read_on: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +124,9 @@ pub struct Lesson {
     pub competences: Vec<u8>,
     pub groups: Vec<String>,
     pub sources: Vec<Source>,
+    /// "Content correct as of" (YYYY-MM-DD), for lessons with thresholds,
+    /// amounts or menu names that change.
+    pub as_of: Option<chrono::NaiveDate>,
     /// The lesson body as HTML, illustrations inlined.
     pub html: String,
     /// The file it came from, for messages.
@@ -241,6 +254,8 @@ struct RawLesson {
     competences: Vec<u8>,
     #[serde(default)]
     groups: Vec<String>,
+    #[serde(default)]
+    as_of: Option<String>,
     #[serde(default)]
     sources: Vec<Source>,
 }
@@ -856,13 +871,43 @@ fn parse_lesson(
         }
     }
     check_groups(&raw.groups, file, at("groups"), true, errors);
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let as_of = raw.as_of.as_deref().and_then(day);
+    if raw.as_of.is_some() && as_of.is_none() {
+        errors.push(
+            file,
+            line_of_key(text, "as_of", 1),
+            "`as_of` (nội dung đúng đến ngày) phải có dạng YYYY-MM-DD",
+        );
+    }
     for s in &raw.sources {
-        if !(s.url.starts_with("https://") || s.url.starts_with("http://")) {
+        if s.url.is_empty() && s.note.trim().is_empty() {
+            errors.push(
+                file,
+                line_of_key(text, "title", 1),
+                format!(
+                    "nguồn `{}`: cần `url`, hoặc `note` nói vì sao chưa có địa chỉ",
+                    s.title
+                ),
+            );
+        } else if !(s.url.is_empty()
+            || s.url.starts_with("https://")
+            || s.url.starts_with("http://"))
+        {
             errors.push(
                 file,
                 line_of_key(text, "url", 1),
                 format!("nguồn `{}`: địa chỉ phải bắt đầu bằng https://", s.title),
             );
+        }
+        for (key, value) in [("issued", &s.issued), ("read_on", &s.read_on)] {
+            if !value.is_empty() && day(value).is_none() {
+                errors.push(
+                    file,
+                    line_of_key(text, key, 1),
+                    format!("nguồn `{}`: `{key}` phải có dạng YYYY-MM-DD", s.title),
+                );
+            }
         }
         if s.title.trim().is_empty() {
             errors.push(file, line_of_key(text, "title", 1), "nguồn thiếu `title`");
@@ -887,6 +932,7 @@ fn parse_lesson(
         competences: raw.competences,
         groups: raw.groups,
         sources: raw.sources,
+        as_of,
         html,
         file: file.to_string(),
     })

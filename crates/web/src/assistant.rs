@@ -709,8 +709,22 @@ pub struct RecordView {
     pub code: String,
     pub name: String,
     pub field: String,
-    pub last_checked: String,
+    /// The day its sources were last read (dd/mm/yyyy), not a batch stamp.
+    pub last_read: String,
+    /// Its errors and warnings in the content check.
+    pub to_check: usize,
     pub edited: bool,
+}
+
+/// One line of the content check, as the review page shows it.
+pub struct FindingView {
+    pub level: &'static str,
+    pub error: bool,
+    pub subject: String,
+    /// The record's page, for findings about a record.
+    pub link: Option<String>,
+    pub title: String,
+    pub message: String,
 }
 
 #[derive(Template)]
@@ -718,6 +732,11 @@ pub struct RecordView {
 struct RecordsPage {
     nav: Option<Nav>,
     rows: Vec<RecordView>,
+    findings: Vec<FindingView>,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    today: String,
 }
 
 async fn records(State(state): State<AppState>, user: CurrentUser) -> AppResult<Html<String>> {
@@ -732,26 +751,60 @@ async fn records(State(state): State<AppState>, user: CurrentUser) -> AppResult<
         .into_iter()
         .map(|(c, _)| c)
         .collect();
+    use hocvuso_assistant::freshness::Level;
+    let today = hocvuso_domain::time::vn_today();
+    let findings = crate::freshness::findings(&a.knowledge, &state.catalog, today)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let count = |l: Level| findings.iter().filter(|f| f.level == l).count();
     let mut rows: Vec<RecordView> = a
         .knowledge
         .records
         .iter()
-        .map(|r| RecordView {
-            code: r.code.clone(),
-            name: r.name.clone(),
-            field: r.field.clone(),
-            last_checked: r.last_checked.clone(),
-            edited: edited.contains(&r.code),
+        .map(|r| {
+            let subject = format!("thủ tục {}", r.code);
+            RecordView {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                field: r.field.clone(),
+                last_read: r
+                    .sources
+                    .iter()
+                    .filter_map(|s| s.read_date())
+                    .max()
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default(),
+                to_check: findings
+                    .iter()
+                    .filter(|f| f.level != Level::Note && f.subject == subject)
+                    .count(),
+                edited: edited.contains(&r.code),
+            }
         })
         .collect();
     rows.sort_by(|a, b| a.field.cmp(&b.field).then(a.code.cmp(&b.code)));
-    Ok(Html(
-        RecordsPage {
-            nav: Some(Nav::of(&user)),
-            rows,
-        }
-        .render()?,
-    ))
+    let page = RecordsPage {
+        nav: Some(Nav::of(&user)),
+        rows,
+        errors: count(Level::Error),
+        warnings: count(Level::Warning),
+        notes: count(Level::Note),
+        today: today.format("%d/%m/%Y").to_string(),
+        findings: findings
+            .into_iter()
+            .map(|f| FindingView {
+                level: f.level.label(),
+                error: f.level == Level::Error,
+                link: f
+                    .subject
+                    .strip_prefix("thủ tục ")
+                    .map(|code| format!("/tro-ly/thu-tuc/{code}")),
+                subject: f.subject,
+                title: f.title,
+                message: f.message,
+            })
+            .collect(),
+    };
+    Ok(Html(page.render()?))
 }
 
 #[derive(Template)]

@@ -14,6 +14,7 @@ mod classes;
 mod consent;
 pub mod error;
 pub mod field;
+pub mod freshness;
 mod hamlets;
 pub mod headers;
 mod health;

@@ -277,6 +277,28 @@ async fn the_office_edits_a_procedure_record_from_the_web() {
         .await
         .unwrap();
     assert!(v["answer_text"].as_str().unwrap().contains(marker), "{v}");
+    // The review page lists what to re-check: none is an error in the shipped
+    // records; an edit citing a replaced decree is one, with a link to fix it.
+    assert!(list.contains("<strong>0</strong> lỗi"), "{list}");
+    let stale = edited.replacen(
+        "legal_basis = [",
+        "legal_basis = [\"Nghị định số 59/2022/NĐ-CP về định danh điện tử\", ",
+        1,
+    );
+    assert_ne!(stale, edited);
+    let r = c
+        .post(app.url("/tro-ly/thu-tuc/1.000894"))
+        .form(&[("csrf", csrf.as_str()), ("text", stale.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, list) = app.get(&c, "/tro-ly/thu-tuc").await;
+    assert!(list.contains("<strong>1</strong> lỗi"), "{list}");
+    assert!(
+        list.contains("href=\"/tro-ly/thu-tuc/1.000894\"") && list.contains("69/2024/NĐ-CP"),
+        "the error names the replacing decree and links the record"
+    );
     let (hc, _) = app.login("truongxom").await;
     assert_eq!(
         app.get(&hc, "/tro-ly/thu-tuc/1.000894").await.0,
