@@ -205,3 +205,64 @@ fn broken_course_files_are_errors_with_file_and_line() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn a_lesson_says_as_of_when_and_names_texts_it_could_not_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let id = "internet-tim-kiem";
+    copy_course(tmp.path(), id);
+    let dir = tmp.path().join(id);
+    let lesson = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .min()
+        .unwrap();
+    let text = std::fs::read_to_string(&lesson).unwrap();
+    let with = |extra: &str, source: &str| {
+        let front_end = text[3..].find("+++").unwrap() + 3;
+        let head = &text[..front_end];
+        let first_source = head.find("[[sources]]").unwrap_or(head.len());
+        format!(
+            "{}{extra}\n{}{source}\n{}",
+            &head[..first_source],
+            &head[first_source..],
+            &text[front_end..]
+        )
+    };
+    // A good "as of" date and a text named without an address, saying why.
+    std::fs::write(
+        &lesson,
+        with(
+            "as_of = \"2026-12-08\"",
+            "[[sources]]\ntitle = \"Nghị định số 147/2024/NĐ-CP\"\nnote = \"Chưa đọc được bản gốc\"\n",
+        ),
+    )
+    .unwrap();
+    let c = Catalog::load_dir(tmp.path()).unwrap_or_else(|e| panic!("{e:?}"));
+    let l = &c.course(id).unwrap().lessons[0];
+    assert_eq!(
+        l.as_of.map(|d| d.to_string()).as_deref(),
+        Some("2026-12-08")
+    );
+    assert!(l
+        .sources
+        .iter()
+        .any(|s| s.url.is_empty() && !s.note.is_empty()));
+    // A date that is not one, and a source with neither address nor reason.
+    std::fs::write(
+        &lesson,
+        with(
+            "as_of = \"8/12/2026\"",
+            "[[sources]]\ntitle = \"Nghị định số 147/2024/NĐ-CP\"\n",
+        ),
+    )
+    .unwrap();
+    let errs = errors_of(tmp.path());
+    assert!(errs.iter().any(|e| e.message.contains("as_of")), "{errs:?}");
+    assert!(
+        errs.iter().any(|e| e.message.contains("cần `url`")),
+        "{errs:?}"
+    );
+}

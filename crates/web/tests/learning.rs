@@ -66,6 +66,25 @@ async fn courses_and_lessons_are_public_light_and_work_offline() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(app.get(&c, "/hoc/khong-co").await.0, StatusCode::NOT_FOUND);
+    // A lesson with a law in it says until when it is right, and names the
+    // text even where no address of it could be given.
+    let l = cat
+        .course("ky-nang-so-hoc-sinh")
+        .unwrap()
+        .lessons
+        .iter()
+        .find(|l| l.as_of.is_some())
+        .unwrap();
+    let (status, page2) = app
+        .get(&c, &format!("/hoc/ky-nang-so-hoc-sinh/{}", l.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let as_of = l.as_of.unwrap().format("%d/%m/%Y").to_string();
+    assert!(
+        page2.contains(&format!("Nội dung đúng đến ngày {as_of}")),
+        "{page2}"
+    );
+    assert!(page2.contains("147/2024/NĐ-CP"));
     let sw = c.get(app.url("/sw.js")).send().await.unwrap();
     assert!(sw.headers()["content-type"]
         .to_str()
