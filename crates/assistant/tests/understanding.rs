@@ -273,3 +273,34 @@ fn variants_said_and_the_matter_kept() {
     assert_eq!(r.procedures[0].code, "1.001266");
     assert!(r.fields.contains(&"steps".to_string()), "{:?}", r.fields);
 }
+
+#[test]
+fn old_people_without_a_pension_reach_the_social_pension() {
+    // Since 1/7/2025 (Decree 176/2025/NĐ-CP) people of 75 and more without a
+    // pension get trợ cấp hưu trí xã hội (1.014027), not the social allowance.
+    for q in [
+        "bà tôi 80 tuổi không có lương hưu thì được nhận tiền gì",
+        "nguoi 80 tuoi khong co luong huu lam tro cap o dau",
+        "trợ cấp hưu trí xã hội cần giấy tờ gì",
+    ] {
+        let r = ask(&[q]);
+        assert_eq!(r.behavior, Behavior::Answer, "{q}: {}", r.answer_text);
+        assert_eq!(r.procedures[0].code, "1.014027", "{q}");
+    }
+    // What the record could not verify is said, with the reason, not guessed.
+    let r = ask(&["trợ cấp hưu trí xã hội bao lâu thì có kết quả"]);
+    assert_eq!(r.procedures[0].code, "1.014027");
+    assert!(
+        r.answer_text.contains("chưa có trong dữ liệu")
+            && r.answer_text
+                .contains("Chưa đối chiếu được với văn bản gốc"),
+        "{}",
+        r.answer_text
+    );
+    // And the answer names its sources with the day each was read.
+    assert!(
+        r.answer_text.contains("kiểm tra ngày 08/12/2026"),
+        "{}",
+        r.answer_text
+    );
+}
