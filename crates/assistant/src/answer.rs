@@ -178,6 +178,7 @@ pub fn compose_catalogue(
         if !e.field.is_empty() {
             out.push_str(&format!("\nLĩnh vực: {}", e.field));
         }
+        out.push_str(&format!("\nTên và mã theo {}.", e.snapshot.label()));
         if !e.performed_by.is_empty() {
             let body = e.performed_by.split(';').next().unwrap_or("").trim();
             out.push_str(&format!(
@@ -186,11 +187,14 @@ pub fn compose_catalogue(
         }
     }
     out.push_str("\nHệ thống chưa có hồ sơ chi tiết của thủ tục này (giấy tờ, lệ phí, thời hạn), nên không tự trả lời những điều đó.");
-    if let Some(e) = entry.filter(|e| !e.url.is_empty()) {
-        out.push_str(&format!(
+    match entry.filter(|e| !e.url.is_empty()) {
+        Some(e) => out.push_str(&format!(
             "\nXem đầy đủ trên Cổng Dịch vụ công quốc gia: {}",
             e.url
-        ));
+        )),
+        None => out.push_str(&format!(
+            "\nTra cứu theo mã {code} trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn)."
+        )),
     }
     out.push_str(&format!("\nCần hỗ trợ: {contact}."));
     out

@@ -73,6 +73,20 @@ pub struct Assistant {
     pub province: String,
 }
 
+/// How much a procedure known only from the catalogue weighs: commune-level
+/// ones (April 2025 list) a little more; those known only from the newer list
+/// (name and field, no level) a little less, so that a procedure with a level
+/// and a link wins a tie.
+fn catalogue_boost(e: &CatalogueEntry) -> f32 {
+    if e.commune_level_2025_04 {
+        1.1
+    } else if e.first_listed == crate::knowledge::Snapshot::September2026 {
+        0.9
+    } else {
+        1.0
+    }
+}
+
 /// A name without the level it is performed at: the catalogue lists
 /// "Cấp lại thẻ căn cước (thực hiện tại cấp tỉnh)" and "(... cấp huyện)"
 /// separately; for a citizen they are one procedure.
@@ -239,7 +253,7 @@ impl Assistant {
                 ages: ages_of(&e.name),
                 record: None,
                 catalogue: Some(i),
-                boost: if e.commune_level_2025_04 { 1.1 } else { 1.0 },
+                boost: catalogue_boost(e),
             });
         }
         vocab.learn(
@@ -254,6 +268,15 @@ impl Assistant {
             .iter()
             .map(|d| {
                 let mut ps = vec![vocab.parse_name(&without_level(&d.name)).content];
+                // The catalogue's other official names of the same code (a newer
+                // wording, or the older one it replaced) are understood too.
+                if let Some(e) = d.catalogue.map(|c| &knowledge.catalogue[c]) {
+                    for n in std::iter::once(&e.name).chain(&e.older_names) {
+                        if level_free(n) != level_free(&d.name) {
+                            ps.push(vocab.parse_name(&without_level(n)).content);
+                        }
+                    }
+                }
                 if let Some(r) = d.record {
                     ps.extend(
                         knowledge.records[r]
@@ -851,6 +874,7 @@ impl Assistant {
         }
         if let Some(e) = self.catalogue_entry(code) {
             s.push_str(&format!("{e:?}"));
+            s.push_str(e.snapshot.label());
         }
         s.push_str(&self.contact);
         s

@@ -43,6 +43,20 @@ pub struct Report {
     pub invented_numbers: Vec<(String, String)>,
     pub latencies: Vec<Duration>,
     pub failures: Vec<Failure>,
+    /// How often each expected behaviour (row) got each behaviour (column),
+    /// in the order of `BEHAVIOURS`.
+    pub confusion: [[usize; 3]; 3],
+}
+
+/// The three behaviours, in the confusion table's order, with their labels.
+pub const BEHAVIOURS: [(Behavior, &str); 3] = [
+    (Behavior::Answer, "trả lời"),
+    (Behavior::Clarify, "hỏi lại"),
+    (Behavior::OutOfScope, "từ chối"),
+];
+
+fn behaviour_index(b: Behavior) -> usize {
+    BEHAVIOURS.iter().position(|(x, _)| *x == b).unwrap_or(0)
 }
 
 pub fn parse_cases(text: &str) -> Result<Vec<Case>, String> {
@@ -123,6 +137,26 @@ impl Report {
         for (a, b) in rows {
             s.push_str(&format!("| {a:w$} | {b}\n"));
         }
+        s.push_str(&self.confusion_table());
+        s
+    }
+
+    /// Expected behaviour (rows) against what the assistant did (columns).
+    pub fn confusion_table(&self) -> String {
+        let mut s = String::from(
+            "\nCách trả lời: hàng là điều bộ câu hỏi mong đợi, cột là điều trợ lý đã làm\n| mong đợi \\ trợ lý |",
+        );
+        for (_, label) in BEHAVIOURS {
+            s.push_str(&format!(" {label:>8} |"));
+        }
+        s.push_str("\n|---|---|---|---|\n");
+        for (row, (_, label)) in BEHAVIOURS.iter().enumerate() {
+            s.push_str(&format!("| {label:<18} |"));
+            for n in self.confusion[row] {
+                s.push_str(&format!(" {n:>8} |"));
+            }
+            s.push('\n');
+        }
         s
     }
 }
@@ -136,6 +170,7 @@ pub fn run(assistant: &Assistant, cases: &[Case]) -> Report {
         let t = Instant::now();
         let reply = assistant.converse(&c.turns);
         r.latencies.push(t.elapsed());
+        r.confusion[behaviour_index(c.behavior)][behaviour_index(reply.behavior)] += 1;
         let codes: Vec<&str> = reply.procedures.iter().map(|h| h.code.as_str()).collect();
         let question = c.turns.join(" ⏎ ");
         let got = format!(
@@ -203,4 +238,30 @@ pub fn run(assistant: &Assistant, cases: &[Case]) -> Report {
         }
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_confusion_table_counts_each_expected_behaviour_by_what_was_done() {
+        let a = Assistant::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let cases = parse_cases(
+            "{\"turns\": [\"làm giấy khai sinh ở đâu\"], \"behavior\": \"answer\", \"code\": \"1.001193\"}\n\
+             {\"turns\": [\"thời tiết mai thế nào\"], \"behavior\": \"answer\", \"code\": \"1.001193\"}\n\
+             {\"turns\": [\"ly hôn ở đâu\"], \"behavior\": \"out_of_scope\"}\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let r = run(&a, &cases);
+        assert_eq!(r.confusion[0][0], 1, "answered as expected");
+        assert_eq!(r.confusion[0][2], 1, "an answer expected, refused");
+        assert_eq!(r.confusion[2][2], 1, "refused as expected");
+        assert_eq!(r.confusion.iter().flatten().sum::<usize>(), 3);
+        let t = r.table();
+        assert!(
+            t.contains("| trả lời            |        1 |        0 |        1 |"),
+            "{t}"
+        );
+    }
 }

@@ -24,6 +24,90 @@ pub struct CatalogueEntry {
     pub url: String,
     #[serde(default)]
     pub commune_level_2025_04: bool,
+    /// The newest list this entry's name comes from.
+    #[serde(skip)]
+    pub snapshot: Snapshot,
+    /// The first list it appears in (`September2026`: created or recoded since
+    /// the July 2025 reform, known by name and field only).
+    #[serde(skip)]
+    pub first_listed: Snapshot,
+    /// Earlier official names of the same code (from an older list), kept so
+    /// that people who use them are still understood.
+    #[serde(skip)]
+    pub older_names: Vec<String>,
+}
+
+/// The lists of the national procedures the catalogue is merged from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Snapshot {
+    /// Crawled in April 2025: names, ministry, performing body, portal link.
+    #[default]
+    April2025,
+    /// The portal's public listing of 22 September 2026: codes, names and
+    /// fields only, including procedures created since the July 2025 reform.
+    September2026,
+}
+
+impl Snapshot {
+    /// How an answer names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Snapshot::April2025 => "danh mục thủ tục quốc gia thu thập tháng 04/2025",
+            Snapshot::September2026 => {
+                "danh sách thủ tục trên Cổng Dịch vụ công quốc gia thu thập ngày 22/9/2026"
+            }
+        }
+    }
+}
+
+/// The newer list's file, merged over `national-procedures.jsonl`.
+pub const NEWER_CATALOGUE: &str = "national-procedures-2026-09.jsonl";
+
+/// Merge the newer list into the catalogue: the newer name wins on the same
+/// code (the older one is kept in `older_names`), new codes are added. Rows
+/// that are not procedures (a code of the wrong shape, the portal's test
+/// rows marked "(fix)") are left out.
+fn merge_newer(
+    catalogue: &mut Vec<CatalogueEntry>,
+    path: &str,
+    text: &str,
+) -> Result<(), KnowledgeError> {
+    let mut at: HashMap<String, usize> = catalogue
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.code.clone(), i))
+        .collect();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let mut e: CatalogueEntry =
+            serde_json::from_str(line).map_err(|e| err(path, format!("dòng {}: {e}", n + 1)))?;
+        if !valid_code(&e.code) || e.name.contains("(fix)") || e.name.trim().is_empty() {
+            continue;
+        }
+        e.snapshot = Snapshot::September2026;
+        e.first_listed = Snapshot::September2026;
+        match at.get(&e.code) {
+            Some(&i) => {
+                let old = &mut catalogue[i];
+                if vntext::fold(&old.name) != vntext::fold(&e.name) {
+                    let older = std::mem::replace(&mut old.name, e.name);
+                    old.older_names.push(older);
+                }
+                if !e.field.is_empty() {
+                    old.field = e.field;
+                }
+                old.snapshot = Snapshot::September2026;
+            }
+            None => {
+                at.insert(e.code.clone(), catalogue.len());
+                catalogue.push(e);
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -365,6 +449,9 @@ pub fn load(files: &[(&str, &str)]) -> Result<Knowledge, KnowledgeError> {
                 k.catalogue.push(e);
             }
         }
+    }
+    if let Some((path, text)) = files.iter().find(|(p, _)| p.ends_with(NEWER_CATALOGUE)) {
+        merge_newer(&mut k.catalogue, path, text)?;
     }
     let known: HashMap<&str, ()> = k.catalogue.iter().map(|e| (e.code.as_str(), ())).collect();
     let mut records = Vec::new();
