@@ -204,6 +204,9 @@ const PAIRED_COVERAGE: f32 = 0.25;
 const FOUND_COVERAGE: f32 = 0.8;
 /// Below this precision a catalogue-only match by one word pair is chance.
 const INCIDENTAL: f32 = 0.5;
+/// A weak match that finds every word of the question in several records is
+/// a family named bare, to be asked back (clarification policy, issue 17).
+const FAMILY_COVERAGE: f32 = 0.99;
 
 impl Assistant {
     pub fn new(knowledge: Knowledge, vocabulary_toml: &str) -> Result<Self, String> {
@@ -548,6 +551,18 @@ impl Assistant {
             };
         }
         if weak {
+            // A bare request naming only a family ("đăng ký cư trú", "đăng ký
+            // lại"): all its words are in several procedures we hold records
+            // of, though side by side in none. Ask which rather than refuse.
+            let family: Vec<Match> = hits
+                .iter()
+                .copied()
+                .filter(|m| self.docs[m.doc].record.is_some() && m.coverage >= FAMILY_COVERAGE)
+                .take(4)
+                .collect();
+            if family.len() >= 2 {
+                return self.ask_which(&p, &family);
+            }
             return self.out_of_scope(None);
         }
         self.keep_matter(self.decide(&p, &hits), &p, state)
@@ -701,27 +716,7 @@ impl Assistant {
         close.truncate(4);
         let best = close.first().copied().unwrap_or(best);
         if close.len() >= 2 {
-            let procedures: Vec<Hit> = close
-                .iter()
-                .map(|m| self.hit(m.doc, m.score / best.score))
-                .collect();
-            let mut text = String::from(
-                "Bạn hỏi thủ tục nào dưới đây? Trả lời bằng số thứ tự (ví dụ: \"số 1\"):\n",
-            );
-            for (i, h) in procedures.iter().enumerate() {
-                text.push_str(&format!("{}. {}\n", i + 1, h.name));
-            }
-            return Reply {
-                behavior: Behavior::Clarify,
-                fields: p.fields.iter().map(|f| f.to_string()).collect(),
-                state: State {
-                    last_code: None,
-                    candidates: procedures.iter().map(|h| h.code.clone()).collect(),
-                    context: p.content.clone(),
-                },
-                procedures,
-                answer_text: text.trim_end().to_string(),
-            };
+            return self.ask_which(p, &close);
         }
         let code = self.docs[best.doc].code.clone();
         let mut r = self.answer_within(&code, &p.asked(), &p.content);
@@ -732,6 +727,35 @@ impl Assistant {
             .map(|m| self.hit(m.doc, (m.score / best.score).min(1.0)))
             .collect();
         r
+    }
+
+    /// Ask which of `close` (best first) was meant, as a numbered list the
+    /// next turn can pick from.
+    fn ask_which(&self, p: &Parsed, close: &[Match]) -> Reply {
+        let best = close
+            .first()
+            .map_or(1.0, |m| m.score.max(f32::MIN_POSITIVE));
+        let procedures: Vec<Hit> = close
+            .iter()
+            .map(|m| self.hit(m.doc, m.score / best))
+            .collect();
+        let mut text = String::from(
+            "Bạn hỏi thủ tục nào dưới đây? Trả lời bằng số thứ tự (ví dụ: \"số 1\"):\n",
+        );
+        for (i, h) in procedures.iter().enumerate() {
+            text.push_str(&format!("{}. {}\n", i + 1, h.name));
+        }
+        Reply {
+            behavior: Behavior::Clarify,
+            fields: p.fields.iter().map(|f| f.to_string()).collect(),
+            state: State {
+                last_code: None,
+                candidates: procedures.iter().map(|h| h.code.clone()).collect(),
+                context: p.content.clone(),
+            },
+            procedures,
+            answer_text: text.trim_end().to_string(),
+        }
     }
 
     fn hit(&self, d: usize, score: f32) -> Hit {

@@ -73,6 +73,32 @@ fn obsolete_and_everyday_words() {
 }
 
 #[test]
+fn a_family_named_bare_is_asked_back_not_refused() {
+    // Too weak to name one procedure, but every word of the request is in
+    // several that we hold records of: a family named bare, asked back.
+    for q in ["đăng ký cư trú", "dang ky lai"] {
+        let r = ask(&[q]);
+        assert_eq!(r.behavior, Behavior::Clarify, "{q}: {}", r.answer_text);
+        assert!(r.procedures.len() >= 2, "{q}");
+        for h in &r.procedures {
+            assert!(
+                a().record(&h.code).is_some(),
+                "{q}: {} has no record",
+                h.code
+            );
+        }
+        // The next turn picks from the list, and the conversation goes on.
+        let second = r.procedures[1].code.clone();
+        let r2 = a().ask("cái thứ hai, lệ phí bao nhiêu", &r.state);
+        assert_eq!(r2.behavior, Behavior::Answer, "{q}");
+        assert_eq!(r2.procedures[0].code, second);
+        assert_eq!(r2.fields, vec!["fees"]);
+    }
+    // Words found in no procedure are still refused.
+    assert_eq!(ask(&["giá vàng hôm nay"]).behavior, Behavior::OutOfScope);
+}
+
+#[test]
 fn vague_questions_are_asked_back_and_the_reply_understood() {
     let r = ask(&["chứng thực"]);
     assert_eq!(r.behavior, Behavior::Clarify, "{}", r.answer_text);
