@@ -203,6 +203,8 @@ pub struct Finding {
     pub level: Level,
     /// "thủ tục 1.001776" or "bài vneid-danh-tinh-so/02-...".
     pub subject: String,
+    /// The record's code, for findings about a procedure record.
+    pub record: Option<String>,
     /// The record's or lesson's name.
     pub title: String,
     pub message: String,
@@ -384,13 +386,13 @@ pub fn check_records(
             out.push(Finding {
                 level,
                 subject: format!("thủ tục {}", r.code),
+                record: Some(r.code.clone()),
                 title: r.name.clone(),
                 message,
             })
         };
         citation_findings(&record_texts(r), instruments, today, &mut push);
-        let last_read = r.sources.iter().filter_map(|s| s.read_date()).max();
-        match last_read {
+        match r.last_read() {
             Some(d) if (today - d).num_days() > STALE_AFTER_DAYS => push(
                 Level::Warning,
                 format!(
@@ -454,6 +456,7 @@ pub fn check_lessons(
             out.push(Finding {
                 level,
                 subject: format!("bài {}", l.key),
+                record: None,
                 title: l.title.to_string(),
                 message,
             })
@@ -509,6 +512,7 @@ pub fn check_instruments(instruments: &[Instrument], today: NaiveDate) -> Vec<Fi
         .map(|i| Finding {
             level: Level::Warning,
             subject: format!("văn bản {}", i.id),
+            record: None,
             title: i.title.clone(),
             message: match i.change {
                 Change::Expires => format!("hết hiệu lực{}", i.when()),
@@ -517,6 +521,12 @@ pub fn check_instruments(instruments: &[Instrument], today: NaiveDate) -> Vec<Fi
             },
         })
         .collect()
+}
+
+/// How many findings of each level: errors, warnings, notes.
+pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+    let of = |l: Level| findings.iter().filter(|f| f.level == l).count();
+    (of(Level::Error), of(Level::Warning), of(Level::Note))
 }
 
 /// Findings in the order the office reads them: errors first, then by subject.

@@ -287,6 +287,11 @@ impl ProcedureRecord {
         self.unverified.get(field).map(String::as_str)
     }
 
+    /// The last day one of its sources was read.
+    pub fn last_read(&self) -> Option<chrono::NaiveDate> {
+        self.sources.iter().filter_map(Source::read_date).max()
+    }
+
     /// The sources behind `field`: those that name it in `covers`, then those
     /// that back the whole record.
     pub fn sources_for(&self, field: &str) -> Vec<&Source> {

@@ -77,21 +77,17 @@ fn check_dir(dir: &Path) -> Result<()> {
 /// `hocvuso knowledge check`: what to re-check in the shipped records and in
 /// the courses (built in and the office's own); errors make it fail.
 pub fn knowledge_check(db: &DbArgs, today: Option<&str>, brief: bool) -> Result<()> {
-    use hocvuso_assistant::freshness::Level;
+    use hocvuso_assistant::freshness::{counts, Level};
     let today = match today {
-        Some(t) => chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
-            .map_err(|_| anyhow::anyhow!("ngày `{t}` phải có dạng YYYY-MM-DD, ví dụ 2027-01-15"))?,
+        Some(t) => hocvuso_assistant::knowledge::date(t).ok_or_else(|| {
+            anyhow::anyhow!("ngày `{t}` phải có dạng YYYY-MM-DD, ví dụ 2027-01-15")
+        })?,
         None => hocvuso_domain::time::vn_today(),
     };
     let knowledge = hocvuso_assistant::load_embedded()?;
     let catalog = load(db)?;
     let findings = hocvuso_web::freshness::findings(&knowledge, &catalog, today)?;
-    let count = |l: Level| findings.iter().filter(|f| f.level == l).count();
-    let (errors, warnings, notes) = (
-        count(Level::Error),
-        count(Level::Warning),
-        count(Level::Note),
-    );
+    let (errors, warnings, notes) = counts(&findings);
     println!(
         "Kiểm tra nội dung ngày {}: {} hồ sơ thủ tục, {} bài học — {errors} lỗi, {warnings} cần xem lại, {notes} lưu ý.",
         today.format("%d/%m/%Y"),

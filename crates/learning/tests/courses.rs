@@ -111,6 +111,17 @@ fn copy_course(dir: &Path, id: &str) {
     }
 }
 
+/// The course's first lesson file (the lowest `NN-`).
+fn first_lesson(dir: &Path) -> std::path::PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .min()
+        .unwrap()
+}
+
 fn errors_of(dir: &Path) -> Vec<CourseError> {
     match Catalog::load_dir(dir) {
         Ok(_) => panic!("a broken course was accepted"),
@@ -135,13 +146,7 @@ fn broken_course_files_are_errors_with_file_and_line() {
     let id = "internet-tim-kiem";
     copy_course(tmp.path(), id);
     let dir = tmp.path().join(id);
-    let first_lesson = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .min()
-        .unwrap();
+    let first_lesson = first_lesson(&dir);
     let name = first_lesson
         .file_name()
         .unwrap()
@@ -212,13 +217,7 @@ fn a_lesson_says_as_of_when_and_names_texts_it_could_not_link() {
     let id = "internet-tim-kiem";
     copy_course(tmp.path(), id);
     let dir = tmp.path().join(id);
-    let lesson = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .min()
-        .unwrap();
+    let lesson = first_lesson(&dir);
     let text = std::fs::read_to_string(&lesson).unwrap();
     let with = |extra: &str, source: &str| {
         let front_end = text[3..].find("+++").unwrap() + 3;

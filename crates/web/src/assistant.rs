@@ -755,49 +755,40 @@ async fn records(State(state): State<AppState>, user: CurrentUser) -> AppResult<
     let today = hocvuso_domain::time::vn_today();
     let findings = crate::freshness::findings(&a.knowledge, &state.catalog, today)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let count = |l: Level| findings.iter().filter(|f| f.level == l).count();
+    let (errors, warnings, notes) = hocvuso_assistant::freshness::counts(&findings);
     let mut rows: Vec<RecordView> = a
         .knowledge
         .records
         .iter()
-        .map(|r| {
-            let subject = format!("thủ tục {}", r.code);
-            RecordView {
-                code: r.code.clone(),
-                name: r.name.clone(),
-                field: r.field.clone(),
-                last_read: r
-                    .sources
-                    .iter()
-                    .filter_map(|s| s.read_date())
-                    .max()
-                    .map(|d| d.format("%d/%m/%Y").to_string())
-                    .unwrap_or_default(),
-                to_check: findings
-                    .iter()
-                    .filter(|f| f.level != Level::Note && f.subject == subject)
-                    .count(),
-                edited: edited.contains(&r.code),
-            }
+        .map(|r| RecordView {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            field: r.field.clone(),
+            last_read: r
+                .last_read()
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+            to_check: findings
+                .iter()
+                .filter(|f| f.level != Level::Note && f.record.as_deref() == Some(&r.code))
+                .count(),
+            edited: edited.contains(&r.code),
         })
         .collect();
     rows.sort_by(|a, b| a.field.cmp(&b.field).then(a.code.cmp(&b.code)));
     let page = RecordsPage {
         nav: Some(Nav::of(&user)),
         rows,
-        errors: count(Level::Error),
-        warnings: count(Level::Warning),
-        notes: count(Level::Note),
+        errors,
+        warnings,
+        notes,
         today: today.format("%d/%m/%Y").to_string(),
         findings: findings
             .into_iter()
             .map(|f| FindingView {
                 level: f.level.label(),
                 error: f.level == Level::Error,
-                link: f
-                    .subject
-                    .strip_prefix("thủ tục ")
-                    .map(|code| format!("/tro-ly/thu-tuc/{code}")),
+                link: f.record.map(|code| format!("/tro-ly/thu-tuc/{code}")),
                 subject: f.subject,
                 title: f.title,
                 message: f.message,
