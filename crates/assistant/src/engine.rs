@@ -2,7 +2,7 @@
 //! to answer, ask back or decline, and composes a grounded answer.
 
 use crate::index::{Index, Match};
-use crate::knowledge::{CatalogueEntry, Knowledge, ProcedureRecord};
+use crate::knowledge::{CatalogueEntry, Knowledge, Level, ProcedureRecord};
 use crate::text::{Parsed, Vocabulary};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -207,6 +207,16 @@ const INCIDENTAL: f32 = 0.5;
 /// A weak match that finds every word of the question in several records is
 /// a family named bare, to be asked back (clarification policy, issue 17).
 const FAMILY_COVERAGE: f32 = 0.99;
+/// A request of at most this many words, with nothing asked about it, may
+/// name a family bare.
+const BARE_WORDS: usize = 8;
+/// Members of a family named bare score at least this share of the best.
+const FAMILY_SCORE: f32 = 0.5;
+/// A weak match told of in a story: word pairs and share of the name.
+const TOLD_PAIRS: u16 = 2;
+const TOLD_PRECISION: f32 = 0.5;
+/// How many performing bodies a decline names.
+const BODIES_SHOWN: usize = 2;
 
 impl Assistant {
     pub fn new(knowledge: Knowledge, vocabulary_toml: &str) -> Result<Self, String> {
@@ -563,6 +573,10 @@ impl Assistant {
             if family.len() >= 2 {
                 return self.ask_which(&p, &family);
             }
+            if let Some(m) = top.filter(|m| self.told_of(m)) {
+                let code = self.docs[m.doc].code.clone();
+                return self.answer_within(&code, &p.asked(), &p.content);
+            }
             return self.out_of_scope(None);
         }
         self.keep_matter(self.decide(&p, &hits), &p, state)
@@ -647,6 +661,11 @@ impl Assistant {
         let Some(best) = hits.first().copied() else {
             return self.out_of_scope(None);
         };
+        if promoted.is_none() {
+            if let Some(family) = self.bare_family(p, hits) {
+                return self.ask_which(p, &family);
+            }
+        }
         // The question names one procedure exactly (nothing it says is left
         // out, nothing specific in the name is missing): answer it. Otherwise,
         // if several procedures fit as well, ask which.
@@ -713,8 +732,17 @@ impl Assistant {
                     || (!dominated(m.terms, lead.terms) && lead.terms & pairs & !m.terms == 0)
             });
         }
+        // A procedure only a province or central body performs is not one the
+        // commune can be asked for: it drops out of a choice with commune ones,
+        // and alone it is declined with where to go (issue 17).
+        if close.iter().any(|m| !self.beyond(m.doc)) {
+            close.retain(|m| !self.beyond(m.doc));
+        }
         close.truncate(4);
         let best = close.first().copied().unwrap_or(best);
+        if self.beyond(best.doc) {
+            return self.elsewhere(best.doc);
+        }
         if close.len() >= 2 {
             return self.ask_which(p, &close);
         }
@@ -727,6 +755,39 @@ impl Assistant {
             .map(|m| self.hit(m.doc, (m.score / best.score).min(1.0)))
             .collect();
         r
+    }
+
+    /// A story that says little of its procedure's name but several of
+    /// its word pairs, side by side, and most of what the name specifically
+    /// says: the procedure we hold a record of that it tells of.
+    fn told_of(&self, m: &Match) -> bool {
+        self.docs[m.doc].record.is_some() && m.pairs >= TOLD_PAIRS && m.precision >= TOLD_PRECISION
+    }
+
+    /// A bare request: a few words, nothing asked about them, all of them in
+    /// the names of several procedures we hold records of, and none of those
+    /// named by them alone ("giấy phép xây dựng": new, amended, renewed...;
+    /// "chuyển mục đích sử dụng đất": with or without permission). The
+    /// family's members, best first, to ask which (clarification policy).
+    fn bare_family(&self, p: &Parsed, hits: &[Match]) -> Option<Vec<Match>> {
+        let lead = hits.first()?;
+        let words: std::collections::HashSet<&String> = p.content.iter().collect();
+        if !p.fields.is_empty() || words.len() > BARE_WORDS {
+            return None;
+        }
+        let family: Vec<Match> = hits
+            .iter()
+            .copied()
+            .filter(|m| {
+                self.docs[m.doc].record.is_some()
+                    && m.coverage >= FAMILY_COVERAGE
+                    && m.score >= lead.score * FAMILY_SCORE
+            })
+            .take(4)
+            .collect();
+        let named = |m: &Match| self.name_words[m.doc].iter().all(|w| words.contains(w));
+        (family.len() >= 2 && family[0].doc == lead.doc && !family.iter().any(named))
+            .then_some(family)
     }
 
     /// Ask which of `close` (best first) was meant, as a numbered list the
@@ -835,6 +896,59 @@ impl Assistant {
             [(code, _)] => Some(code.clone()),
             [(code, a), (_, b), ..] if *b < a * CLOSE => Some(code.clone()),
             _ => None,
+        }
+    }
+
+    /// Known only from the catalogue, and performed only above the commune.
+    fn beyond(&self, d: usize) -> bool {
+        let doc = &self.docs[d];
+        doc.record.is_none()
+            && doc
+                .catalogue
+                .is_some_and(|c| self.knowledge.catalogue[c].level() == Level::Beyond)
+    }
+
+    /// Decline a procedure the commune does not perform, saying who does and
+    /// where to look it up; the procedure is named so that a person can
+    /// still find it.
+    fn elsewhere(&self, d: usize) -> Reply {
+        let doc = &self.docs[d];
+        let mut text = format!(
+            "Việc này không do Ủy ban nhân dân xã giải quyết. Thủ tục gần nhất với câu hỏi là \"{}\" (mã {})",
+            doc.name, doc.code
+        );
+        if let Some(e) = doc.catalogue.map(|c| &self.knowledge.catalogue[c]) {
+            let bodies = e.bodies();
+            if !bodies.is_empty() {
+                let shown: Vec<&str> = bodies.iter().copied().take(BODIES_SHOWN).collect();
+                text.push_str(&format!(
+                    ", do {} thực hiện (theo {}; tên cơ quan có thể đã đổi sau khi sắp xếp bộ máy năm 2025)",
+                    shown.join("; "),
+                    crate::knowledge::Snapshot::April2025.label()
+                ));
+            }
+            text.push('.');
+            if e.url.is_empty() {
+                text.push_str(&format!(
+                    "\nTra cứu theo mã {} trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn).",
+                    doc.code
+                ));
+            } else {
+                text.push_str(&format!(
+                    "\nXem và nộp trực tuyến trên Cổng Dịch vụ công quốc gia: {}",
+                    e.url
+                ));
+            }
+        } else {
+            text.push('.');
+        }
+        text.push_str(&format!("\nCần hỗ trợ thêm: {}.", self.contact));
+        Reply {
+            behavior: Behavior::OutOfScope,
+            procedures: vec![self.hit(d, 1.0)],
+            fields: vec![],
+            answer_text: text,
+            state: State::default(),
         }
     }
 

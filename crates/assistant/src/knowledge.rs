@@ -37,6 +37,81 @@ pub struct CatalogueEntry {
     pub older_names: Vec<String>,
 }
 
+/// Who performs a procedure, as far as the catalogue says: a body a commune
+/// office can send a citizen to, or only the province or the centre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// A commune body, or a former district one (since 1 July 2025 most
+    /// district procedures are done by the commune).
+    Local,
+    /// Only province or central bodies (a Sở, a Cục, a ministry, a bank's
+    /// head office): not the commune's business.
+    Beyond,
+    /// The list does not say (the September 2026 list has no performing body).
+    Unknown,
+}
+
+/// Words of a performing body (folded) that place it at commune or former
+/// district level.
+const LOCAL_BODIES: [&str; 9] = [
+    "cap xa",
+    "xa, phuong",
+    "xa phuong",
+    "cong an xa",
+    "uy ban nhan dan xa",
+    "cap huyen",
+    "huyen",
+    "chi nhanh van phong dang ky dat dai",
+    "ngan hang chinh sach xa hoi",
+];
+
+/// A district division ("Phòng Tư pháp", "Phòng Giáo dục và Đào tạo") is
+/// local; these "Phòng" are departments of a province body.
+const PROVINCE_DIVISIONS: [&str; 5] = [
+    "canh sat",
+    "dang ky kinh doanh",
+    "cong chung",
+    "xuat nhap canh",
+    "quan ly hanh chinh",
+];
+
+fn local_body(body: &str) -> bool {
+    let f = vntext::fold(body);
+    LOCAL_BODIES.iter().any(|m| f.contains(m))
+        || (f.starts_with("phong ") && !PROVINCE_DIVISIONS.iter().any(|m| f.contains(m)))
+}
+
+impl CatalogueEntry {
+    /// The performing bodies as listed, each once.
+    pub fn bodies(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for b in self.performed_by.split(';').map(str::trim) {
+            if !b.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(b)) {
+                out.push(b);
+            }
+        }
+        out
+    }
+
+    /// The level the procedure is performed at (see [`Level`]); a name that
+    /// says "cấp xã" or "cấp tỉnh" is taken at its word.
+    pub fn level(&self) -> Level {
+        let name = vntext::fold(&self.name);
+        let bodies = self.bodies();
+        if self.commune_level_2025_04
+            || bodies.iter().any(|b| local_body(b))
+            || name.contains("cap xa")
+            || name.contains("cap huyen")
+        {
+            Level::Local
+        } else if !bodies.is_empty() || name.contains("cap tinh") {
+            Level::Beyond
+        } else {
+            Level::Unknown
+        }
+    }
+}
+
 /// The lists of the national procedures the catalogue is merged from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Snapshot {
@@ -534,6 +609,80 @@ impl Knowledge {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(name: &str, performed_by: &str, commune: bool) -> CatalogueEntry {
+        CatalogueEntry {
+            code: "1.000001".into(),
+            name: name.into(),
+            issued_by: String::new(),
+            performed_by: performed_by.into(),
+            field: String::new(),
+            url: String::new(),
+            commune_level_2025_04: commune,
+            snapshot: Snapshot::April2025,
+            first_listed: Snapshot::April2025,
+            older_names: vec![],
+        }
+    }
+
+    #[test]
+    fn a_procedure_level_comes_from_who_performs_it() {
+        let cases = [
+            (
+                "Khai quyết toán thuế",
+                "Cục Thuế - Bộ tài chính; Cục Thuế - Bộ tài chính",
+                false,
+                Level::Beyond,
+            ),
+            ("Cấp giấy phép", "Sở Y tế", false, Level::Beyond),
+            (
+                "Đăng ký khai sinh",
+                "Ủy ban nhân dân cấp xã",
+                true,
+                Level::Local,
+            ),
+            (
+                "Đăng ký hộ kinh doanh",
+                "Phòng Tài chính - Kế hoạch; Sở Tài chính",
+                false,
+                Level::Local,
+            ),
+            (
+                "Cho vay hộ nghèo",
+                "Ngân hàng Chính sách xã hội",
+                false,
+                Level::Local,
+            ),
+            (
+                "Đăng ký BHXH",
+                "Bảo hiểm xã hội cấp huyện",
+                false,
+                Level::Local,
+            ),
+            // "xã hội" is not "xã", a police department of the province is not a district one.
+            (
+                "Cấp hộ chiếu",
+                "Phòng Cảnh sát quản lý hành chính về trật tự xã hội",
+                false,
+                Level::Beyond,
+            ),
+            (
+                "Cấp lại thẻ (thực hiện tại cấp tỉnh)",
+                "",
+                false,
+                Level::Beyond,
+            ),
+            ("Xác nhận (cấp xã)", "", false, Level::Local),
+            ("Thủ tục mới", "", false, Level::Unknown),
+        ];
+        for (name, body, commune, level) in cases {
+            assert_eq!(entry(name, body, commune).level(), level, "{name} / {body}");
+        }
+        assert_eq!(
+            entry("x", "Sở Y tế; Sở Y tế; Bộ Y tế", false).bodies(),
+            vec!["Sở Y tế", "Bộ Y tế"]
+        );
+    }
 
     #[test]
     fn embedded_knowledge_is_valid() {
