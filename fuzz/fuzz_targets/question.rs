@@ -97,7 +97,15 @@ fuzz_target!(init: {
             let invented = numbers_not_in(&reply.answer_text, &assistant.source_text(code));
             assert!(invented.is_empty(), "{turns:?}: {code} invents {invented:?}");
         }
-        Behavior::OutOfScope => assert!(reply.procedures.is_empty(), "{turns:?}"),
+        // Declined: at most the one procedure that other bodies perform, and
+        // every number from its data (code, portal link, the list's date).
+        Behavior::OutOfScope => {
+            assert!(reply.procedures.len() <= 1, "{turns:?}");
+            if let Some(hit) = reply.procedures.first() {
+                let invented = numbers_not_in(&reply.answer_text, &assistant.source_text(&hit.code));
+                assert!(invented.is_empty(), "{turns:?}: {} invents {invented:?}", hit.code);
+            }
+        }
         Behavior::Clarify => {}
     }
 });

@@ -210,6 +210,8 @@ const FAMILY_COVERAGE: f32 = 0.99;
 /// A request of at most this many words, with nothing asked about it, may
 /// name a family bare.
 const BARE_WORDS: usize = 8;
+/// ... or this share of it, when none is named exactly.
+const FAMILY_LOOSE_COVERAGE: f32 = 0.6;
 /// Members of a family named bare score at least this share of the best.
 const FAMILY_SCORE: f32 = 0.5;
 /// A weak match told of in a story: word pairs and share of the name.
@@ -775,12 +777,19 @@ impl Assistant {
         if !p.fields.is_empty() || words.len() > BARE_WORDS {
             return None;
         }
+        // When the best is not named exactly either (its name says more than
+        // the request), the family is whatever holds most of the request.
+        let coverage = if lead.precision < EXACT {
+            FAMILY_LOOSE_COVERAGE
+        } else {
+            FAMILY_COVERAGE
+        };
         let family: Vec<Match> = hits
             .iter()
             .copied()
             .filter(|m| {
                 self.docs[m.doc].record.is_some()
-                    && m.coverage >= FAMILY_COVERAGE
+                    && m.coverage >= coverage
                     && m.score >= lead.score * FAMILY_SCORE
             })
             .take(4)
@@ -922,7 +931,7 @@ impl Assistant {
             if !bodies.is_empty() {
                 let shown: Vec<&str> = bodies.iter().copied().take(BODIES_SHOWN).collect();
                 text.push_str(&format!(
-                    ", do {} thực hiện (theo {}; tên cơ quan có thể đã đổi sau khi sắp xếp bộ máy năm 2025)",
+                    ", do {} thực hiện (theo {}; tên cơ quan có thể đã đổi sau khi sắp xếp lại bộ máy)",
                     shown.join("; "),
                     crate::knowledge::Snapshot::April2025.label()
                 ));
@@ -1013,6 +1022,10 @@ impl Assistant {
         if let Some(e) = self.catalogue_entry(code) {
             s.push_str(&format!("{e:?}"));
             s.push_str(e.snapshot.label());
+            // The performing bodies come from the April 2025 list.
+            if !e.performed_by.is_empty() {
+                s.push_str(crate::knowledge::Snapshot::April2025.label());
+            }
         }
         s.push_str(&self.contact);
         s

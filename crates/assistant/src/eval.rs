@@ -228,7 +228,9 @@ pub fn run(assistant: &Assistant, cases: &[Case]) -> Report {
                 }
             }
         }
-        if reply.behavior == Behavior::Answer {
+        // An answer, or a decline that names the procedure other bodies
+        // perform: every number from that procedure's data.
+        if reply.behavior != Behavior::Clarify {
             if let Some(code) = codes.first() {
                 r.answers_checked += 1;
                 for n in numbers_not_in(&reply.answer_text, &assistant.source_text(code)) {

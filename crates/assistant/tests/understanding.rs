@@ -84,6 +84,9 @@ fn what_only_the_province_or_the_centre_does_is_declined_with_who_does_it() {
     assert_eq!(r.procedures.len(), 1);
     assert!(r.answer_text.contains(&r.procedures[0].code));
     assert!(r.answer_text.contains("dichvucong.gov.vn"));
+    let source = a().source_text(&r.procedures[0].code);
+    let invented = hocvuso_assistant::answer::numbers_not_in(&r.answer_text, &source);
+    assert!(invented.is_empty(), "{invented:?}");
     // A procedure done at the commune is still answered.
     let r = ask(&["đăng ký thành lập hộ kinh doanh"]);
     assert_eq!(r.behavior, Behavior::Answer, "{}", r.answer_text);
@@ -104,6 +107,13 @@ fn a_bare_family_name_is_asked_back_and_a_story_is_not_refused() {
     assert_eq!(r2.procedures[0].code, codes[1]);
     // Named by its own words, it is answered.
     assert_eq!(ask(&["đăng ký khai sinh"]).behavior, Behavior::Answer);
+    // When even the best says more than the request, the family is what
+    // holds most of it: the allowances for martyrs' families.
+    let r = ask(&["chế độ liệt sĩ"]);
+    assert_eq!(r.behavior, Behavior::Clarify, "{}", r.answer_text);
+    let martyrs = r.procedures.iter().filter(|h| h.name.contains("liệt sĩ"));
+    assert!(martyrs.count() >= 2, "{:?}", r.procedures);
+    assert!(r.procedures[0].name.contains("liệt sĩ"));
     // A story that says little of the name but several of its word pairs:
     // answered from the record rather than refused.
     let r =
