@@ -51,15 +51,13 @@ pub enum Level {
     Unknown,
 }
 
-/// Words of a performing body (folded) that place it at commune or former
-/// district level.
-const LOCAL_BODIES: [&str; 9] = [
+/// Words of a performing body (folded, whole syllables) that place it at
+/// commune or former district level.
+const LOCAL_BODIES: [&str; 7] = [
     "cap xa",
-    "xa, phuong",
     "xa phuong",
     "cong an xa",
     "uy ban nhan dan xa",
-    "cap huyen",
     "huyen",
     "chi nhanh van phong dang ky dat dai",
     "ngan hang chinh sach xa hoi",
@@ -75,10 +73,21 @@ const PROVINCE_DIVISIONS: [&str; 5] = [
     "quan ly hanh chinh",
 ];
 
+/// Folded syllables, padded with a space on each side, so that a phrase is
+/// found as whole syllables: "huyen" is not in "chuyên môn", "cap xa" not
+/// in "cấp xác nhận".
+fn syllables(s: &str) -> String {
+    format!(" {} ", crate::text::tokens(s).join(" "))
+}
+
+fn says(syllables: &str, phrase: &str) -> bool {
+    syllables.contains(&format!(" {phrase} "))
+}
+
 fn local_body(body: &str) -> bool {
-    let f = vntext::fold(body);
-    LOCAL_BODIES.iter().any(|m| f.contains(m))
-        || (f.starts_with("phong ") && !PROVINCE_DIVISIONS.iter().any(|m| f.contains(m)))
+    let f = syllables(body);
+    LOCAL_BODIES.iter().any(|m| says(&f, m))
+        || (f.starts_with(" phong ") && !PROVINCE_DIVISIONS.iter().any(|m| says(&f, m)))
 }
 
 impl CatalogueEntry {
@@ -96,15 +105,15 @@ impl CatalogueEntry {
     /// The level the procedure is performed at (see [`Level`]); a name that
     /// says "cấp xã" or "cấp tỉnh" is taken at its word.
     pub fn level(&self) -> Level {
-        let name = vntext::fold(&self.name);
+        let name = syllables(&self.name);
         let bodies = self.bodies();
         if self.commune_level_2025_04
             || bodies.iter().any(|b| local_body(b))
-            || name.contains("cap xa")
-            || name.contains("cap huyen")
+            || says(&name, "cap xa")
+            || says(&name, "cap huyen")
         {
             Level::Local
-        } else if !bodies.is_empty() || name.contains("cap tinh") {
+        } else if !bodies.is_empty() || says(&name, "cap tinh") {
             Level::Beyond
         } else {
             Level::Unknown
@@ -671,6 +680,25 @@ mod tests {
                 "",
                 false,
                 Level::Beyond,
+            ),
+            // Whole syllables: "chuyên" is not "huyện", "cấp xác nhận" not "cấp xã".
+            (
+                "Cấp giấy phép",
+                "Cơ quan chuyên môn về thể dục, thể thao thuộc Ủy ban nhân dân cấp tỉnh",
+                false,
+                Level::Beyond,
+            ),
+            (
+                "Cấp xác nhận nội dung quảng cáo",
+                "Cục Quản lý Dược - Bộ Y tế",
+                false,
+                Level::Beyond,
+            ),
+            (
+                "Đăng ký",
+                "Ủy ban Nhân dân xã, phường, thị trấn.",
+                false,
+                Level::Local,
             ),
             ("Xác nhận (cấp xã)", "", false, Level::Local),
             ("Thủ tục mới", "", false, Level::Unknown),
